@@ -1,0 +1,1 @@
+"""The domain: money, orders and the refund calculation. Standard library only."""

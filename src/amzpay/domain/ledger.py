@@ -1,0 +1,73 @@
+"""What a refund's outcome does to the order's lines and to its capture.
+
+A ``CaptureRefund`` (one Amazon Refund call) is first *held*: its items and expenses become
+refund pending and the capture's pending amount grows. Amazon then settles it: *completed*
+books the amount on each line and on the capture, exactly the amount that was asked for;
+*declined* (or a call Amazon refused outright) releases the lines so they can be refunded
+again. The functions return new values and never change their arguments.
+
+Imports nothing but the standard library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from amzpay.domain.money import Money
+from amzpay.domain.order import LineId, Order, Refunded, RefundStatus
+from amzpay.domain.refund import CaptureBalance, CaptureRefund, RefundLine
+
+_Change = Callable[[Refunded, RefundLine], Refunded]
+
+
+def hold(order: Order, part: CaptureRefund) -> Order:
+    """The order once ``part`` is requested: its lines are refund pending."""
+    return _update(
+        order, part, lambda held, line: Refunded(RefundStatus.PENDING, held.booked, line.amount)
+    )
+
+
+def complete(order: Order, part: CaptureRefund) -> Order:
+    """The order once Amazon completed ``part``: its lines are refunded, their amounts booked."""
+    return _update(
+        order,
+        part,
+        lambda held, line: Refunded(
+            RefundStatus.REFUNDED, held.booked + line.amount, Money.zero(order.currency)
+        ),
+    )
+
+
+def release(order: Order, part: CaptureRefund) -> Order:
+    """The order once Amazon declined or refused ``part``: its lines may be refunded again."""
+    return _update(
+        order,
+        part,
+        lambda held, line: Refunded(RefundStatus.OPEN, held.booked, Money.zero(order.currency)),
+    )
+
+
+def capture_held(balance: CaptureBalance, part: CaptureRefund) -> CaptureBalance:
+    """The capture once ``part`` is sent: its amount is pending, one more refund counted."""
+    return replace(
+        balance, pending=balance.pending + part.amount, refund_count=balance.refund_count + 1
+    )
+
+
+def capture_completed(balance: CaptureBalance, part: CaptureRefund) -> CaptureBalance:
+    return replace(
+        balance, pending=balance.pending - part.amount, refunded=balance.refunded + part.amount
+    )
+
+
+def capture_released(balance: CaptureBalance, part: CaptureRefund) -> CaptureBalance:
+    """A declined refund still counts towards Amazon's ten refunds per capture."""
+    return replace(balance, pending=balance.pending - part.amount)
+
+
+def _update(order: Order, part: CaptureRefund, change: _Change) -> Order:
+    refunds: dict[LineId, Refunded] = dict(order.refunds)
+    for line in (*part.items, *part.expenses):
+        refunds[line.line_id] = change(order.refunded(line.line_id), line)
+    return replace(order, refunds=refunds)
