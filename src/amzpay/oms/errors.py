@@ -1,0 +1,124 @@
+"""The state machine's exception tree.
+
+    OmsError
+    ├── ProcessFileError (ValueError)     a process file that must not be loaded
+    │   ├── InvalidProcessFile            not TOML, or an element of the wrong shape
+    │   ├── UnknownState
+    │   ├── UnknownEvent
+    │   ├── UnknownCommand
+    │   ├── UnknownCondition
+    │   ├── UnreachableState
+    │   └── DuplicateName                 a state or event declared twice across the files
+    ├── UnknownProcess (LookupError)
+    ├── TransitionRefused (ValueError)    an event that cannot move the items now
+    │   ├── EventNotAllowed               no transition on this event from the item's state
+    │   ├── OrderClosed                   a closed order accepts refunds only
+    │   └── ConditionNotMet               transitions exist, but none of their conditions holds
+    ├── LoopDetected (RuntimeError)       events or conditions moving items round in circles
+    └── RetryLater                        raised by a command whose work must be tried again
+
+Imports nothing but the standard library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+
+class OmsError(Exception):
+    """Base of every error the state machine raises."""
+
+
+class ProcessFileError(OmsError, ValueError):
+    """A process file is wrong; ``file`` and ``element`` say where."""
+
+    def __init__(self, file: str, element: str, reason: str) -> None:
+        self.file, self.element, self.reason = file, element, reason
+        msg = f"{file}: {element}: {reason}"
+        super().__init__(msg)
+
+
+class InvalidProcessFile(ProcessFileError):
+    """Raised for a file that is not TOML, or an element missing a key or of the wrong type."""
+
+
+class UnknownState(ProcessFileError):
+    """Raised when a transition or the process names a state no file declares."""
+
+
+class UnknownEvent(ProcessFileError):
+    """Raised when a transition names an event no file declares."""
+
+
+class UnknownCommand(ProcessFileError):
+    """Raised when an event names a command the application did not register."""
+
+
+class UnknownCondition(ProcessFileError):
+    """Raised when a transition names a condition the application did not register."""
+
+
+class UnreachableState(ProcessFileError):
+    """Raised for a declared state no path from the initial state leads to."""
+
+
+class DuplicateName(ProcessFileError):
+    """Raised when a state or an event is declared twice (in one file or across the main
+    process and its sub-processes): the second would silently replace the first."""
+
+
+class UnknownProcess(OmsError, LookupError):
+    def __init__(self, name: str, known: Iterable[str]) -> None:
+        self.name = name
+        msg = f"no process {name!r}; known: {', '.join(sorted(known)) or 'none'}"
+        super().__init__(msg)
+
+
+class TransitionRefused(OmsError, ValueError):
+    """Base of the reasons an event does not move the chosen items."""
+
+    def __init__(self, order: str, item: str, event: str, current: str, reason: str) -> None:
+        self.order, self.item, self.event, self.current = order, item, event, current
+        msg = f"order {order}, item {item} in {current!r}: cannot {event!r}: {reason}"
+        super().__init__(msg)
+
+
+class EventNotAllowed(TransitionRefused):
+    """Raised when the item's state has no transition on the event."""
+
+    def __init__(self, order: str, item: str, event: str, current: str) -> None:
+        super().__init__(order, item, event, current, "no transition on this event")
+
+
+class OrderClosed(TransitionRefused):
+    """Raised for any event but a refund on a closed order."""
+
+    def __init__(self, order: str, item: str, event: str, current: str) -> None:
+        super().__init__(order, item, event, current, "the order is closed, only refunds")
+
+
+class ConditionNotMet(TransitionRefused):
+    """Raised when every transition on the event is guarded by a condition that is false."""
+
+    def __init__(self, order: str, item: str, event: str, current: str) -> None:
+        super().__init__(order, item, event, current, "no condition of its transitions holds")
+
+
+class LoopDetected(OmsError, RuntimeError):
+    """Raised when one run moves an order round in circles (an event fired too often, or
+    conditions sending items back and forth): the transaction is rolled back."""
+
+    def __init__(self, order: str, what: str, limit: int) -> None:
+        self.order, self.what, self.limit = order, what, limit
+        msg = f"order {order}: {what} repeated more than {limit} times in one run"
+        super().__init__(msg)
+
+
+class RetryLater(OmsError):
+    """Raised by a command whose work could not be done now (a network failure, a throttled
+    call): the job is run again after ``delay`` with the same data."""
+
+    def __init__(self, reason: str, delay: timedelta = timedelta(minutes=1)) -> None:
+        self.reason, self.delay = reason, delay
+        super().__init__(reason)

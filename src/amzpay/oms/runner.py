@@ -1,0 +1,58 @@
+"""Run queued commands: claim a job, make its call outside any transaction, record it.
+
+A job is claimed in a short transaction that locks its order (SKIP LOCKED: a worker never
+waits for another) and leases the job, so no other worker takes it while its call is under
+way; the call follows with no transaction open; the result is recorded, the job finished and
+the order's conditions checked in one more transaction. A crash between the two leaves the
+lease to expire and the job to run again: commands make their calls with the reference ids
+``plan`` stored, so Amazon answers a repeat with the first result.
+
+Imports nothing but the standard library.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from amzpay.oms.engine import Engine
+from amzpay.oms.errors import RetryLater
+from amzpay.oms.ports import Job, Transactions, Tx
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+"""How long a claimed job is a worker's own: far longer than any call's timeout."""
+
+
+def run_next_job(engine: Engine[Tx], transactions: Transactions[Tx], worker: str) -> Job | None:
+    """Run one due job, if there is one; return it (None when there was nothing to do)."""
+    now = engine.clock()
+    with transactions() as tx:
+        job = tx.claim_job(now, now + LEASE, worker)
+    if job is None:
+        return None
+    command = engine.commands[job.command]
+    try:
+        record = command.call(job, transactions)
+    except RetryLater as retry:
+        log.info("job %s (%s) will be retried: %s", job.id, job.command, retry.reason)
+        with transactions() as tx:
+            tx.retry_job(job, engine.clock() + retry.delay, retry.reason)
+        return job
+    with transactions() as tx:
+        tx.lock_order(job.order)
+        record(tx)
+        tx.finish_job(job, engine.clock())
+        engine.check_conditions(tx, job.order, actor=f"command {job.command}")
+    return job
+
+
+def run_due_jobs(
+    engine: Engine[Tx], transactions: Transactions[Tx], worker: str, limit: int = 100
+) -> int:
+    """Run due jobs until none is left (or ``limit``); return how many ran."""
+    count = 0
+    while count < limit and run_next_job(engine, transactions, worker) is not None:
+        count += 1
+    return count

@@ -1,0 +1,26 @@
+"""What every group of rows shares: the open connection, and finding an order's row id."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, CursorResult
+
+from amzpay.store import tables as t
+from amzpay.store.errors import OrderNotFound
+
+
+class Rows:
+    def __init__(self, connection: Connection) -> None:
+        self.conn = connection
+
+    def order_id(self, reference: str) -> int:
+        found = self.conn.scalar(select(t.orders.c.id).where(t.orders.c.reference == reference))
+        if found is None:
+            raise OrderNotFound(reference)
+        return int(found)
+
+    @staticmethod
+    def inserted_id(result: CursorResult[object]) -> int:
+        key = result.inserted_primary_key
+        assert key is not None  # an INSERT of one row always has one
+        return int(key[0])

@@ -1,0 +1,88 @@
+"""The database: an engine for a URL, and short transactions on it.
+
+SQLite at a file path is the default (``sqlite:///amzpay.db``), in WAL mode so that readers
+never wait for the writer; every transaction there is a write transaction (``BEGIN
+IMMEDIATE``), which is what makes it an order-level lock: two writers never interleave.
+PostgreSQL comes in through a URL (``postgresql+psycopg://...``); there the order lock is a
+row lock (``SELECT ... FOR UPDATE``) and workers skip rows others hold (``SKIP LOCKED``).
+
+Nothing is connected until a ``Database`` is made and used.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, Final
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import Connection
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from amzpay.store.migrate import upgrade
+from amzpay.store.transaction import Transaction
+
+DEFAULT_URL: Final = "sqlite:///amzpay.db"
+URL_VARIABLE: Final = "AMZPAY_DATABASE_URL"
+_BUSY_TIMEOUT_MS: Final = 30_000  # how long an SQLite writer waits for the lock
+
+
+def database_url(environ: Mapping[str, str]) -> str:
+    """The URL from ``AMZPAY_DATABASE_URL``, else the SQLite file ``amzpay.db``."""
+    return environ.get(URL_VARIABLE) or DEFAULT_URL
+
+
+class Database:
+    """One database. ``transaction()`` opens a unit of work; leave it to commit."""
+
+    def __init__(self, url: str, *, migrate: bool | None = None) -> None:
+        self.url = url
+        self.engine = _engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        # The SQLite default migrates itself on first use; a server is migrated on purpose
+        # (``amzpay db upgrade``), by whoever owns its schema.
+        if migrate if migrate is not None else self.is_sqlite:
+            self.upgrade()
+
+    def upgrade(self) -> None:
+        """Apply every migration not yet applied."""
+        with self.engine.begin() as connection:
+            upgrade(connection)
+
+    def is_current(self) -> bool:
+        with self.engine.connect() as connection:
+            return inspect(connection).has_table("alembic_version")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """A unit of work: commits when the block ends, rolls back when it raises. Never
+        make a network call inside one."""
+        with self.engine.begin() as connection:
+            yield Transaction(connection)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": _BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    assert isinstance(dbapi_connection, sqlite3.Connection)
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (the driver's implicit BEGIN is
+    # DEFERRED, which would let two transactions read and then both try to write).
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA journal_mode=WAL")
+    dbapi_connection.execute("PRAGMA foreign_keys=ON")
+    dbapi_connection.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,249 @@
+"""The state machine's rows: item states and their history, timers, jobs, the order lock.
+
+Implements ``amzpay.oms.ports.OmsTransaction`` (structurally: the store does not import the
+engine). On PostgreSQL the order lock is ``SELECT ... FOR UPDATE`` on the order's row and the
+workers' queries add ``SKIP LOCKED``; SQLite ignores both clauses, and needs neither: its
+transactions are write transactions that never overlap (``database.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, delete, exists, insert, or_, select, update
+
+from amzpay.oms.ports import Job, OrderHead, Timer
+from amzpay.store import tables as t
+from amzpay.store.base import Rows
+from amzpay.store.errors import OrderNotFound
+
+
+class OmsRows(Rows):
+    def lock_order(self, order: str) -> OrderHead:
+        row = self.conn.execute(
+            select(t.orders.c.reference, t.orders.c.process, t.orders.c.closed_at)
+            .where(t.orders.c.reference == order)
+            .with_for_update()
+        ).first()
+        if row is None:
+            raise OrderNotFound(order)
+        return OrderHead(row.reference, row.process, row.closed_at is not None)
+
+    def try_lock_order(self, order: str) -> OrderHead | None:
+        row = self.conn.execute(
+            select(t.orders.c.reference, t.orders.c.process, t.orders.c.closed_at)
+            .where(t.orders.c.reference == order)
+            .with_for_update(skip_locked=True)
+        ).first()
+        return (
+            None
+            if row is None
+            else OrderHead(row.reference, row.process, row.closed_at is not None)
+        )
+
+    def item_states(self, order: str) -> dict[str, str | None]:
+        rows = self.conn.execute(
+            select(t.items.c.item_id, t.items.c.state)
+            .join(t.orders, t.orders.c.id == t.items.c.order_id)
+            .where(t.orders.c.reference == order)
+            .order_by(t.items.c.position)
+        )
+        return {row.item_id: row.state for row in rows}
+
+    def move_items(
+        self,
+        order: str,
+        items: Sequence[str],
+        transition: tuple[str | None, str, str | None],
+        actor: str,
+        at: datetime,
+    ) -> None:
+        source, target, event = transition
+        order_id = self.order_id(order)
+        self.conn.execute(
+            update(t.items)
+            .where(t.items.c.order_id == order_id, t.items.c.item_id.in_(list(items)))
+            .values(state=target, state_entered_at=at)
+        )
+        self.conn.execute(
+            insert(t.state_history),
+            [
+                {
+                    "order_id": order_id,
+                    "item_id": item,
+                    "from_state": source,
+                    "to_state": target,
+                    "event": event,
+                    "actor": actor,
+                    "at": at,
+                }
+                for item in items
+            ],
+        )
+
+    def close_order(self, order: str, at: datetime) -> None:
+        self.conn.execute(
+            update(t.orders)
+            .where(t.orders.c.reference == order, t.orders.c.closed_at.is_(None))
+            .values(closed_at=at)
+        )
+
+    def history(self, order: str) -> list[tuple[str, str | None, str, str | None]]:
+        """(item, from, to, event) of every move of the order's items, oldest first."""
+        rows = self.conn.execute(
+            select(t.state_history)
+            .where(t.state_history.c.order_id == self.order_id(order))
+            .order_by(t.state_history.c.id)
+        )
+        return [(r.item_id, r.from_state, r.to_state, r.event) for r in rows]
+
+    # -- timers ---------------------------------------------------------------------------------
+
+    def set_timer(self, order: str, item: str, state: str, event: str, due_at: datetime) -> None:
+        self.conn.execute(
+            insert(t.timers).values(
+                order_id=self.order_id(order), item_id=item, state=state, event=event, due_at=due_at
+            )
+        )
+
+    def drop_timers(self, order: str, items: Sequence[str]) -> None:
+        self.conn.execute(
+            delete(t.timers).where(
+                t.timers.c.order_id == self.order_id(order), t.timers.c.item_id.in_(list(items))
+            )
+        )
+
+    def due_timers(self, order: str, now: datetime) -> list[Timer]:
+        rows = self.conn.execute(
+            select(t.timers)
+            .where(t.timers.c.order_id == self.order_id(order), t.timers.c.due_at <= now)
+            .order_by(t.timers.c.due_at, t.timers.c.id)
+        )
+        return [Timer(r.id, order, r.item_id, r.state, r.event, r.due_at) for r in rows]
+
+    def delete_timers(self, timers: Sequence[Timer]) -> None:
+        if timers:
+            self.conn.execute(delete(t.timers).where(t.timers.c.id.in_([x.id for x in timers])))
+
+    def orders_with_due_timers(self, now: datetime, limit: int) -> list[str]:
+        rows = self.conn.execute(
+            select(t.orders.c.reference)
+            .where(exists().where(t.timers.c.order_id == t.orders.c.id, t.timers.c.due_at <= now))
+            .order_by(t.orders.c.id)
+            .limit(limit)
+        )
+        return list(rows.scalars())
+
+    def orders_in_states(self, states: Mapping[str, frozenset[str]], limit: int) -> list[str]:
+        if not states:
+            return []
+        waiting = or_(
+            *(
+                and_(t.orders.c.process == process, t.items.c.state.in_(sorted(names)))
+                for process, names in states.items()
+            )
+        )
+        rows = self.conn.execute(
+            select(t.orders.c.reference)
+            .join(t.items, t.items.c.order_id == t.orders.c.id)
+            .where(waiting)
+            .group_by(t.orders.c.id, t.orders.c.reference)
+            .order_by(t.orders.c.id)
+            .limit(limit)
+        )
+        return list(rows.scalars())
+
+    # -- jobs -----------------------------------------------------------------------------------
+
+    def add_job(
+        self, order: str, command: str, event: str, items: Sequence[str], at: datetime
+    ) -> Job:
+        job_id = self.inserted_id(
+            self.conn.execute(
+                insert(t.jobs).values(
+                    order_id=self.order_id(order),
+                    command=command,
+                    event=event,
+                    items=list(items),
+                    status="due",
+                    not_before=at,
+                    created_at=at,
+                )
+            )
+        )
+        return Job(job_id, order, command, event, tuple(items))
+
+    def claim_job(self, now: datetime, lease_until: datetime, worker: str) -> Job | None:
+        runnable = or_(
+            and_(t.jobs.c.status == "due", t.jobs.c.not_before <= now),
+            and_(t.jobs.c.status == "running", t.jobs.c.claimed_until < now),  # lease expired
+        )
+        busy = (
+            select(t.jobs.c.id)
+            .where(
+                t.jobs.c.order_id == t.orders.c.id,
+                t.jobs.c.status == "running",
+                t.jobs.c.claimed_until >= now,
+            )
+            .exists()
+        )
+        # Lock the order row first, as every other writer does, and skip orders others hold.
+        order = self.conn.execute(
+            select(t.orders.c.id, t.orders.c.reference)
+            .where(exists().where(t.jobs.c.order_id == t.orders.c.id, runnable), ~busy)
+            .order_by(t.orders.c.id)
+            .limit(1)
+            .with_for_update(skip_locked=True, of=t.orders)
+        ).first()
+        if order is None:
+            return None
+        # A fresh statement sees what a worker that held the lock a moment ago committed.
+        still_busy = self.conn.scalar(
+            select(t.jobs.c.id).where(
+                t.jobs.c.order_id == order.id,
+                t.jobs.c.status == "running",
+                t.jobs.c.claimed_until >= now,
+            )
+        )
+        if still_busy is not None:
+            return None
+        row = self.conn.execute(
+            select(t.jobs).where(t.jobs.c.order_id == order.id, runnable).order_by(t.jobs.c.id)
+        ).first()
+        if row is None:  # another worker took it between the two statements
+            return None
+        self.conn.execute(
+            update(t.jobs)
+            .where(t.jobs.c.id == row.id)
+            .values(
+                status="running",
+                claimed_by=worker,
+                claimed_until=lease_until,
+                attempts=t.jobs.c.attempts + 1,
+            )
+        )
+        return Job(
+            row.id, order.reference, row.command, row.event, tuple(row.items), row.attempts + 1
+        )
+
+    def finish_job(self, job: Job, at: datetime) -> None:
+        self._end_job(job, status="done", finished_at=at, claimed_until=None)
+
+    def retry_job(self, job: Job, not_before: datetime, reason: str) -> None:
+        self._end_job(
+            job, status="due", not_before=not_before, last_error=reason, claimed_until=None
+        )
+
+    def fail_job(self, job: Job, at: datetime, reason: str) -> None:
+        self._end_job(job, status="failed", finished_at=at, last_error=reason, claimed_until=None)
+
+    def jobs(self, order: str) -> list[tuple[str, str, int]]:
+        """(command, status, attempts) of the order's jobs, oldest first."""
+        rows = self.conn.execute(
+            select(t.jobs).where(t.jobs.c.order_id == self.order_id(order)).order_by(t.jobs.c.id)
+        )
+        return [(r.command, r.status, r.attempts) for r in rows]
+
+    def _end_job(self, job: Job, **values: object) -> None:
+        self.conn.execute(update(t.jobs).where(t.jobs.c.id == job.id).values(**values))

@@ -1,0 +1,242 @@
+"""Orders in and out of their tables: explicit conversion between rows and domain objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Row, insert, select, update
+
+from amzpay.domain.money import Money
+from amzpay.domain.order import (
+    Bundle as DomainBundle,
+    BundleId,
+    CaptureId,
+    Expense,
+    ExpenseId,
+    Item,
+    ItemId,
+    LineId,
+    Order,
+    ProductOption,
+    Refunded,
+    RefundStatus,
+    Shipment,
+    ShipmentId,
+)
+from amzpay.store import tables as t
+from amzpay.store.base import Rows
+from amzpay.store.errors import OrderNotFound
+
+
+class OrderRows(Rows):
+    def add_order(self, order: Order, *, process: str, at: datetime) -> int:
+        """Store a new order; its items get no state until its process starts."""
+        order_id = self.inserted_id(
+            self.conn.execute(
+                insert(t.orders).values(
+                    reference=order.reference,
+                    currency=order.currency,
+                    customer_email=order.customer_email,
+                    locale=order.locale,
+                    amazon_order_reference_id=order.amazon_order_reference_id,
+                    process=process,
+                    created_at=at,
+                )
+            )
+        )
+        self._add_parts(order, order_id)
+        return order_id
+
+    def order(self, reference: str) -> Order:
+        """The order with what refunds hold of its lines. Raises OrderNotFound."""
+        head = self.conn.execute(select(t.orders).where(t.orders.c.reference == reference)).first()
+        if head is None:
+            raise OrderNotFound(reference)
+        return self._order_from_rows(head)
+
+    def save_refunds(self, order: Order) -> None:
+        """Write what refunds hold of each line (``Order.refunds``) back to its row."""
+        order_id = self.order_id(order.reference)
+        item_ids = {item.id for item in order.items}
+        for line_id, held in order.refunds.items():
+            table, key = (t.items, t.items.c.item_id)
+            if line_id not in item_ids:
+                table, key = (t.expenses, t.expenses.c.expense_id)
+            self.conn.execute(
+                update(table)
+                .where(table.c.order_id == order_id, key == line_id)
+                .values(
+                    refund_status=held.status.value,
+                    refund_booked=held.booked.minor,
+                    refund_pending=held.pending.minor,
+                )
+            )
+
+    def set_capture(self, reference: str, lines: Sequence[str], capture_id: str) -> None:
+        """Note which capture took the money of these items and expenses."""
+        order_id = self.order_id(reference)
+        for table, key in ((t.items, t.items.c.item_id), (t.expenses, t.expenses.c.expense_id)):
+            self.conn.execute(
+                update(table)
+                .where(table.c.order_id == order_id, key.in_(list(lines)))
+                .values(capture_id=capture_id)
+            )
+
+    def _add_parts(self, order: Order, order_id: int) -> None:
+        for shipment in order.shipments:
+            self.conn.execute(
+                insert(t.shipments).values(
+                    order_id=order_id, shipment_id=shipment.id, method=shipment.method
+                )
+            )
+        for bundle in order.bundles:
+            self.conn.execute(
+                insert(t.bundles).values(
+                    order_id=order_id,
+                    bundle_id=bundle.id,
+                    sku=bundle.sku,
+                    name=bundle.name,
+                    gross_price=bundle.gross_price.minor,
+                )
+            )
+        for position, item in enumerate(order.items):
+            self.conn.execute(insert(t.items).values(_item_values(order, item, order_id, position)))
+        for position, expense in enumerate(order.expenses):
+            self.conn.execute(
+                insert(t.expenses).values(_expense_values(order, expense, order_id, position))
+            )
+
+    def _order_from_rows(self, head: Row[Any]) -> Order:
+        currency, order_id = head.currency, head.id
+        items = self.conn.execute(
+            select(t.items).where(t.items.c.order_id == order_id).order_by(t.items.c.position)
+        ).all()
+        expenses = self.conn.execute(
+            select(t.expenses)
+            .where(t.expenses.c.order_id == order_id)
+            .order_by(t.expenses.c.position)
+        ).all()
+        bundles = self.conn.execute(
+            select(t.bundles).where(t.bundles.c.order_id == order_id).order_by(t.bundles.c.id)
+        ).all()
+        shipments = self.conn.execute(
+            select(t.shipments).where(t.shipments.c.order_id == order_id).order_by(t.shipments.c.id)
+        ).all()
+        refunds: dict[LineId, Refunded] = {}
+        for row in (*items, *expenses):
+            line_id = row.item_id if hasattr(row, "item_id") else row.expense_id
+            if row.refund_status != RefundStatus.OPEN or row.refund_booked:
+                refunds[line_id] = _refunded(row, currency)
+        return Order(
+            reference=head.reference,
+            currency=currency,
+            customer_email=head.customer_email,
+            locale=head.locale,
+            items=tuple(_item(row, currency) for row in items),
+            amazon_order_reference_id=head.amazon_order_reference_id,
+            expenses=tuple(_expense(row, currency) for row in expenses),
+            bundles=tuple(
+                DomainBundle(BundleId(b.bundle_id), b.sku, b.name, Money(b.gross_price, currency))
+                for b in bundles
+            ),
+            shipments=tuple(Shipment(ShipmentId(s.shipment_id), s.method) for s in shipments),
+            refunds=refunds,
+        )
+
+
+def _line_values(order: Order, line: Item | Expense) -> dict[str, object]:
+    held = order.refunded(line.id)
+    return {
+        "discount": line.discount.minor,
+        "tax_rate": str(line.tax_rate),
+        "tax_amount": line.tax_amount.minor,
+        "shipment_id": line.shipment_id,
+        "capture_id": line.capture_id,
+        "refund_status": held.status.value,
+        "refund_booked": held.booked.minor,
+        "refund_pending": held.pending.minor,
+    }
+
+
+def _item_values(order: Order, item: Item, order_id: int, position: int) -> dict[str, object]:
+    options = [
+        {
+            "sku": o.sku,
+            "name": o.name,
+            "gross_price": o.gross_price.minor,
+            "discount": o.discount.minor,
+        }
+        for o in item.options
+    ]
+    return {
+        "order_id": order_id,
+        "item_id": item.id,
+        "position": position,
+        "sku": item.sku,
+        "name": item.name,
+        "unit_gross_price": item.unit_gross_price.minor,
+        "options": options,
+        "bundle_id": item.bundle_id,
+        **_line_values(order, item),
+    }
+
+
+def _expense_values(
+    order: Order, expense: Expense, order_id: int, position: int
+) -> dict[str, object]:
+    return {
+        "order_id": order_id,
+        "expense_id": expense.id,
+        "position": position,
+        "type": expense.type,
+        "name": expense.name,
+        "gross_price": expense.gross_price.minor,
+        **_line_values(order, expense),
+    }
+
+
+def _item(row: Row[Any], currency: str) -> Item:
+    options = tuple(
+        ProductOption(
+            o["sku"], o["name"], Money(o["gross_price"], currency), Money(o["discount"], currency)
+        )
+        for o in row.options
+    )
+    return Item(
+        id=ItemId(row.item_id),
+        sku=row.sku,
+        name=row.name,
+        unit_gross_price=Money(row.unit_gross_price, currency),
+        discount=Money(row.discount, currency),
+        tax_rate=Decimal(row.tax_rate),
+        tax_amount=Money(row.tax_amount, currency),
+        options=options,
+        bundle_id=BundleId(row.bundle_id) if row.bundle_id else None,
+        shipment_id=ShipmentId(row.shipment_id) if row.shipment_id else None,
+        capture_id=CaptureId(row.capture_id) if row.capture_id else None,
+    )
+
+
+def _expense(row: Row[Any], currency: str) -> Expense:
+    return Expense(
+        id=ExpenseId(row.expense_id),
+        type=row.type,
+        name=row.name,
+        gross_price=Money(row.gross_price, currency),
+        discount=Money(row.discount, currency),
+        tax_rate=Decimal(row.tax_rate),
+        tax_amount=Money(row.tax_amount, currency),
+        shipment_id=ShipmentId(row.shipment_id) if row.shipment_id else None,
+        capture_id=CaptureId(row.capture_id) if row.capture_id else None,
+    )
+
+
+def _refunded(row: Row[Any], currency: str) -> Refunded:
+    return Refunded(
+        RefundStatus(row.refund_status),
+        Money(row.refund_booked, currency),
+        Money(row.refund_pending, currency),
+    )

@@ -1,0 +1,235 @@
+"""Amazon payment records: one row per authorization, capture and refund, each with its own
+state, reason code, Amazon id, our reference id, amount and items.
+
+The state is kept in our words as text (``requested``, ``pending``, ``open``, ``completed``,
+``declined``, ``closed``, ``failed`` ...); the processes give it meaning. A refund also keeps
+the exact amount of each item and expense it asked Amazon for, so that completing it books
+what was sent, never a recomputed amount.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Row, Table, insert, select, update
+
+from amzpay.domain.money import Money
+from amzpay.domain.order import ExpenseId, ItemId
+from amzpay.domain.refund import RefundLine
+from amzpay.store import tables as t
+from amzpay.store.base import Rows
+from amzpay.store.errors import RecordNotFound
+
+
+class PaymentKind(StrEnum):
+    AUTHORIZATION = "authorization"
+    CAPTURE = "capture"
+    REFUND = "refund"
+
+
+_TABLES: dict[PaymentKind, tuple[Table, str]] = {
+    PaymentKind.AUTHORIZATION: (t.authorizations, "amazon_authorization_id"),
+    PaymentKind.CAPTURE: (t.captures, "amazon_capture_id"),
+    PaymentKind.REFUND: (t.refunds, "amazon_refund_id"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRecord:
+    id: int
+    kind: PaymentKind
+    order: str
+    reference_id: str
+    amazon_id: str | None
+    state: str
+    reason_code: str | None
+    error_code: str | None
+    error_message: str | None
+    amount: Money
+    items: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    observed_at: datetime | None = None
+    parent_id: int | None = None  # a capture's authorization, a refund's capture
+    capture_now: bool = False
+    item_lines: tuple[RefundLine, ...] = ()  # refunds only: what each line asked for
+    expense_lines: tuple[RefundLine, ...] = ()
+    over_refund: Money | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewPayment:
+    """A record about to be stored, before its call to Amazon."""
+
+    kind: PaymentKind
+    reference_id: str
+    amount: Money
+    items: tuple[str, ...] = ()
+    parent_id: int | None = None
+    capture_now: bool = False
+    item_lines: tuple[RefundLine, ...] = ()
+    expense_lines: tuple[RefundLine, ...] = ()
+    over_refund: Money | None = None
+    job_id: int | None = None
+
+
+class PaymentRows(Rows):
+    def add_payment(self, order: str, new: NewPayment, at: datetime) -> PaymentRecord:
+        table, _ = _TABLES[new.kind]
+        values: dict[str, object] = {
+            "order_id": self.order_id(order),
+            "reference_id": new.reference_id,
+            "state": "requested",
+            "amount": new.amount.minor,
+            "currency": new.amount.currency,
+            "created_at": at,
+            "updated_at": at,
+        }
+        if new.kind is PaymentKind.AUTHORIZATION:
+            values |= {"items": list(new.items), "capture_now": new.capture_now}
+        elif new.kind is PaymentKind.CAPTURE:
+            values |= {"items": list(new.items), "authorization_id": new.parent_id}
+        else:
+            over = new.over_refund.minor if new.over_refund else 0
+            values |= {"capture_id": new.parent_id, "job_id": new.job_id, "over_refund": over}
+        record_id = self.inserted_id(self.conn.execute(insert(table).values(values)))
+        if new.kind is PaymentKind.REFUND:
+            self._add_lines(record_id, new)
+        return self.payment(new.kind, record_id)
+
+    def payment(self, kind: PaymentKind, record_id: int) -> PaymentRecord:
+        table, _ = _TABLES[kind]
+        row = self.conn.execute(self._select(kind).where(table.c.id == record_id)).first()
+        if row is None:
+            raise RecordNotFound(kind.value, str(record_id))
+        return self._record(kind, row)
+
+    def payments(self, order: str, kind: PaymentKind) -> list[PaymentRecord]:
+        table, _ = _TABLES[kind]
+        rows = self.conn.execute(
+            self._select(kind).where(table.c.order_id == self.order_id(order)).order_by(table.c.id)
+        )
+        return [self._record(kind, row) for row in rows]
+
+    def find_payment(self, kind: PaymentKind, *, reference_id: str) -> PaymentRecord | None:
+        table, _ = _TABLES[kind]
+        row = self.conn.execute(
+            self._select(kind).where(table.c.reference_id == reference_id)
+        ).first()
+        return None if row is None else self._record(kind, row)
+
+    def update_payment(
+        self, record: PaymentRecord, at: datetime, **changes: object
+    ) -> PaymentRecord:
+        """Change ``state``, ``reason_code``, ``amazon_id``, ``error_code``, ``error_message``
+        or ``observed_at`` of one record."""
+        table, amazon_column = _TABLES[record.kind]
+        values = {amazon_column if k == "amazon_id" else k: v for k, v in changes.items()}
+        self.conn.execute(
+            update(table).where(table.c.id == record.id).values(updated_at=at, **values)
+        )
+        return self.payment(record.kind, record.id)
+
+    def book_refund(self, record: PaymentRecord, at: datetime) -> bool:
+        """Book a completed refund's amount, once: False when it was booked before."""
+        booked = self.conn.scalar(
+            select(t.refund_bookings.c.id).where(t.refund_bookings.c.refund_id == record.id)
+        )
+        if booked is not None:
+            return False
+        self.conn.execute(
+            insert(t.refund_bookings).values(
+                refund_id=record.id,
+                amount=record.amount.minor,
+                currency=record.amount.currency,
+                booked_at=at,
+            )
+        )
+        return True
+
+    def refund_bookings(self, order: str) -> list[tuple[int, Money]]:
+        rows = self.conn.execute(
+            select(t.refund_bookings)
+            .join(t.refunds, t.refunds.c.id == t.refund_bookings.c.refund_id)
+            .where(t.refunds.c.order_id == self.order_id(order))
+            .order_by(t.refund_bookings.c.id)
+        )
+        return [(r.refund_id, Money(r.amount, r.currency)) for r in rows]
+
+    def _add_lines(self, refund_id: int, new: NewPayment) -> None:
+        lines = [("item", line) for line in new.item_lines]
+        lines += [("expense", line) for line in new.expense_lines]
+        if lines:
+            self.conn.execute(
+                insert(t.refund_lines),
+                [
+                    {
+                        "refund_id": refund_id,
+                        "line_id": x.line_id,
+                        "kind": k,
+                        "amount": x.amount.minor,
+                    }
+                    for k, x in lines
+                ],
+            )
+
+    def _select(self, kind: PaymentKind) -> Any:
+        table, _ = _TABLES[kind]
+        return select(table, t.orders.c.reference.label("order_reference")).join(
+            t.orders, t.orders.c.id == table.c.order_id
+        )
+
+    def _record(self, kind: PaymentKind, row: Row[Any]) -> PaymentRecord:
+        _, amazon_column = _TABLES[kind]
+        currency = row.currency
+        fields: dict[str, Any] = {}
+        if kind is PaymentKind.AUTHORIZATION:
+            fields = {"items": tuple(row.items), "capture_now": row.capture_now}
+        elif kind is PaymentKind.CAPTURE:
+            fields = {"items": tuple(row.items), "parent_id": row.authorization_id}
+        else:
+            fields = self._refund_fields(row.id, row.capture_id, Money(row.over_refund, currency))
+        return PaymentRecord(
+            id=row.id,
+            kind=kind,
+            order=row.order_reference,
+            reference_id=row.reference_id,
+            amazon_id=getattr(row, amazon_column),
+            state=row.state,
+            reason_code=row.reason_code,
+            error_code=row.error_code,
+            error_message=row.error_message,
+            amount=Money(row.amount, currency),
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            observed_at=row.observed_at,
+            **fields,
+        )
+
+    def _refund_fields(self, refund_id: int, capture_id: int, over: Money) -> dict[str, Any]:
+        rows = self.conn.execute(
+            select(t.refund_lines)
+            .where(t.refund_lines.c.refund_id == refund_id)
+            .order_by(t.refund_lines.c.id)
+        ).all()
+        currency = over.currency
+        item_lines = tuple(
+            RefundLine(ItemId(r.line_id), Money(r.amount, currency))
+            for r in rows
+            if r.kind == "item"
+        )
+        expense_lines = tuple(
+            RefundLine(ExpenseId(r.line_id), Money(r.amount, currency))
+            for r in rows
+            if r.kind == "expense"
+        )
+        return {
+            "items": tuple(line.line_id for line in item_lines + expense_lines),
+            "parent_id": capture_id,
+            "item_lines": item_lines,
+            "expense_lines": expense_lines,
+            "over_refund": over,
+        }

@@ -1,0 +1,315 @@
+"""The database schema, as SQLAlchemy Core tables (the domain stays free of SQLAlchemy).
+
+Amounts are integers in the currency's minor unit next to their currency; timestamps are
+timezone-aware. Every Amazon payment object (order reference, authorization, capture, refund)
+has its own row with its own state, reason code, Amazon id and our reference id: never one
+status column shared between them. Alembic's migrations (``migrations/``) create exactly this
+schema; a test compares the two.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware timestamp, stored in UTC. SQLite keeps no zone: values go in as naive UTC
+    (so text comparison orders them) and come back aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive timestamp {value!r}: amzpay stores aware ones only")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Id = Integer
+Stamp = UtcDateTime()
+Minor = BigInteger  # an amount in minor units; 150,000.00 EUR fits an int, totals may not
+Currency = String(3)
+ReferenceId = String(32)  # Amazon: [A-Za-z0-9_-], at most 32 characters
+
+
+def _order_fk() -> Column[int]:
+    return Column("order_id", Id, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False)
+
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("reference", String(64), nullable=False, unique=True),
+    Column("currency", Currency, nullable=False),
+    Column("customer_email", String(320), nullable=False),
+    Column("locale", String(16), nullable=False),
+    Column("amazon_order_reference_id", String(32)),
+    Column("process", String(64), nullable=False),
+    Column("created_at", Stamp, nullable=False),
+    Column("closed_at", Stamp),
+)
+
+shipments = Table(
+    "order_shipments",
+    metadata,
+    Column("id", Id, primary_key=True),
+    _order_fk(),
+    Column("shipment_id", String(64), nullable=False),
+    Column("method", String(128), nullable=False),
+    UniqueConstraint("order_id", "shipment_id"),
+)
+
+bundles = Table(
+    "order_bundles",
+    metadata,
+    Column("id", Id, primary_key=True),
+    _order_fk(),
+    Column("bundle_id", String(64), nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("gross_price", Minor, nullable=False),
+    UniqueConstraint("order_id", "bundle_id"),
+)
+
+
+def _line_columns() -> list[Column[object]]:
+    """What items and expenses share: price parts, their capture, what refunds hold."""
+    return [
+        Column("discount", Minor, nullable=False),
+        Column("tax_rate", String(16), nullable=False),  # a Decimal, kept exact as text
+        Column("tax_amount", Minor, nullable=False),
+        Column("shipment_id", String(64)),
+        Column("capture_id", String(64)),
+        Column("refund_status", String(16), nullable=False, server_default="open"),
+        Column("refund_booked", Minor, nullable=False, server_default="0"),
+        Column("refund_pending", Minor, nullable=False, server_default="0"),
+    ]
+
+
+items = Table(
+    "order_items",
+    metadata,
+    Column("id", Id, primary_key=True),
+    _order_fk(),
+    Column("item_id", String(64), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("unit_gross_price", Minor, nullable=False),
+    Column("options", JSON, nullable=False),
+    Column("bundle_id", String(64)),
+    *_line_columns(),
+    Column("state", String(64)),  # the item's OMS state; NULL until its process starts
+    Column("state_entered_at", Stamp),
+    UniqueConstraint("order_id", "item_id"),
+    Index("ix_order_items_state", "state"),
+)
+
+expenses = Table(
+    "order_expenses",
+    metadata,
+    Column("id", Id, primary_key=True),
+    _order_fk(),
+    Column("expense_id", String(64), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("gross_price", Minor, nullable=False),
+    *_line_columns(),
+    UniqueConstraint("order_id", "expense_id"),
+)
+
+state_history = Table(
+    "item_state_history",
+    metadata,
+    Column("id", Id, primary_key=True),
+    _order_fk(),
+    Column("item_id", String(64), nullable=False),
+    Column("from_state", String(64)),
+    Column("to_state", String(64), nullable=False),
+    Column("event", String(64)),
+    Column("actor", String(128), nullable=False),
+    Column("at", Stamp, nullable=False),
+    Index("ix_item_state_history_order", "order_id", "id"),
+)
+
+timers = Table(
+    "oms_timers",
+    metadata,
+    Column("id", Id, primary_key=True),
+    _order_fk(),
+    Column("item_id", String(64), nullable=False),
+    Column("state", String(64), nullable=False),
+    Column("event", String(64), nullable=False),
+    Column("due_at", Stamp, nullable=False),
+    UniqueConstraint("order_id", "item_id", "event"),
+    Index("ix_oms_timers_due_at", "due_at"),
+)
+
+jobs = Table(
+    "oms_jobs",
+    metadata,
+    Column("id", Id, primary_key=True),
+    _order_fk(),
+    Column("command", String(64), nullable=False),
+    Column("event", String(64), nullable=False),
+    Column("items", JSON, nullable=False),
+    Column("status", String(16), nullable=False),  # due, running, done, failed
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("not_before", Stamp, nullable=False),
+    Column("claimed_by", String(128)),
+    Column("claimed_until", Stamp),
+    Column("last_error", Text),
+    Column("created_at", Stamp, nullable=False),
+    Column("finished_at", Stamp),
+    Index("ix_oms_jobs_status_not_before", "status", "not_before"),
+)
+
+
+def _payment_columns() -> list[Column[object]]:
+    """What every Amazon payment object row has."""
+    return [
+        Column("reference_id", ReferenceId, nullable=False, unique=True),
+        Column("state", String(32), nullable=False),
+        Column("reason_code", String(64)),
+        Column("error_code", String(64)),
+        Column("error_message", Text),
+        Column("amount", Minor, nullable=False),
+        Column("currency", Currency, nullable=False),
+        Column("created_at", Stamp, nullable=False),
+        Column("updated_at", Stamp, nullable=False),
+        Column("observed_at", Stamp),  # Amazon's timestamp of the last state applied
+    ]
+
+
+order_references = Table(
+    "amazon_order_references",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column(
+        "order_id", Id, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, unique=True
+    ),
+    Column("amazon_order_reference_id", String(32), nullable=False, unique=True),
+    Column("state", String(32), nullable=False),
+    Column("reason_code", String(64)),
+    Column("updated_at", Stamp, nullable=False),
+    Column("observed_at", Stamp),
+)
+
+authorizations = Table(
+    "amazon_authorizations",
+    metadata,
+    Column("id", Id, primary_key=True),
+    _order_fk(),
+    Column("amazon_authorization_id", String(64), unique=True),
+    Column("capture_now", Boolean, nullable=False),
+    Column("items", JSON, nullable=False),
+    *_payment_columns(),
+)
+
+captures = Table(
+    "amazon_captures",
+    metadata,
+    Column("id", Id, primary_key=True),
+    _order_fk(),
+    Column("authorization_id", Id, ForeignKey("amazon_authorizations.id"), nullable=False),
+    Column("amazon_capture_id", String(64), unique=True),
+    Column("items", JSON, nullable=False),
+    *_payment_columns(),
+)
+
+refunds = Table(
+    "amazon_refunds",
+    metadata,
+    Column("id", Id, primary_key=True),
+    _order_fk(),
+    Column("capture_id", Id, ForeignKey("amazon_captures.id"), nullable=False),
+    Column("amazon_refund_id", String(64), unique=True),
+    Column("job_id", Id, ForeignKey("oms_jobs.id")),
+    Column("over_refund", Minor, nullable=False, server_default="0"),
+    *_payment_columns(),
+)
+
+refund_lines = Table(
+    "amazon_refund_lines",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("refund_id", Id, ForeignKey("amazon_refunds.id", ondelete="CASCADE"), nullable=False),
+    Column("line_id", String(64), nullable=False),
+    Column("kind", String(8), nullable=False),  # item or expense
+    Column("amount", Minor, nullable=False),
+    UniqueConstraint("refund_id", "line_id"),
+)
+
+refund_bookings = Table(
+    "refund_bookings",
+    metadata,
+    Column("id", Id, primary_key=True),
+    # unique: a completed refund is booked once, however often Amazon says so
+    Column("refund_id", Id, ForeignKey("amazon_refunds.id"), nullable=False, unique=True),
+    Column("amount", Minor, nullable=False),
+    Column("currency", Currency, nullable=False),
+    Column("booked_at", Stamp, nullable=False),
+)
+
+api_calls = Table(
+    "amazon_api_calls",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("order_id", Id, ForeignKey("orders.id", ondelete="SET NULL")),
+    Column("operation", String(64), nullable=False),
+    Column("reference_id", String(64)),
+    Column("amazon_id", String(64)),
+    Column("outcome", String(16), nullable=False),  # answered, declined, refused, failed
+    Column("error_code", String(64)),
+    Column("message", Text),
+    Column("at", Stamp, nullable=False),
+)
+
+ipn_inbox = Table(
+    "ipn_inbox",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("message_id", String(128), nullable=False, unique=True),
+    Column("notification_type", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("received_at", Stamp, nullable=False),
+    Column("processed_at", Stamp),
+    Column("error", Text),
+)

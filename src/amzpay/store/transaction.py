@@ -1,0 +1,12 @@
+"""One unit of work's view of the database: every group of rows on one connection."""
+
+from __future__ import annotations
+
+from amzpay.store.log_rows import LogRows
+from amzpay.store.oms_rows import OmsRows
+from amzpay.store.order_rows import OrderRows
+from amzpay.store.payments import PaymentRows
+
+
+class Transaction(OrderRows, OmsRows, PaymentRows, LogRows):
+    """Made by ``Database.transaction()``; valid until that block ends."""
