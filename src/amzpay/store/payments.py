@@ -58,6 +58,7 @@ class PaymentRecord:
     item_lines: tuple[RefundLine, ...] = ()  # refunds only: what each line asked for
     expense_lines: tuple[RefundLine, ...] = ()
     over_refund: Money | None = None
+    job_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,7 @@ class PaymentRows(Rows):
             "currency": new.amount.currency,
             "created_at": at,
             "updated_at": at,
+            "job_id": new.job_id,
         }
         if new.kind is PaymentKind.AUTHORIZATION:
             values |= {"items": list(new.items), "capture_now": new.capture_now}
@@ -94,7 +96,7 @@ class PaymentRows(Rows):
             values |= {"items": list(new.items), "authorization_id": new.parent_id}
         else:
             over = new.over_refund.minor if new.over_refund else 0
-            values |= {"capture_id": new.parent_id, "job_id": new.job_id, "over_refund": over}
+            values |= {"capture_id": new.parent_id, "over_refund": over}
         record_id = self.inserted_id(self.conn.execute(insert(table).values(values)))
         if new.kind is PaymentKind.REFUND:
             self._add_lines(record_id, new)
@@ -114,11 +116,26 @@ class PaymentRows(Rows):
         )
         return [self._record(kind, row) for row in rows]
 
-    def find_payment(self, kind: PaymentKind, *, reference_id: str) -> PaymentRecord | None:
+    def job_payments(self, job_id: int, kind: PaymentKind) -> list[PaymentRecord]:
+        """The records the job's ``plan`` stored, oldest first."""
         table, _ = _TABLES[kind]
-        row = self.conn.execute(
-            self._select(kind).where(table.c.reference_id == reference_id)
-        ).first()
+        rows = self.conn.execute(
+            self._select(kind).where(table.c.job_id == job_id).order_by(table.c.id)
+        )
+        return [self._record(kind, row) for row in rows]
+
+    def find_payment(
+        self, kind: PaymentKind, *, reference_id: str | None = None, amazon_id: str | None = None
+    ) -> PaymentRecord | None:
+        """The record with our reference id, else with Amazon's id; None if neither is known."""
+        table, amazon_column = _TABLES[kind]
+        if reference_id is not None:
+            where = table.c.reference_id == reference_id
+        elif amazon_id is not None:
+            where = table.c[amazon_column] == amazon_id
+        else:
+            return None
+        row = self.conn.execute(self._select(kind).where(where)).first()
         return None if row is None else self._record(kind, row)
 
     def update_payment(
@@ -206,6 +223,7 @@ class PaymentRows(Rows):
             created_at=row.created_at,
             updated_at=row.updated_at,
             observed_at=row.observed_at,
+            job_id=row.job_id,
             **fields,
         )
 

@@ -215,6 +215,7 @@ def _payment_columns() -> list[Column[object]]:
         Column("created_at", Stamp, nullable=False),
         Column("updated_at", Stamp, nullable=False),
         Column("observed_at", Stamp),  # Amazon's timestamp of the last state applied
+        Column("job_id", Id, ForeignKey("oms_jobs.id")),  # the command that made it
     ]
 
 
@@ -261,7 +262,6 @@ refunds = Table(
     _order_fk(),
     Column("capture_id", Id, ForeignKey("amazon_captures.id"), nullable=False),
     Column("amazon_refund_id", String(64), unique=True),
-    Column("job_id", Id, ForeignKey("oms_jobs.id")),
     Column("over_refund", Minor, nullable=False, server_default="0"),
     *_payment_columns(),
 )

@@ -1,8 +1,9 @@
-"""The first schema: orders, item states, timers, jobs, payment records, logs, inbox.
+"""The first schema: orders, item states and history, timers, jobs, payment records,
+refund bookings, the API call log and the IPN inbox.
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-28 15:51:22.152102
+Create Date: 2026-11-28 15:53:20.386210
 """
 
 from __future__ import annotations
@@ -63,35 +64,6 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_amazon_api_calls")),
-    )
-    op.create_table(
-        "amazon_authorizations",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("order_id", sa.Integer(), nullable=False),
-        sa.Column("amazon_authorization_id", sa.String(length=64), nullable=True),
-        sa.Column("capture_now", sa.Boolean(), nullable=False),
-        sa.Column("items", sa.JSON(), nullable=False),
-        sa.Column("reference_id", sa.String(length=32), nullable=False),
-        sa.Column("state", sa.String(length=32), nullable=False),
-        sa.Column("reason_code", sa.String(length=64), nullable=True),
-        sa.Column("error_code", sa.String(length=64), nullable=True),
-        sa.Column("error_message", sa.Text(), nullable=True),
-        sa.Column("amount", sa.BigInteger(), nullable=False),
-        sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("created_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("observed_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["order_id"],
-            ["orders.id"],
-            name=op.f("fk_amazon_authorizations_order_id_orders"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_amazon_authorizations")),
-        sa.UniqueConstraint(
-            "amazon_authorization_id", name=op.f("uq_amazon_authorizations_amazon_authorization_id")
-        ),
-        sa.UniqueConstraint("reference_id", name=op.f("uq_amazon_authorizations_reference_id")),
     )
     op.create_table(
         "amazon_order_references",
@@ -278,6 +250,39 @@ def upgrade() -> None:
         sa.UniqueConstraint("order_id", "shipment_id", name=op.f("uq_order_shipments_order_id")),
     )
     op.create_table(
+        "amazon_authorizations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("amazon_authorization_id", sa.String(length=64), nullable=True),
+        sa.Column("capture_now", sa.Boolean(), nullable=False),
+        sa.Column("items", sa.JSON(), nullable=False),
+        sa.Column("reference_id", sa.String(length=32), nullable=False),
+        sa.Column("state", sa.String(length=32), nullable=False),
+        sa.Column("reason_code", sa.String(length=64), nullable=True),
+        sa.Column("error_code", sa.String(length=64), nullable=True),
+        sa.Column("error_message", sa.Text(), nullable=True),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("created_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("observed_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("job_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["job_id"], ["oms_jobs.id"], name=op.f("fk_amazon_authorizations_job_id_oms_jobs")
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["orders.id"],
+            name=op.f("fk_amazon_authorizations_order_id_orders"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_amazon_authorizations")),
+        sa.UniqueConstraint(
+            "amazon_authorization_id", name=op.f("uq_amazon_authorizations_amazon_authorization_id")
+        ),
+        sa.UniqueConstraint("reference_id", name=op.f("uq_amazon_authorizations_reference_id")),
+    )
+    op.create_table(
         "amazon_captures",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("order_id", sa.Integer(), nullable=False),
@@ -294,10 +299,14 @@ def upgrade() -> None:
         sa.Column("created_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
         sa.Column("observed_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("job_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["authorization_id"],
             ["amazon_authorizations.id"],
             name=op.f("fk_amazon_captures_authorization_id_amazon_authorizations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["job_id"], ["oms_jobs.id"], name=op.f("fk_amazon_captures_job_id_oms_jobs")
         ),
         sa.ForeignKeyConstraint(
             ["order_id"],
@@ -315,7 +324,6 @@ def upgrade() -> None:
         sa.Column("order_id", sa.Integer(), nullable=False),
         sa.Column("capture_id", sa.Integer(), nullable=False),
         sa.Column("amazon_refund_id", sa.String(length=64), nullable=True),
-        sa.Column("job_id", sa.Integer(), nullable=True),
         sa.Column("over_refund", sa.BigInteger(), server_default="0", nullable=False),
         sa.Column("reference_id", sa.String(length=32), nullable=False),
         sa.Column("state", sa.String(length=32), nullable=False),
@@ -327,6 +335,7 @@ def upgrade() -> None:
         sa.Column("created_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
         sa.Column("observed_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("job_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["capture_id"],
             ["amazon_captures.id"],
@@ -383,6 +392,7 @@ def downgrade() -> None:
     op.drop_table("amazon_refund_lines")
     op.drop_table("amazon_refunds")
     op.drop_table("amazon_captures")
+    op.drop_table("amazon_authorizations")
     op.drop_table("order_shipments")
     with op.batch_alter_table("order_items", schema=None) as batch_op:
         batch_op.drop_index("ix_order_items_state")
@@ -403,7 +413,6 @@ def downgrade() -> None:
 
     op.drop_table("item_state_history")
     op.drop_table("amazon_order_references")
-    op.drop_table("amazon_authorizations")
     op.drop_table("amazon_api_calls")
     op.drop_table("orders")
     op.drop_table("ipn_inbox")

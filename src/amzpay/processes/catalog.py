@@ -1,0 +1,76 @@
+"""The Amazon Pay processes: their files, commands and conditions, and an engine to run them.
+
+Nothing is loaded at import time; ``load_processes`` reads and checks the files when called
+(at start-up, by ``build_engine``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+from amzpay.amazonpay.gateway import PaymentGateway
+from amzpay.oms.engine import Engine
+from amzpay.oms.loader import load
+from amzpay.oms.model import Process
+from amzpay.oms.ports import Command
+from amzpay.processes.commands import (
+    AuthorizeCommand,
+    CaptureCommand,
+    OrderReferenceCommand,
+    RefreshCommand,
+)
+from amzpay.processes.conditions import conditions
+from amzpay.processes.refund import RefundCommand
+from amzpay.store.payments import PaymentKind
+from amzpay.store.transaction import Transaction
+
+ASYNC = "amazon-pay-async"
+SYNC = "amazon-pay-sync"
+MAIN_FILES: Mapping[str, str] = {ASYNC: "amazon_pay_async.toml", SYNC: "amazon_pay_sync.toml"}
+"""Each process by name -> its main file in ``process_directory()``."""
+
+
+def process_directory() -> Traversable:
+    return files("amzpay.processes").joinpath("files")
+
+
+Clock = Callable[[], datetime]
+_Factory = Callable[[PaymentGateway, Clock], Command[Transaction]]
+_COMMANDS: Mapping[str, _Factory] = {
+    "authorize": lambda g, c: AuthorizeCommand(g, c, capture_now=False),
+    "authorize and capture": lambda g, c: AuthorizeCommand(g, c, capture_now=True),
+    "refresh authorization": lambda g, c: RefreshCommand(g, c, PaymentKind.AUTHORIZATION),
+    "capture": CaptureCommand,
+    "refresh capture": lambda g, c: RefreshCommand(g, c, PaymentKind.CAPTURE),
+    "close order": lambda g, c: OrderReferenceCommand(g, c, cancel=False),
+    "cancel order": lambda g, c: OrderReferenceCommand(g, c, cancel=True),
+    "refund": RefundCommand,
+    "refresh refund": lambda g, c: RefreshCommand(g, c, PaymentKind.REFUND),
+}
+
+
+def commands(gateway: PaymentGateway, clock: Clock) -> dict[str, Command[Transaction]]:
+    """Every command by the name the process files use."""
+    return {name: make(gateway, clock) for name, make in _COMMANDS.items()}
+
+
+def load_processes(directory: Traversable | None = None) -> dict[str, Process]:
+    """Read and check every process file. Raises ProcessFileError naming the culprit."""
+    where = directory or process_directory()
+    known = conditions()
+    return {
+        name: load(where, main, commands=_COMMANDS.keys(), conditions=known)
+        for name, main in MAIN_FILES.items()
+    }
+
+
+def build_engine(gateway: PaymentGateway, clock: Clock) -> Engine[Transaction]:
+    return Engine(
+        load_processes(),
+        commands=commands(gateway, clock),
+        conditions=conditions(),
+        clock=clock,
+    )

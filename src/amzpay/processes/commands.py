@@ -1,0 +1,252 @@
+"""The commands of the payment processes (authorize, capture, refresh, close, cancel).
+
+Each stores what its call needs in ``plan`` (inside the transaction that moved the items),
+makes the call in ``call`` with no transaction open, and returns what to record. The refund
+command lives in ``refund.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from amzpay.amazonpay.gateway import (
+    ASYNCHRONOUS,
+    SYNCHRONOUS,
+    CallRefused,
+    Observation,
+    PaymentGateway,
+)
+from amzpay.oms.ports import Job, Transactions
+from amzpay.processes.calls import attempt, log_outcome
+from amzpay.processes.observations import apply_observation, apply_refusal
+from amzpay.processes.records import (
+    REQUESTED,
+    TAKEN,
+    expenses_total,
+    items_total,
+    latest_covering,
+    new_reference_id,
+)
+from amzpay.store.log_rows import ApiCall
+from amzpay.store.payments import NewPayment, PaymentKind, PaymentRecord
+from amzpay.store.transaction import Transaction
+
+Clock = Callable[[], datetime]
+Record = Callable[[Transaction], None]
+_NO_REFERENCE = CallRefused("any", "NoOrderReference", "the order has no Amazon order reference")
+
+
+class AuthorizeCommand:
+    """Authorize the items (and the expenses, when all items are authorized together); with
+    ``capture_now`` the same call captures, and a capture record is stored beside it."""
+
+    def __init__(self, gateway: PaymentGateway, clock: Clock, *, capture_now: bool) -> None:
+        self.gateway, self.clock, self.capture_now = gateway, clock, capture_now
+
+    def plan(self, tx: Transaction, job: Job) -> None:
+        order, now = tx.order(job.order), self.clock()
+        whole = set(job.items) == {item.id for item in order.items}
+        amount = items_total(order, job.items)
+        if whole:
+            amount += expenses_total(order)
+        reference = new_reference_id("A")
+        kind = PaymentKind.AUTHORIZATION
+        new = NewPayment(kind, reference, amount, job.items, capture_now=self.capture_now)
+        auth = tx.add_payment(job.order, _of_job(new, job), now)
+        if self.capture_now:
+            # Amazon gives a CaptureNow capture the authorization's reference id.
+            capture = NewPayment(PaymentKind.CAPTURE, reference, amount, job.items, auth.id)
+            tx.add_payment(job.order, _of_job(capture, job), now)
+            lines = [*job.items, *(e.id for e in order.expenses)] if whole else job.items
+            tx.set_capture(job.order, lines, reference)
+
+    def call(self, job: Job, transactions: Transactions[Transaction]) -> Record:
+        with transactions() as tx:
+            order = tx.order(job.order)
+            auth = tx.job_payments(job.id, PaymentKind.AUTHORIZATION)[-1]
+            captures = tx.job_payments(job.id, PaymentKind.CAPTURE)
+        api = ApiCall(job.order, "Authorize", "", auth.reference_id)
+        reference_id = order.amazon_order_reference_id
+        outcome: Observation | CallRefused = _NO_REFERENCE
+        if reference_id is not None:
+            outcome = attempt(
+                transactions,
+                self.clock,
+                api,
+                lambda: self.gateway.authorize(
+                    order_reference_id=reference_id,
+                    reference_id=auth.reference_id,
+                    amount=auth.amount,
+                    capture_now=self.capture_now,
+                    transaction_timeout=SYNCHRONOUS if self.capture_now else ASYNCHRONOUS,
+                ),
+            )
+        captured = self._capture_details(job, transactions, outcome)
+
+        def record(tx: Transaction) -> None:
+            now = self.clock()
+            _record(tx, api, auth, outcome, now)
+            for capture in captures:
+                if captured is not None:
+                    _record(tx, ApiCall(job.order, "GetCaptureDetails", ""), capture, captured, now)
+                elif isinstance(outcome, CallRefused):
+                    tx.update_payment(capture, now, state="failed")
+                elif outcome.declined:
+                    tx.update_payment(capture, now, state="declined")
+
+        return record
+
+    def _capture_details(
+        self, job: Job, transactions: Transactions[Transaction], outcome: object
+    ) -> Observation | CallRefused | None:
+        if not (self.capture_now and isinstance(outcome, Observation) and outcome.children):
+            return None
+        capture_id = outcome.children[0]
+        api = ApiCall(job.order, "GetCaptureDetails", "", amazon_id=capture_id)
+        return attempt(
+            transactions, self.clock, api, lambda: self.gateway.capture_details(capture_id)
+        )
+
+
+class CaptureCommand:
+    """Capture the items from their open authorization; the first capture of an order also
+    takes the expenses (shipping)."""
+
+    def __init__(self, gateway: PaymentGateway, clock: Clock) -> None:
+        self.gateway, self.clock = gateway, clock
+
+    def plan(self, tx: Transaction, job: Job) -> None:
+        order, now = tx.order(job.order), self.clock()
+        auth = latest_covering(tx, job.order, job.items[0], PaymentKind.AUTHORIZATION)
+        assert auth is not None  # "auth open" is reached through an open authorization
+        first = not any(c.state in TAKEN for c in tx.payments(job.order, PaymentKind.CAPTURE))
+        amount = items_total(order, job.items)
+        lines = list(job.items)
+        if first:
+            amount += expenses_total(order)
+            lines += [expense.id for expense in order.expenses]
+        reference = new_reference_id("C")
+        new = NewPayment(PaymentKind.CAPTURE, reference, amount, job.items, auth.id)
+        tx.add_payment(job.order, _of_job(new, job), now)
+        tx.set_capture(job.order, lines, reference)
+
+    def call(self, job: Job, transactions: Transactions[Transaction]) -> Record:
+        with transactions() as tx:
+            capture = tx.job_payments(job.id, PaymentKind.CAPTURE)[-1]
+            assert capture.parent_id is not None
+            auth = tx.payment(PaymentKind.AUTHORIZATION, capture.parent_id)
+        api = ApiCall(job.order, "Capture", "", capture.reference_id)
+        authorization_id = auth.amazon_id
+        outcome: Observation | CallRefused = _NO_REFERENCE
+        if authorization_id is not None:
+            outcome = attempt(
+                transactions,
+                self.clock,
+                api,
+                lambda: self.gateway.capture(
+                    authorization_id=authorization_id,
+                    reference_id=capture.reference_id,
+                    amount=capture.amount,
+                ),
+            )
+        return lambda tx: _record(tx, api, capture, outcome, self.clock())
+
+
+class RefreshCommand:
+    """Ask Amazon for the state of the items' newest ``kind`` record (the poll for lost
+    IPNs); records already settled are not asked about."""
+
+    def __init__(self, gateway: PaymentGateway, clock: Clock, kind: PaymentKind) -> None:
+        self.gateway, self.clock, self.kind = gateway, clock, kind
+
+    def plan(self, tx: Transaction, job: Job) -> None:
+        """Nothing to store: the records exist."""
+
+    def call(self, job: Job, transactions: Transactions[Transaction]) -> Record:
+        with transactions() as tx:
+            records = {
+                record.id: record
+                for item in job.items
+                if (record := latest_covering(tx, job.order, item, self.kind)) is not None
+                and record.amazon_id is not None
+                and record.state in ("pending", "open", REQUESTED)
+            }
+        answers = [self._ask(job, transactions, record) for record in records.values()]
+
+        def record_all(tx: Transaction) -> None:
+            now = self.clock()
+            for api, outcome in answers:
+                log_outcome(tx, api, outcome, now)
+                if isinstance(outcome, Observation):
+                    apply_observation(tx, outcome, now)
+
+        return record_all
+
+    def _ask(
+        self, job: Job, transactions: Transactions[Transaction], record: PaymentRecord
+    ) -> tuple[ApiCall, Observation | CallRefused]:
+        amazon_id = record.amazon_id
+        assert amazon_id is not None
+        ask = {
+            PaymentKind.AUTHORIZATION: self.gateway.authorization_details,
+            PaymentKind.CAPTURE: self.gateway.capture_details,
+            PaymentKind.REFUND: self.gateway.refund_details,
+        }[self.kind]
+        operation = f"Get{self.kind.value.capitalize()}Details"
+        api = ApiCall(job.order, operation, "", record.reference_id, amazon_id)
+        return api, attempt(transactions, self.clock, api, lambda: ask(amazon_id))
+
+
+class OrderReferenceCommand:
+    """Close or cancel the order's Amazon order reference."""
+
+    def __init__(self, gateway: PaymentGateway, clock: Clock, *, cancel: bool) -> None:
+        self.gateway, self.clock, self.cancel = gateway, clock, cancel
+
+    def plan(self, tx: Transaction, job: Job) -> None:
+        """Nothing to store: the order reference is the order's."""
+
+    def call(self, job: Job, transactions: Transactions[Transaction]) -> Record:
+        with transactions() as tx:
+            reference_id = tx.order(job.order).amazon_order_reference_id
+        operation = "CancelOrderReference" if self.cancel else "CloseOrderReference"
+        api = ApiCall(job.order, operation, "", amazon_id=reference_id)
+        act = (
+            self.gateway.cancel_order_reference
+            if self.cancel
+            else self.gateway.close_order_reference
+        )
+        outcome: CallRefused | None = _NO_REFERENCE
+        if reference_id is not None:
+            outcome = attempt(
+                transactions, self.clock, api, lambda: act(order_reference_id=reference_id)
+            )
+
+        def record(tx: Transaction) -> None:
+            now = self.clock()
+            log_outcome(tx, api, outcome, now)
+            if reference_id is not None and outcome is None:
+                state = "canceled" if self.cancel else "closed"
+                tx.set_order_reference(job.order, reference_id, state, None, now)
+
+        return record
+
+
+def _record(
+    tx: Transaction,
+    api: ApiCall,
+    record: PaymentRecord,
+    outcome: Observation | CallRefused,
+    at: datetime,
+) -> None:
+    log_outcome(tx, api, outcome, at)
+    if isinstance(outcome, CallRefused):
+        apply_refusal(tx, record, outcome, at)
+    else:
+        apply_observation(tx, outcome, at)
+
+
+def _of_job(new: NewPayment, job: Job) -> NewPayment:
+    return replace(new, job_id=job.id)

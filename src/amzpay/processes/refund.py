@@ -1,0 +1,93 @@
+"""The refund command: the shop computes the amount, Amazon is asked for it.
+
+``plan`` runs in the transaction that moved the items to ``refund requested``: it computes
+the refund with ``plan_refund`` (one part per capture, Amazon's limits checked), stores one
+refund record per part with its lines and a RefundReferenceId generated once, and holds the
+lines as refund pending. ``call`` sends each record still ``requested``; a retry sends the
+same reference id again. The answer (Pending, or a refusal) is recorded by
+``observations``; a refusal releases the lines at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from amzpay.amazonpay.gateway import CallRefused, Observation, PaymentGateway
+from amzpay.domain import ledger
+from amzpay.domain.refund import plan_refund
+from amzpay.oms.ports import Job, Transactions
+from amzpay.processes.calls import attempt, log_outcome
+from amzpay.processes.observations import apply_observation, apply_refusal
+from amzpay.processes.records import REQUESTED, capture_balances, new_reference_id
+from amzpay.store.log_rows import ApiCall
+from amzpay.store.payments import NewPayment, PaymentKind, PaymentRecord
+from amzpay.store.transaction import Transaction
+
+Clock = Callable[[], datetime]
+_Answer = tuple[PaymentRecord, ApiCall, Observation | CallRefused]
+
+
+class RefundCommand:
+    def __init__(self, gateway: PaymentGateway, clock: Clock) -> None:
+        self.gateway, self.clock = gateway, clock
+
+    def plan(self, tx: Transaction, job: Job) -> None:
+        """Raises the domain's RefundError (nothing is stored) when the items cannot be
+        refunded or a capture's limits would be broken."""
+        order, now = tx.order(job.order), self.clock()
+        planned = plan_refund(order, job.items, captures=capture_balances(tx, job.order))
+        captures = {c.reference_id: c for c in tx.payments(job.order, PaymentKind.CAPTURE)}
+        for part in planned.parts:
+            new = NewPayment(
+                PaymentKind.REFUND,
+                new_reference_id("R"),
+                part.amount,
+                parent_id=captures[part.capture_id].id,
+                item_lines=part.items,
+                expense_lines=part.expenses,
+                over_refund=part.over_refund,
+                job_id=job.id,
+            )
+            tx.add_payment(job.order, new, now)
+            order = ledger.hold(order, part)
+        tx.save_refunds(order)
+
+    def call(
+        self, job: Job, transactions: Transactions[Transaction]
+    ) -> Callable[[Transaction], None]:
+        with transactions() as tx:
+            waiting = [
+                (refund, tx.payment(PaymentKind.CAPTURE, refund.parent_id or 0))
+                for refund in tx.job_payments(job.id, PaymentKind.REFUND)
+                if refund.state == REQUESTED
+            ]
+        answers: list[_Answer] = []
+        for refund, capture in waiting:
+            api = ApiCall(job.order, "Refund", "", refund.reference_id)
+            outcome: Observation | CallRefused = CallRefused(
+                "Refund", "NotCaptured", "the capture has no Amazon id"
+            )
+            capture_id = capture.amazon_id
+            if capture_id is not None:
+                outcome = attempt(
+                    transactions,
+                    self.clock,
+                    api,
+                    lambda: self.gateway.refund(
+                        capture_id=capture_id,  # noqa: B023 - called at once, in this loop
+                        reference_id=refund.reference_id,  # noqa: B023
+                        amount=refund.amount,  # noqa: B023
+                    ),
+                )
+            answers.append((refund, api, outcome))
+        return lambda tx: self._record(tx, answers)
+
+    def _record(self, tx: Transaction, answers: list[_Answer]) -> None:
+        now = self.clock()
+        for refund, api, outcome in answers:
+            log_outcome(tx, api, outcome, now)
+            if isinstance(outcome, CallRefused):
+                apply_refusal(tx, tx.payment(PaymentKind.REFUND, refund.id), outcome, now)
+            else:
+                apply_observation(tx, outcome, now)
