@@ -1,0 +1,100 @@
+"""The worker: fires due timers, runs queued commands, checks waiting conditions.
+
+Safe to run in several copies against one PostgreSQL database: each order is taken with
+``SKIP LOCKED`` (a worker never waits for another, and never works on an order another
+holds), each job is leased to one worker, and a timer is deleted in the transaction that
+fires it, so it fires once. ``run_once`` does what is due now; ``run`` repeats it until told
+to stop.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from amzpay.oms.engine import Engine
+from amzpay.oms.errors import OmsError
+from amzpay.oms.runner import run_next_job
+from amzpay.store.database import Database
+from amzpay.store.transaction import Transaction
+
+log = logging.getLogger(__name__)
+
+BATCH = 100  # orders looked at per round and kind of work
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """What one round did."""
+
+    timers: int
+    jobs: int
+    orders_checked: int
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.timers or self.jobs)
+
+
+class Worker:
+    def __init__(self, database: Database, engine: Engine[Transaction], name: str) -> None:
+        self.database, self.engine, self.name = database, engine, name
+
+    def run_once(self) -> Round:
+        """Fire the timers due now, run the jobs due now, check the waiting orders."""
+        timers = self._fire_timers(self.engine.clock())
+        jobs = self._run_jobs()
+        checked = self._check_conditions()
+        return Round(timers, jobs, checked)
+
+    def run(self, stop: threading.Event, idle_seconds: float = 1.0) -> None:
+        """Work until ``stop`` is set; sleep ``idle_seconds`` after a round with nothing to do."""
+        while not stop.is_set():
+            try:
+                done = self.run_once()
+            except Exception:  # a worker outlives one bad order; the error is logged
+                log.exception("worker %s: round failed", self.name)
+                done = Round(0, 0, 0)
+            if not done.busy:
+                stop.wait(idle_seconds)
+
+    def _fire_timers(self, now: datetime) -> int:
+        with self.database.transaction() as tx:
+            orders = tx.orders_with_due_timers(now, BATCH)
+        fired = 0
+        for order in orders:
+            fired += self._on_order(order, lambda tx, o: self.engine.fire_due_timers(tx, o, now))
+        return fired
+
+    def _run_jobs(self) -> int:
+        count = 0
+        while count < BATCH and run_next_job(self.engine, self.database.transaction, self.name):
+            count += 1
+        return count
+
+    def _check_conditions(self) -> int:
+        waiting = {name: p.waiting_states() for name, p in self.engine.processes.items()}
+        with self.database.transaction() as tx:
+            orders = tx.orders_in_states(waiting, BATCH)
+        for order in orders:
+            self._on_order(order, self._check)
+        return len(orders)
+
+    def _check(self, tx: Transaction, order: str) -> int:
+        if tx.try_lock_order(order) is None:
+            return 0  # another worker has it now
+        self.engine.check_conditions(tx, order, actor=f"worker {self.name}")
+        return 0
+
+    def _on_order(self, order: str, work: Callable[[Transaction, str], int]) -> int:
+        """One order's work in its own transaction; a refused transition is logged and the
+        order left as it was."""
+        try:
+            with self.database.transaction() as tx:
+                return work(tx, order)
+        except OmsError as error:
+            log.error("worker %s: %s", self.name, error)
+            return 0
