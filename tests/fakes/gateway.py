@@ -101,7 +101,9 @@ class FakeGateway:
         found.state, found.reason_code = state, reason_code
         found.updated_at = self.clock()
 
-    def open_order_reference(self, order_reference_id: str, state: PaymentState = PaymentState.OPEN) -> None:
+    def open_order_reference(
+        self, order_reference_id: str, state: PaymentState = PaymentState.OPEN
+    ) -> None:
         self.objects[order_reference_id] = _Object(
             ObjectKind.ORDER_REFERENCE, order_reference_id, None, state, None, self.clock()
         )
@@ -127,7 +129,9 @@ class FakeGateway:
             return known
         reference = self._get(ObjectKind.ORDER_REFERENCE, order_reference_id, "authorize")
         if reference.state is not PaymentState.OPEN:
-            raise CallRefused("authorize", "InvalidOrderReferenceStatus", "not Open", http_status=400)
+            raise CallRefused(
+                "authorize", "InvalidOrderReferenceStatus", "not Open", http_status=400
+            )
         auth = self._new(ObjectKind.AUTHORIZATION, reference_id, amount, self._next("authorize"))
         reference.children.append(auth.amazon_id)
         if capture_now and auth.state is PaymentState.OPEN:
@@ -242,4 +246,3 @@ class FakeGateway:
         if found is None or found.kind is not kind:
             raise CallRefused(operation, "InvalidTransactionId", f"no {kind} {amazon_id}")
         return found
-

@@ -6,7 +6,7 @@ from decimal import Decimal
 from itertools import count
 
 from amzpay.domain.money import Money
-from amzpay.domain.order import Expense, ExpenseId, Order, ShipmentId, Shipment, units_of_line
+from amzpay.domain.order import Expense, ExpenseId, Order, Shipment, ShipmentId, units_of_line
 
 _numbers = count(1)
 

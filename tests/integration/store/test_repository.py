@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from amzpay.domain.money import Money
+from amzpay.domain.order import ItemId, Refunded, RefundStatus
+from amzpay.domain.refund import RefundLine
+from amzpay.store.errors import OrderNotFound
+from amzpay.store.log_rows import ApiCall
+from amzpay.store.payments import NewPayment, PaymentKind
+from tests.fakes.orders import make_order
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def store(database, order, process="amazon-pay-async"):
+    with database.transaction() as tx:
+        tx.add_order(order, process=process, at=NOW)
+    return order.reference
+
+
+def add_capture_and_refund(database, order):
+    with database.transaction() as tx:
+        auth = tx.add_payment(
+            order, NewPayment(PaymentKind.AUTHORIZATION, "A-1", Money(4488, "EUR"), ("L1-1",)), NOW
+        )
+        capture = tx.add_payment(
+            order,
+            NewPayment(PaymentKind.CAPTURE, "C-1", Money(4488, "EUR"), ("L1-1",), auth.id),
+            NOW,
+        )
+        line = RefundLine(ItemId("L1-1"), Money(1999, "EUR"))
+        new = NewPayment(
+            PaymentKind.REFUND, "R-1", Money(1999, "EUR"), parent_id=capture.id, item_lines=(line,)
+        )
+        return tx.add_payment(order, new, NOW)
+
+
+def test_an_order_comes_back_as_it_was_stored(database):
+    order = make_order(quantity=3)
+
+    store(database, order)
+
+    with database.transaction() as tx:
+        assert tx.order(order.reference) == order
+
+
+def test_what_refunds_hold_of_each_line_is_kept(database):
+    order = make_order()
+    reference = store(database, order)
+    held = Refunded(RefundStatus.PENDING, Money(0, "EUR"), Money(1999, "EUR"))
+
+    with database.transaction() as tx:
+        tx.save_refunds(replace(order, refunds={ItemId("L1-1"): held}))
+
+    with database.transaction() as tx:
+        assert tx.order(reference).refunded(ItemId("L1-1")) == held
+
+
+def test_an_unknown_order_is_not_found(database):
+    with pytest.raises(OrderNotFound), database.transaction() as tx:
+        tx.order("nope")
+
+
+def test_two_orders_cannot_share_a_reference(database):
+    order = make_order()
+    store(database, order)
+
+    with pytest.raises(IntegrityError):
+        store(database, order)
+
+
+def test_each_payment_record_keeps_its_own_state(database):
+    reference = store(database, make_order())
+    refund = add_capture_and_refund(database, reference)
+
+    with database.transaction() as tx:
+        tx.update_payment(refund, NOW, state="pending", amazon_id="AMZ-R-1")
+        states = {kind: [r.state for r in tx.payments(reference, kind)] for kind in PaymentKind}
+
+    assert states == {
+        PaymentKind.AUTHORIZATION: ["requested"],
+        PaymentKind.CAPTURE: ["requested"],
+        PaymentKind.REFUND: ["pending"],
+    }
+
+
+def test_a_refund_keeps_the_amount_of_each_line_it_asked_for(database):
+    reference = store(database, make_order())
+
+    refund = add_capture_and_refund(database, reference)
+
+    assert refund.item_lines == (RefundLine(ItemId("L1-1"), Money(1999, "EUR")),)
+    assert refund.items == ("L1-1",)
+
+
+def test_a_refund_is_booked_once_however_often_it_completes(database):
+    reference = store(database, make_order())
+    refund = add_capture_and_refund(database, reference)
+
+    with database.transaction() as tx:
+        first = tx.book_refund(refund, NOW)
+        second = tx.book_refund(refund, NOW)
+
+    with database.transaction() as tx:
+        assert (first, second) == (True, False)
+        assert tx.refund_bookings(reference) == [(refund.id, Money(1999, "EUR"))]
+
+
+def test_reference_ids_are_unique(database):
+    reference = store(database, make_order())
+    add_capture_and_refund(database, reference)
+
+    with pytest.raises(IntegrityError), database.transaction() as tx:
+        tx.add_payment(
+            reference, NewPayment(PaymentKind.AUTHORIZATION, "A-1", Money(1, "EUR"), ()), NOW
+        )
+
+
+def test_a_notification_enters_the_inbox_once_by_its_message_id(database):
+    with database.transaction() as tx:
+        first = tx.receive_ipn("m-1", "PaymentRefund", "{}", NOW)
+        second = tx.receive_ipn("m-1", "PaymentRefund", "{}", NOW)
+
+    assert (first, second) == (True, False)
+
+
+def test_api_calls_are_logged_per_order(database):
+    reference = store(database, make_order())
+    call = ApiCall(reference, "Refund", "refused", "R-1", None, "InvalidParameterValue", "bad")
+
+    with database.transaction() as tx:
+        tx.log_call(call, NOW)
+
+    with database.transaction() as tx:
+        assert tx.api_calls(reference) == [call]
+
+
+def test_timestamps_come_back_aware_and_in_utc(database):
+    reference = store(database, make_order())
+
+    refund = add_capture_and_refund(database, reference)
+
+    assert refund.created_at == NOW
+    assert refund.created_at.tzinfo is not None
