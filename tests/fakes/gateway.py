@@ -32,6 +32,11 @@ _PREFIX = {
     ObjectKind.CAPTURE: "C",
     ObjectKind.REFUND: "R",
 }
+_SETTLES_TO = {
+    ObjectKind.AUTHORIZATION: PaymentState.OPEN,
+    ObjectKind.CAPTURE: PaymentState.COMPLETED,
+    ObjectKind.REFUND: PaymentState.COMPLETED,
+}
 _USUAL = {
     ObjectKind.ORDER_REFERENCE: PaymentState.OPEN,
     ObjectKind.AUTHORIZATION: PaymentState.OPEN,
@@ -72,8 +77,21 @@ class _Answer:
 
 
 class FakeGateway:
-    def __init__(self, clock: Callable[[], datetime], *, lenient: bool = True) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], datetime],
+        *,
+        lenient: bool = True,
+        answers: dict[str, PaymentState] | None = None,
+        polls_to_settle: int | None = None,
+    ) -> None:
+        """``answers``: what each write operation answers unless scripted (default: Open,
+        Completed, Pending). ``polls_to_settle``: a pending object asked about that often
+        is settled (authorization Open, capture and refund Completed)."""
         self.clock, self.lenient = clock, lenient
+        self.answers = answers or {}
+        self.polls_to_settle = polls_to_settle
+        self._polls: Counter[str] = Counter()
         self.objects: dict[str, _Object] = {}
         self.calls: Counter[tuple[str, str]] = Counter()  # (operation, our or Amazon's id)
         self._by_reference: dict[tuple[ObjectKind, str], str] = {}
@@ -203,11 +221,18 @@ class FakeGateway:
     def _details(self, kind: ObjectKind, amazon_id: str) -> Observation:
         self.calls[f"{kind} details", amazon_id] += 1
         self._script_error(f"{kind} details")
-        return self._get(kind, amazon_id, f"get {kind} details").seen()
+        found = self._get(kind, amazon_id, f"get {kind} details")
+        self._polls[amazon_id] += 1
+        settles = (
+            self.polls_to_settle is not None and self._polls[amazon_id] >= self.polls_to_settle
+        )
+        if found.state is PaymentState.PENDING and settles:
+            self.settle(amazon_id, _SETTLES_TO[kind])
+        return found.seen()
 
     def _next(self, operation: str) -> _Answer:
         script = self._script[operation]
-        answer = script.popleft() if script else _Answer()
+        answer = script.popleft() if script else _Answer(self.answers.get(operation))
         if answer.error is not None:
             raise answer.error
         return answer
