@@ -1,11 +1,12 @@
 """What the engine needs from storage and from the application, as protocols.
 
-The store's transaction (``amzpay.store``) satisfies ``OmsTransaction``; the processes
-provide ``Command`` and ``Condition`` implementations. Every method of ``OmsTransaction``
+The store's transaction (``amzpay.store``) satisfies ``OmsTransaction`` and returns the
+plain records of ``amzpay.store.records`` (re-exported here); the processes provide
+``Command`` and ``Condition`` implementations. Every method of ``OmsTransaction``
 works inside one database transaction; only ``Command.call`` may reach the network, and it
 gets no transaction, only a way to open short ones.
 
-Imports nothing but the standard library.
+Imports the standard library and the store's plain records only.
 """
 
 from __future__ import annotations
@@ -17,37 +18,19 @@ from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from amzpay.oms.model import Process
+from amzpay.store.records import Job, OrderHead, Timer
 
-
-@dataclass(frozen=True, slots=True)
-class OrderHead:
-    """An order as the engine sees it: its process and whether it is closed."""
-
-    reference: str
-    process: str
-    closed: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Timer:
-    id: int
-    order: str
-    item: str
-    state: str
-    event: str
-    due_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    """One command to run for the items of one order that moved together on ``event``."""
-
-    id: int
-    order: str
-    command: str
-    event: str
-    items: tuple[str, ...]
-    attempts: int = 0
+__all__ = [
+    "Command",
+    "Condition",
+    "ConditionCheck",
+    "Job",
+    "OmsTransaction",
+    "OrderHead",
+    "Timer",
+    "Transactions",
+    "Tx",
+]
 
 
 class OmsTransaction(Protocol):

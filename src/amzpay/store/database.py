@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Final
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -50,9 +50,13 @@ class Database:
         with self.engine.begin() as connection:
             upgrade(connection)
 
-    def is_current(self) -> bool:
+    def revision(self) -> str | None:
+        """The migration the schema is at (None before the first)."""
         with self.engine.connect() as connection:
-            return inspect(connection).has_table("alembic_version")
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            found = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return None if found is None else str(found)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:

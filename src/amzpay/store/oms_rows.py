@@ -13,10 +13,10 @@ from datetime import datetime
 
 from sqlalchemy import and_, delete, exists, insert, or_, select, update
 
-from amzpay.oms.ports import Job, OrderHead, Timer
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
 from amzpay.store.errors import OrderNotFound
+from amzpay.store.records import Job, OrderHead, Timer
 
 
 class OmsRows(Rows):

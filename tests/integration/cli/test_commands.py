@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from amzpay.cli import main
+from amzpay.store.database import Database
+from tests.fakes.orders import make_order
+from tests.fakes.world import World
+
+
+def test_db_upgrade_migrates_a_new_database(sqlite_url, capsys):
+    code = main(["db", "upgrade", "--database", sqlite_url])
+
+    assert code == 0
+    assert "is at revision 0001" in capsys.readouterr().out
+
+
+def test_the_worker_once_does_what_is_due_and_exits(sqlite_url, capsys):
+    database = Database(sqlite_url)
+    World(database).place(make_order(), run=False)
+    database.dispose()
+
+    code = main(["worker", "--once", "--database", sqlite_url])
+
+    # No Amazon Pay client is configured yet: the authorize command waits for a retry.
+    assert code == 0
+    assert "1 command(s) run" in capsys.readouterr().out
+
+
+def test_process_list_names_every_process(capsys):
+    main(["process", "list"])
+
+    out = capsys.readouterr().out
+    assert "amazon-pay-async" in out
+    assert "amazon-pay-sync" in out
+
+
+def test_the_diagram_of_a_process_is_dot_text(capsys):
+    code = main(["process", "diagram", "amazon-pay-async", "--format", "dot"])
+
+    dot = capsys.readouterr().out
+    assert code == 0
+    assert dot.startswith('digraph "amazon-pay-async" {')
+    assert '"closed" -> "refund requested"' in dot
+
+
+def test_the_diagram_highlights_the_states_of_an_orders_items(sqlite_url, capsys):
+    database = Database(sqlite_url)
+    world = World(database)
+    order = world.place(make_order())
+    world.fire(order, "capture", ["L1-1"])
+    database.dispose()
+
+    main(
+        [
+            "process",
+            "diagram",
+            "amazon-pay-async",
+            "--order",
+            order,
+            "--format",
+            "dot",
+            "--database",
+            sqlite_url,
+        ]
+    )
+
+    dot = capsys.readouterr().out
+    assert (
+        '"capture completed" [label="capture completed\\ncaptured, refundable\\n1 item(s) here"'
+        in dot
+    )
+    assert '"auth open" [label="auth open\\ncapturable, reserved\\n1 item(s) here"' in dot
+
+
+def test_an_unknown_process_is_refused(capsys):
+    code = main(["process", "diagram", "warehouse", "--format", "dot"])
+
+    assert code == 2
+    assert "no process 'warehouse'" in capsys.readouterr().err
+
+
+def test_the_diagram_renders_to_svg(tmp_path):
+    target = tmp_path / "async.svg"
+
+    code = main(["process", "diagram", "amazon-pay-async", "--output", str(target)])
+
+    assert code == 0
+    assert b"<svg" in target.read_bytes()
