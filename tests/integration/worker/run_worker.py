@@ -30,7 +30,9 @@ def main(url: str, start: str, stop_file: str, name: str) -> None:
     def clock() -> datetime:
         return began + timedelta(seconds=(time.monotonic() - real_start) * SPEED)
 
-    gateway = FakeGateway(clock, answers={"authorize": PaymentState.PENDING}, polls_to_settle=2)
+    gateway = FakeGateway(
+        clock, lenient=True, answers={"authorize": PaymentState.PENDING}, polls_to_settle=2
+    )
     database = Database(url)
     stop = threading.Event()
     watcher = threading.Thread(target=_watch, args=(Path(stop_file), stop), daemon=True)
