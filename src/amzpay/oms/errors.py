@@ -8,6 +8,7 @@
     │   ├── UnknownCommand
     │   ├── UnknownCondition
     │   ├── UnreachableState
+    │   ├── UnusedEvent                   an event no transition uses
     │   └── DuplicateName                 a state or event declared twice across the files
     ├── UnknownProcess (LookupError)
     ├── TransitionRefused (ValueError)    an event that cannot move the items now
@@ -61,6 +62,10 @@ class UnknownCondition(ProcessFileError):
 
 class UnreachableState(ProcessFileError):
     """Raised for a declared state no path from the initial state leads to."""
+
+
+class UnusedEvent(ProcessFileError):
+    """Raised for a declared event no transition uses (the seed had such dead events)."""
 
 
 class DuplicateName(ProcessFileError):

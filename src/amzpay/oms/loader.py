@@ -30,6 +30,7 @@ from amzpay.oms.errors import (
     UnknownEvent,
     UnknownState,
     UnreachableState,
+    UnusedEvent,
 )
 from amzpay.oms.model import Event, Origin, Process, State, Transition, Trigger
 
@@ -82,6 +83,7 @@ def load(
     )
     _check_references(process, commands, conditions)
     _check_reachable(process, main_file)
+    _check_used(process)
     return process
 
 
@@ -199,6 +201,13 @@ def _check_reachable(process: Process, main_file: str) -> None:
     for name, state in process.states.items():
         if name not in reached:
             _fail(UnreachableState, state.origin, f"not reachable from {process.initial!r}")
+
+
+def _check_used(process: Process) -> None:
+    used = {t.event for t in process.transitions}
+    for name, event in process.events.items():
+        if name not in used:
+            _fail(UnusedEvent, event.origin, "no transition uses it")
 
 
 def _fail(error: type[ProcessFileError], origin: Origin | None, reason: str) -> None:

@@ -14,6 +14,7 @@ from amzpay.oms.errors import (
     UnknownEvent,
     UnknownState,
     UnreachableState,
+    UnusedEvent,
 )
 from amzpay.oms.loader import load, parse_duration
 from amzpay.processes.catalog import load_processes
@@ -134,6 +135,15 @@ def test_a_state_no_path_leads_to_is_an_error(tmp_path):
     assert (error.value.file, error.value.element) == ("paying.toml", "state 'lost and found'")
 
 
+def test_an_event_no_transition_uses_is_an_error(tmp_path):
+    paying = PAYING + '\n[events.forgotten]\ntrigger = "on-enter"\n'
+
+    with pytest.raises(UnusedEvent) as error:
+        load_from(write_process(tmp_path, paying=paying))
+
+    assert (error.value.file, error.value.element) == ("paying.toml", "event 'forgotten'")
+
+
 def test_an_event_declared_again_in_a_subprocess_is_an_error_naming_both_places(tmp_path):
     paying = PAYING + '\n[events.pay]\ntrigger = "on-enter"\n'
 
@@ -158,6 +168,7 @@ def test_a_state_declared_again_in_a_subprocess_is_an_error(tmp_path):
     [
         ("[states.x\n", "file"),
         ('[events.wait]\ntrigger = "timeout"\n', "event 'wait'"),
+        ("[events.wait]\ncommand = 7\n", "event 'wait'"),
         ('[events.wait]\ntrigger = "timeout"\ntimeout = "soon"\n', "event 'wait'"),
         ('[events.wait]\ntrigger = "sometimes"\n', "event 'wait'"),
         ('[events.wait]\ntimeout = "1 minute"\n', "event 'wait'"),
