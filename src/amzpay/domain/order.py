@@ -191,20 +191,21 @@ def _validate(order: Order) -> None:
 
 def _check_amounts(order: Order, line: Item | Expense, fail: _Fail) -> None:
     price = line.unit_gross_price if isinstance(line, Item) else line.gross_price
-    amounts = [price, line.discount, line.tax_amount]
+    amounts = [price, line.discount]
     if isinstance(line, Item):
         for option in line.options:
             amounts += [option.gross_price, option.discount]
             if option.discount > option.gross_price:
                 raise fail(f"option {option.sku!r} of {line.id!r} is discounted below zero")
-    for amount in amounts:
+    for amount in (*amounts, line.tax_amount):
         _check_currency(order, amount, line.id, fail)
+    for amount in amounts:
         if amount.is_negative:
             raise fail(f"{line.id!r} has a negative amount {amount}")
     if line.discount > price:
         raise fail(f"{line.id!r} is discounted below zero ({line.discount} off {price})")
-    if line.tax_amount > line.price_to_pay:
-        raise fail(f"{line.id!r} has more tax ({line.tax_amount}) than its price to pay")
+    if line.tax_amount.is_negative or line.tax_amount > line.price_to_pay:
+        raise fail(f"{line.id!r} has a tax of {line.tax_amount} on {line.price_to_pay}")
 
 
 def _check_currency(order: Order, amount: Money, where: str, fail: _Fail) -> None:

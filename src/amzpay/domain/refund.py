@@ -16,11 +16,14 @@ The rules:
 - expenses (shipping) come with the refund that takes the last refundable items of the order
   (Spryker's rule), or of their shipment with ``ExpensePolicy.WITH_LAST_ITEM_OF_SHIPMENT``;
   an expense may also be chosen by its id;
-- per capture, the refund never exceeds captured less refunded less pending, a capture takes
+- per capture, items and expenses never take more than captured less what other item and
+  expense refunds took or hold (refunded and pending), a capture takes
   at most 10 refunds, and one refund at most Amazon's maximum amount (Amazon Pay API reference,
   "Refund": RefundAmount);
 - Amazon's over-refund allowance (the lesser of 15 % and 75 currency units above the captured
-  amount, per capture) is used only when the caller asks for an ``over_refund`` amount.
+  amount, per capture) is used only when the caller asks for an ``over_refund`` amount, and
+  what earlier over-refunds used of it is gone; an over-refund never takes the room that the
+  capture's items still need.
 
 Imports nothing but the standard library.
 """
@@ -81,18 +84,25 @@ class ExpensePolicy(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class CaptureBalance:
-    """One capture as the refund needs it: what it took and what refunds hold of it."""
+    """One capture as the refund needs it: what it took and what refunds hold of it.
+
+    ``refunded`` (completed) and ``pending`` (sent, not settled) count everything asked of
+    the capture; ``over_refunded`` is the part of those two that was asked above the items'
+    and expenses' worth, under Amazon's over-refund allowance.
+    """
 
     id: CaptureId
     captured: Money
     refunded: Money
     pending: Money
+    over_refunded: Money
     refund_count: int
 
     @property
     def available(self) -> Money:
-        """What may still be refunded without Amazon's over-refund allowance."""
-        return self.captured - self.refunded - self.pending
+        """What items and expenses may still take: captured less what other item and
+        expense refunds took or hold."""
+        return self.captured - (self.refunded + self.pending - self.over_refunded)
 
     @property
     def over_refund_allowance(self) -> Money:
@@ -100,6 +110,10 @@ class CaptureBalance:
         percent = self.captured.portion(OVER_REFUND_PERCENT, 100)
         cap = Money(OVER_REFUND_CAP_UNITS * 10**self.captured.exponent, self.captured.currency)
         return min(percent, cap)
+
+    @property
+    def over_refund_left(self) -> Money:
+        return self.over_refund_allowance - self.over_refunded
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +289,7 @@ def _capture_refund(
     )
     if lines_total > balance.available:
         raise CaptureExhausted(capture_id, lines_total, balance.available)
-    extra = _checked_over_refund(balance, lines_total, over_refund, order.currency)
+    extra = _checked_over_refund(balance, over_refund, order.currency)
     amount = lines_total + extra
     maximum = MAX_REFUND_UNITS.get(order.currency)
     if maximum is not None and amount.minor > maximum * 10**amount.exponent:
@@ -289,21 +303,17 @@ def _line(order: Order, line: Item | Expense) -> RefundLine:
     return RefundLine(line.id, line.price_to_pay - order.refunded(line.id).booked)
 
 
-def _checked_over_refund(
-    balance: CaptureBalance, lines_total: Money, requested: Money | None, currency: str
-) -> Money:
+def _checked_over_refund(balance: CaptureBalance, requested: Money | None, currency: str) -> Money:
     if requested is None:
         return Money.zero(currency)
     if requested.currency != currency:
         raise OverRefundNotAllowed(balance.id, f"{requested} is not in the order's {currency}")
     if requested.minor <= 0:
         raise OverRefundNotAllowed(balance.id, f"{requested} is not a positive amount")
-    ceiling = balance.available + balance.over_refund_allowance
-    if lines_total + requested > ceiling:
-        room = max(ceiling - lines_total, Money.zero(currency))
+    if requested > balance.over_refund_left:
         raise OverRefundNotAllowed(
             balance.id,
-            f"{requested} asked, Amazon's allowance leaves {room} "
+            f"{requested} asked, Amazon's allowance leaves {balance.over_refund_left} "
             f"(the lesser of {OVER_REFUND_PERCENT} % and {OVER_REFUND_CAP_UNITS} {currency})",
         )
     return requested
