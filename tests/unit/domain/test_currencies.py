@@ -49,8 +49,8 @@ def test_the_amazon_pay_currencies_have_their_well_known_exponents():
 def test_the_table_covers_every_current_cldr_currency_with_a_region():
     # CLDR also lists withdrawn currencies; the ones still issued somewhere are those a
     # territory uses today. Funds and precious metals (XAU...) have no minor unit in ISO.
-    from babel.numbers import get_territory_currencies
     from babel.core import get_global
+    from babel.numbers import get_territory_currencies
 
     in_use: set[str] = set()
     for territory in get_global("territory_currencies"):

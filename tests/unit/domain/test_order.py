@@ -6,7 +6,6 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from builders import make_item, make_order, make_shipping, money
 
 from amzpay.domain.errors import InvalidOrder, UnknownCurrency
 from amzpay.domain.money import Money
@@ -22,6 +21,8 @@ from amzpay.domain.order import (
     unfold_bundle,
     units_of_line,
 )
+
+from builders import make_item, make_order, make_shipping, money
 
 
 def test_a_line_of_three_is_three_items_sharing_the_line_discount():
