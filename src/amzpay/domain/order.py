@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import cache
 from types import MappingProxyType
 from typing import NewType
 
@@ -148,10 +149,7 @@ class Order:
     def refunded(self, line_id: LineId) -> Refunded:
         """What refunds hold of an item or expense (zero for both when there is none)."""
         found = self.refunds.get(line_id)
-        if found is None:
-            zero = Money.zero(self.currency)
-            return Refunded(RefundStatus.OPEN, zero, zero)
-        return found
+        return _nothing_refunded(self.currency) if found is None else found
 
     def lines(self) -> Iterator[Item | Expense]:
         """Every item, then every expense."""
@@ -160,6 +158,12 @@ class Order:
 
     def children_of(self, bundle_id: BundleId) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.bundle_id == bundle_id)
+
+
+@cache
+def _nothing_refunded(currency: str) -> Refunded:
+    zero = Money.zero(currency)
+    return Refunded(RefundStatus.OPEN, zero, zero)
 
 
 def _validate(order: Order) -> None:
@@ -265,7 +269,9 @@ def unfold_bundle(
     if sum(weights) == 0:  # free children: share the price evenly
         weights = [1] * len(children)
     prices = bundle.gross_price.split(weights)
-    discounts = (discount or Money.zero(bundle.gross_price.currency)).split(weights)
+    discounts = _share_discount(
+        bundle.id, discount or Money.zero(bundle.gross_price.currency), prices
+    )
     return tuple(
         Item(
             id=child.id,
@@ -281,6 +287,16 @@ def unfold_bundle(
         )
         for child, price, off in zip(children, prices, discounts, strict=True)
     )
+
+
+def _share_discount(bundle_id: str, discount: Money, prices: Sequence[Money]) -> tuple[Money, ...]:
+    """The discount shared by the prices themselves: each share stays within one minor unit
+    of its exact part, which is never above its price, so no child is discounted below zero."""
+    if not discount:
+        return tuple(Money.zero(discount.currency) for _ in prices)
+    if discount > Money.total(prices, discount.currency):
+        raise InvalidOrder(bundle_id, f"a discount of {discount} is above the bundle's price")
+    return discount.split([price.minor for price in prices])
 
 
 def units_of_line(

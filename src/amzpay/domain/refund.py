@@ -14,8 +14,8 @@ The rules:
 - choosing a bundle chooses those of its items that can still be refunded; its items can also
   be chosen one by one;
 - expenses (shipping) come with the refund that takes the last refundable items of the order
-  (Spryker's rule), or of their shipment with ``ExpensePolicy.WITH_LAST_ITEM_OF_SHIPMENT``;
-  an expense may also be chosen by its id;
+  (Spryker's rule), or already with the last items of their shipment under
+  ``ExpensePolicy.WITH_LAST_ITEM_OF_SHIPMENT``; an expense may also be chosen by its id;
 - per capture, items and expenses never take more than captured less what other item and
   expense refunds took or hold (refunded and pending), a capture takes
   at most 10 refunds, and one refund at most Amazon's maximum amount (Amazon Pay API reference,
@@ -169,8 +169,9 @@ def plan_refund(
         TooManyRefunds, CaptureExhausted, RefundTooLarge, OverRefundNotAllowed: a capture's
             part breaks one of Amazon's limits.
     """
-    items, chosen_expenses = _resolve(order, selection)
-    expenses = _expenses_due(order, items, expense_policy)
+    refundable = {item.id for item in order.items if refusal(order, item) is None}
+    items, chosen_expenses = _resolve(order, selection, refundable)
+    expenses = _expenses_due(order, items, refundable, expense_policy)
     expenses += [e for e in chosen_expenses if e not in expenses]
     balances = {balance.id: balance for balance in captures}
     extra = dict(over_refund or {})
@@ -189,7 +190,9 @@ def refusal(order: Order, line: Item | Expense) -> str | None:
     """Why ``line`` cannot be refunded now, or None when it can."""
     if line.capture_id is None:
         return "never captured"
-    held = order.refunded(line.id)
+    held = order.refunds.get(line.id)
+    if held is None:  # no refund ever touched it
+        return None
     if held.status is RefundStatus.PENDING:
         return "refund pending"
     if held.status is RefundStatus.REFUNDED or (
@@ -199,7 +202,9 @@ def refusal(order: Order, line: Item | Expense) -> str | None:
     return None
 
 
-def _resolve(order: Order, selection: Iterable[str]) -> tuple[list[Item], list[Expense]]:
+def _resolve(
+    order: Order, selection: Iterable[str], refundable: set[ItemId]
+) -> tuple[list[Item], list[Expense]]:
     """The chosen items (bundles unfolded) and expenses, each once, in the order's order."""
     wanted = set(selection)
     if not wanted:
@@ -213,11 +218,10 @@ def _resolve(order: Order, selection: Iterable[str]) -> tuple[list[Item], list[E
     items: list[Item] = []
     for item in order.items:
         if item.id in wanted:
-            reason = refusal(order, item)
-            if reason is not None:
-                raise ItemNotRefundable(item.id, reason)
+            if item.id not in refundable:
+                raise ItemNotRefundable(item.id, refusal(order, item) or "")
             items.append(item)
-        elif item.bundle_id in chosen_bundles and refusal(order, item) is None:
+        elif item.bundle_id in chosen_bundles and item.id in refundable:
             items.append(item)
     empty_bundles = sorted(chosen_bundles - {item.bundle_id for item in items})
     if empty_bundles:
@@ -230,26 +234,32 @@ def _resolve(order: Order, selection: Iterable[str]) -> tuple[list[Item], list[E
     return items, expenses
 
 
-def _expenses_due(order: Order, chosen: list[Item], policy: ExpensePolicy) -> list[Expense]:
+def _expenses_due(
+    order: Order, chosen: list[Item], refundable: set[ItemId], policy: ExpensePolicy
+) -> list[Expense]:
     """The expenses this refund takes: those whose last refundable items it refunds."""
     chosen_ids = {item.id for item in chosen}
     left_in_order = 0
     left_in_shipment: Counter[str | None] = Counter()
     for item in order.items:
-        if item.id not in chosen_ids and refusal(order, item) is None:
+        if item.id in refundable and item.id not in chosen_ids:
             left_in_order += 1
             left_in_shipment[item.shipment_id] += 1
     touched = {item.shipment_id for item in chosen}
+    last_of_order = bool(chosen) and not left_in_order
+    per_shipment = policy is ExpensePolicy.WITH_LAST_ITEM_OF_SHIPMENT
     due = []
     for expense in order.expenses:
         if refusal(order, expense) is not None:
             continue
-        per_shipment = policy is ExpensePolicy.WITH_LAST_ITEM_OF_SHIPMENT
-        if per_shipment and expense.shipment_id is not None:
-            last = expense.shipment_id in touched and not left_in_shipment[expense.shipment_id]
-        else:
-            last = bool(chosen) and not left_in_order
-        if last:
+        # The last items of the order take every expense still open, whatever the policy,
+        # so that nothing paid stays behind once the whole order is refunded.
+        last_of_shipment = (
+            per_shipment
+            and expense.shipment_id in touched
+            and not left_in_shipment[expense.shipment_id]
+        )
+        if last_of_order or last_of_shipment:
             due.append(expense)
     return due
 

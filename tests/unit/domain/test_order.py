@@ -79,6 +79,14 @@ def test_a_bundle_of_free_children_shares_its_price_evenly():
     assert [i.unit_gross_price.minor for i in unfold_bundle(bundle, children)] == [333, 334, 333]
 
 
+def test_a_bundle_cannot_be_discounted_below_zero():
+    bundle = Bundle(BundleId("B"), "SET", "Set", money("1.00"))
+    children = [BundleChild(ItemId("B-1"), "X", "X", money("1.00"), Decimal(0))]
+
+    with pytest.raises(InvalidOrder, match="above the bundle's price"):
+        unfold_bundle(bundle, children, discount=money("1.01"))
+
+
 def test_a_bundle_needs_children():
     with pytest.raises(InvalidOrder, match="at least one child"):
         unfold_bundle(Bundle(BundleId("B"), "SET", "Set", money("1.00")), [])

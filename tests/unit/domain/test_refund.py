@@ -176,6 +176,18 @@ def test_per_shipment_an_expense_outside_any_shipment_follows_the_order_rule():
     }
 
 
+def test_the_last_items_of_the_order_take_every_expense_left_whatever_the_policy():
+    order = make_order(
+        [make_item("A1", shipment="S1")],
+        expenses=[make_shipping("SHIP1", "4.90", shipment="S1"), make_shipping("SHIP2", "6.90", shipment="S2")],
+        shipments=["S1", "S2"],
+    )  # fmt: skip
+
+    refund = plan(order, ["A1"], expense_policy=ExpensePolicy.WITH_LAST_ITEM_OF_SHIPMENT)
+
+    assert amounts(refund.expenses) == {"SHIP1": "4.90", "SHIP2": "6.90"}
+
+
 def test_shipping_can_be_chosen_on_its_own():
     order = make_order([make_item("A")], **SHIPPED)
 
