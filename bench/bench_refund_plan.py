@@ -35,7 +35,8 @@ from amzpay.domain.order import (
     Shipment,
     ShipmentId,
 )
-from amzpay.domain.refund import CaptureBalance, plan_refund
+from amzpay.domain.payment import CaptureBalance
+from amzpay.domain.refund import plan_refund
 
 SIZES = (1_000, 10_000, 100_000)
 SECTION = "## Refund planning"

@@ -19,9 +19,9 @@ from amzpay.domain.order import (
     Refunded,
     Shipment,
     ShipmentId,
-    tax_included,
 )
-from amzpay.domain.refund import CaptureBalance
+from amzpay.domain.payment import CaptureBalance
+from amzpay.domain.units import tax_included
 
 
 def money(text: str, currency: str = "EUR") -> Money:

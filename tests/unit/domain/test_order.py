@@ -9,18 +9,8 @@ import pytest
 
 from amzpay.domain.errors import InvalidOrder, UnknownCurrency
 from amzpay.domain.money import Money
-from amzpay.domain.order import (
-    Bundle,
-    BundleChild,
-    BundleId,
-    ItemId,
-    ProductOption,
-    Refunded,
-    RefundStatus,
-    tax_included,
-    unfold_bundle,
-    units_of_line,
-)
+from amzpay.domain.order import Bundle, BundleId, ItemId, ProductOption, Refunded, RefundStatus
+from amzpay.domain.units import BundleChild, tax_included, unfold_bundle, units_of_line
 
 from builders import make_item, make_order, make_shipping, money
 

@@ -23,7 +23,6 @@ from amzpay.domain.ledger import (
 from amzpay.domain.money import Money
 from amzpay.domain.order import (
     Bundle,
-    BundleChild,
     BundleId,
     CaptureId,
     Expense,
@@ -34,10 +33,9 @@ from amzpay.domain.order import (
     RefundStatus,
     Shipment,
     ShipmentId,
-    tax_included,
-    unfold_bundle,
 )
 from amzpay.domain.refund import ExpensePolicy, plan_refund
+from amzpay.domain.units import BundleChild, tax_included, unfold_bundle
 
 from builders import captures_of
 
