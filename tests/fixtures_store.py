@@ -1,7 +1,7 @@
 """Fixtures for tests that use a database: SQLite files, and a real PostgreSQL server that the
 tests start themselves (initdb + pg_ctl into a temporary directory, on a free port).
 
-Import the fixtures into a conftest.py (``from tests.fixtures_store import database, ...``).
+Import the fixtures into a conftest.py (``from fixtures_store import database, ...``).
 ``database`` runs each test twice, once per database kind.
 """
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 from itertools import count
 
 from amzpay.domain.money import Money
-from amzpay.domain.order import Expense, ExpenseId, Order, Shipment, ShipmentId, units_of_line
+from amzpay.domain.order import Expense, ExpenseId, Order, Shipment, ShipmentId
+from amzpay.domain.units import units_of_line
 
 _numbers = count(1)
 

@@ -12,8 +12,8 @@ from amzpay.processes.observations import apply_observation
 from amzpay.store.database import Database
 from amzpay.store.payments import PaymentKind
 from amzpay.worker import Worker
-from tests.fakes.clock import FakeClock
-from tests.fakes.gateway import FakeGateway
+from fakes.clock import FakeClock
+from fakes.gateway import FakeGateway
 
 _DETAILS = {
     PaymentKind.AUTHORIZATION: ObjectKind.AUTHORIZATION,

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from amzpay.domain.money import Money
 from amzpay.domain.order import CaptureId, Item, Order
-from amzpay.domain.refund import CaptureBalance, CaptureRefund
+from amzpay.domain.payment import CaptureBalance
+from amzpay.domain.refund import CaptureRefund
 from amzpay.store.payments import PaymentKind, PaymentRecord
 from amzpay.store.transaction import Transaction
 
@@ -50,17 +51,24 @@ def capture_balances(tx: Transaction, order: str) -> list[CaptureBalance]:
         if capture.state not in ("completed", "closed"):
             continue
         own = [r for r in refunds if r.parent_id == capture.id]
-        currency = capture.amount.currency
-        refunded = Money.total((r.amount for r in own if r.state == "completed"), currency)
-        pending = Money.total(
-            (r.amount for r in own if r.state in (REQUESTED, "pending")), currency
-        )
-        balances.append(
-            CaptureBalance(
-                CaptureId(capture.reference_id), capture.amount, refunded, pending, len(own)
-            )
-        )
+        balances.append(_balance(capture, own))
     return balances
+
+
+def _balance(capture: PaymentRecord, refunds: list[PaymentRecord]) -> CaptureBalance:
+    currency = capture.amount.currency
+    done = [r for r in refunds if r.state == "completed"]
+    held = [r for r in refunds if r.state in (REQUESTED, "pending")]
+    over = (r.over_refund or Money.zero(currency) for r in done + held)
+    return CaptureBalance(
+        id=CaptureId(capture.reference_id),
+        captured=capture.amount,
+        refunded=Money.total((r.amount for r in done), currency),
+        pending=Money.total((r.amount for r in held), currency),
+        over_refunded=Money.total(over, currency),
+        # Declined refunds count towards Amazon's ten; calls it refused never reached it.
+        refund_count=sum(1 for r in refunds if r.state != FAILED),
+    )
 
 
 def refund_part(tx: Transaction, refund: PaymentRecord) -> CaptureRefund:

@@ -1,1 +1,1 @@
-from tests.fixtures_store import sqlite_url  # noqa: F401 - fixture
+from fixtures_store import sqlite_url  # noqa: F401 - fixture

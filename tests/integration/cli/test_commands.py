@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from amzpay.cli import main
 from amzpay.store.database import Database
-from tests.fakes.orders import make_order
-from tests.fakes.world import World
+from fakes.orders import make_order
+from fakes.world import World
 
 
 def test_db_upgrade_migrates_a_new_database(sqlite_url, capsys):

@@ -1,4 +1,4 @@
-from tests.fixtures_store import (  # noqa: F401 - fixtures
+from fixtures_store import (  # noqa: F401 - fixtures
     database,
     database_url,
     postgres_server,

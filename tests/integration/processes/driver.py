@@ -16,8 +16,8 @@ from enum import Enum
 from amzpay.amazonpay.gateway import PaymentState
 from amzpay.oms.model import Process, Transition, Trigger
 from amzpay.store.payments import PaymentKind
-from tests.fakes.orders import make_order
-from tests.fakes.world import World
+from fakes.orders import make_order
+from fakes.world import World
 
 
 class Strategy(Enum):

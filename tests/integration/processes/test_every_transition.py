@@ -10,8 +10,8 @@ import pytest
 
 from amzpay.oms.model import Transition
 from amzpay.processes.catalog import load_processes
-from tests.fakes.world import World
-from tests.integration.processes.driver import Strategy, drive, path_to
+from fakes.world import World
+from integration.processes.driver import Strategy, drive, path_to
 
 PROCESSES = load_processes()
 CASES = [

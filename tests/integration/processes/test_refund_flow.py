@@ -11,8 +11,8 @@ from amzpay.oms.errors import EventNotAllowed, OrderClosed
 from amzpay.processes.catalog import SYNC
 from amzpay.processes.observations import apply_observation
 from amzpay.store.payments import PaymentKind
-from tests.fakes.orders import make_order
-from tests.fakes.world import World
+from fakes.orders import make_order
+from fakes.world import World
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from amzpay.store.database import Database
-from tests.fakes.orders import make_order
+from fakes.orders import make_order
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ from amzpay.domain.refund import RefundLine
 from amzpay.store.errors import OrderNotFound
 from amzpay.store.log_rows import ApiCall
 from amzpay.store.payments import NewPayment, PaymentKind
-from tests.fakes.orders import make_order
+from fakes.orders import make_order
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -18,7 +18,7 @@ from amzpay.amazonpay.gateway import PaymentState
 from amzpay.processes.catalog import build_engine
 from amzpay.store.database import Database
 from amzpay.worker import Worker
-from tests.fakes.gateway import FakeGateway
+from fakes.gateway import FakeGateway
 
 SPEED = 30
 

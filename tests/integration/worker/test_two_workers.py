@@ -25,8 +25,8 @@ from amzpay.oms.errors import TransitionRefused
 from amzpay.processes.catalog import build_engine
 from amzpay.store import tables as t
 from amzpay.store.database import Database
-from tests.fakes.gateway import FakeGateway
-from tests.fakes.orders import make_order
+from fakes.gateway import FakeGateway
+from fakes.orders import make_order
 
 ORDERS = 8
 POLL_EVERY = timedelta(minutes=1)  # the processes' "update ... status" timeouts
@@ -44,20 +44,20 @@ def database(postgres_url):
 def workers(postgres_url, tmp_path):
     stop = tmp_path / "stop"
     start = datetime.now(UTC).isoformat()
-    root = Path(__file__).resolve().parents[3]
-    env = {**os.environ, "PYTHONPATH": str(root)}
+    tests = Path(__file__).resolve().parents[2]  # on the path, as pytest's pythonpath puts it
+    env = {**os.environ, "PYTHONPATH": str(tests)}
     processes = [
         subprocess.Popen(
             [
                 sys.executable,
                 "-m",
-                "tests.integration.worker.run_worker",
+                "integration.worker.run_worker",
                 postgres_url,
                 start,
                 str(stop),
                 f"w{number}",
             ],
-            cwd=root,
+            cwd=tests,
             env=env,
         )
         for number in (1, 2)

@@ -18,8 +18,8 @@ from amzpay.oms.errors import (
 from amzpay.oms.loader import load
 from amzpay.oms.ports import ConditionCheck, Job
 from amzpay.oms.runner import run_due_jobs
-from tests.fakes.clock import FakeClock
-from tests.fakes.oms import MemoryDatabase, MemoryTransaction
+from fakes.clock import FakeClock
+from fakes.oms import MemoryDatabase, MemoryTransaction
 
 # A small shop process exercising every kind of event and condition.
 SHOP = """
