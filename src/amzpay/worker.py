@@ -23,7 +23,7 @@ from amzpay.store.transaction import Transaction
 
 log = logging.getLogger(__name__)
 
-BATCH = 100  # orders looked at per round and kind of work
+BATCH = 100  # orders looked at per round and kind of work, by default
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +40,11 @@ class Round:
 
 
 class Worker:
-    def __init__(self, database: Database, engine: Engine[Transaction], name: str) -> None:
-        self.database, self.engine, self.name = database, engine, name
+    def __init__(
+        self, database: Database, engine: Engine[Transaction], name: str, batch: int = BATCH
+    ) -> None:
+        self.database, self.engine, self.name, self.batch = database, engine, name, batch
+        self._checked_up_to: str | None = None  # conditions are checked ``batch`` orders a round
 
     def run_once(self) -> Round:
         """Fire the timers due now, run the jobs due now, check the waiting orders."""
@@ -63,7 +66,7 @@ class Worker:
 
     def _fire_timers(self, now: datetime) -> int:
         with self.database.transaction() as tx:
-            orders = tx.orders_with_due_timers(now, BATCH)
+            orders = tx.orders_with_due_timers(now, self.batch)
         fired = 0
         for order in orders:
             fired += self._on_order(order, lambda tx, o: self.engine.fire_due_timers(tx, o, now))
@@ -71,14 +74,18 @@ class Worker:
 
     def _run_jobs(self) -> int:
         count = 0
-        while count < BATCH and run_next_job(self.engine, self.database.transaction, self.name):
+        while count < self.batch and run_next_job(
+            self.engine, self.database.transaction, self.name
+        ):
             count += 1
         return count
 
     def _check_conditions(self) -> int:
         waiting = {name: p.waiting_states() for name, p in self.engine.processes.items()}
         with self.database.transaction() as tx:
-            orders = tx.orders_in_states(waiting, BATCH)
+            orders = tx.orders_in_states(waiting, self.batch, self._checked_up_to)
+        # The next round goes on after these, and starts again at the top when done.
+        self._checked_up_to = orders[-1] if len(orders) == self.batch else None
         for order in orders:
             self._on_order(order, self._check)
         return len(orders)

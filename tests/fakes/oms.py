@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import count
 
@@ -71,12 +71,15 @@ class MemoryTransaction:
     def orders_with_due_timers(self, now: datetime, limit: int) -> list[str]:
         return sorted({t.order for t in self.data.timers.values() if t.due_at <= now})[:limit]
 
-    def orders_in_states(self, states: Mapping[str, frozenset[str]], limit: int) -> list[str]:
-        return [
+    def orders_in_states(
+        self, states: Mapping[str, frozenset[str]], limit: int, after: str | None = None
+    ) -> list[str]:
+        return sorted(
             order
             for order, head in self.data.orders.items()
             if set(self.data.states[order].values()) & states.get(head.process, frozenset())
-        ][:limit]
+            and (after is None or order > after)
+        )[:limit]
 
     def add_job(
         self, order: str, command: str, event: str, items: Sequence[str], at: datetime
@@ -88,8 +91,9 @@ class MemoryTransaction:
     def claim_job(self, now: datetime, lease_until: datetime, worker: str) -> Job | None:
         for job, status in self.data.jobs.values():
             if status == "due":
-                self.data.jobs[job.id] = (job, "running")
-                return job
+                claimed = replace(job, attempts=job.attempts + 1)
+                self.data.jobs[job.id] = (claimed, "running")
+                return claimed
         return None
 
     def finish_job(self, job: Job, at: datetime) -> None:

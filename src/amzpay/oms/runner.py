@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 """How long a claimed job is a worker's own: far longer than any call's timeout."""
 
+MAX_ATTEMPTS = 10
+"""A job whose command keeps raising an unexpected error gives up after this many attempts
+(and shows as failed); ``RetryLater`` is expected and never gives up."""
+
 
 def run_next_job(engine: Engine[Tx], transactions: Transactions[Tx], worker: str) -> Job | None:
     """Run one due job, if there is one; return it (None when there was nothing to do)."""
@@ -40,12 +44,26 @@ def run_next_job(engine: Engine[Tx], transactions: Transactions[Tx], worker: str
         with transactions() as tx:
             tx.retry_job(job, engine.clock() + retry.delay, retry.reason)
         return job
+    except Exception as error:  # a bug or an outage we did not foresee: back off, then stop
+        log.exception("job %s (%s) failed", job.id, job.command)
+        _back_off(engine, transactions, job, repr(error))
+        return job
     with transactions() as tx:
         tx.lock_order(job.order)
         record(tx)
         tx.finish_job(job, engine.clock())
         engine.check_conditions(tx, job.order, actor=f"command {job.command}")
     return job
+
+
+def _back_off(engine: Engine[Tx], transactions: Transactions[Tx], job: Job, reason: str) -> None:
+    now = engine.clock()
+    with transactions() as tx:
+        if job.attempts >= MAX_ATTEMPTS:
+            tx.fail_job(job, now, reason)
+        else:
+            delay = min(timedelta(minutes=2**job.attempts), timedelta(hours=1))
+            tx.retry_job(job, now + delay, reason)
 
 
 def run_due_jobs(

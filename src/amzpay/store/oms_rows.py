@@ -135,7 +135,9 @@ class OmsRows(Rows):
         )
         return list(rows.scalars())
 
-    def orders_in_states(self, states: Mapping[str, frozenset[str]], limit: int) -> list[str]:
+    def orders_in_states(
+        self, states: Mapping[str, frozenset[str]], limit: int, after: str | None = None
+    ) -> list[str]:
         if not states:
             return []
         waiting = or_(
@@ -144,14 +146,17 @@ class OmsRows(Rows):
                 for process, names in states.items()
             )
         )
-        rows = self.conn.execute(
+        query = (
             select(t.orders.c.reference)
             .join(t.items, t.items.c.order_id == t.orders.c.id)
             .where(waiting)
-            .group_by(t.orders.c.id, t.orders.c.reference)
-            .order_by(t.orders.c.id)
+            .group_by(t.orders.c.reference)
+            .order_by(t.orders.c.reference)
             .limit(limit)
         )
+        if after is not None:
+            query = query.where(t.orders.c.reference > after)
+        rows = self.conn.execute(query)
         return list(rows.scalars())
 
     # -- jobs -----------------------------------------------------------------------------------

@@ -48,6 +48,16 @@ class OrderRows(Rows):
             )
         )
         self._add_parts(order, order_id)
+        if order.amazon_order_reference_id is not None:
+            # Amazon's order reference is confirmed (Open) before the shop receives the order.
+            self.conn.execute(
+                insert(t.order_references).values(
+                    order_id=order_id,
+                    amazon_order_reference_id=order.amazon_order_reference_id,
+                    state="open",
+                    updated_at=at,
+                )
+            )
         return order_id
 
     def order(self, reference: str) -> Order:

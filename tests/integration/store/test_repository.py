@@ -147,3 +147,10 @@ def test_timestamps_come_back_aware_and_in_utc(database):
 
     assert refund.created_at == NOW
     assert refund.created_at.tzinfo is not None
+
+
+def test_an_order_paid_with_amazon_pay_starts_with_its_order_reference_open(database):
+    reference = store(database, make_order())
+
+    with database.transaction() as tx:
+        assert tx.order_reference_state(reference) == "open"

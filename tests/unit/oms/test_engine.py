@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from textwrap import dedent
 
@@ -17,7 +18,7 @@ from amzpay.oms.errors import (
 )
 from amzpay.oms.loader import load
 from amzpay.oms.ports import ConditionCheck, Job
-from amzpay.oms.runner import run_due_jobs
+from amzpay.oms.runner import MAX_ATTEMPTS, run_due_jobs
 from fakes.clock import FakeClock
 from fakes.oms import MemoryDatabase, MemoryTransaction
 
@@ -306,3 +307,30 @@ def test_an_order_of_an_unknown_process_is_refused(tmp_path):
 
     with pytest.raises(UnknownProcess), shop.db.transaction() as tx:
         shop.engine.start(tx, "O-9")
+
+
+class BrokenCommand(RecordingCommand):
+    def call(self, job: Job, transactions) -> Callable[[MemoryTransaction], None]:
+        raise ZeroDivisionError("a bug")
+
+
+def test_a_command_that_breaks_unexpectedly_is_backed_off_not_lost(tmp_path):
+    shop = Shop(tmp_path)
+    shop.engine.commands["charge"] = BrokenCommand()
+    shop.place()
+
+    run_due_jobs(shop.engine, shop.db.transaction, "test")
+
+    assert [status for _, status in shop.db.data.jobs.values()] == ["retry"]
+
+
+def test_a_command_that_keeps_breaking_fails_after_the_last_attempt(tmp_path):
+    shop = Shop(tmp_path)
+    shop.engine.commands["charge"] = BrokenCommand()
+    shop.place()
+    [(job, _)] = shop.db.data.jobs.values()
+    shop.db.data.jobs[job.id] = (replace(job, attempts=MAX_ATTEMPTS), "due")
+
+    run_due_jobs(shop.engine, shop.db.transaction, "test")
+
+    assert [status for _, status in shop.db.data.jobs.values()] == ["failed"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import amzpay.store.tables
+import amzpay.store.types
 
 revision = "0001"
 down_revision = None
@@ -26,8 +26,8 @@ def upgrade() -> None:
         sa.Column("message_id", sa.String(length=128), nullable=False),
         sa.Column("notification_type", sa.String(length=64), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("received_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("processed_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("received_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("processed_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ipn_inbox")),
         sa.UniqueConstraint("message_id", name=op.f("uq_ipn_inbox_message_id")),
@@ -41,8 +41,8 @@ def upgrade() -> None:
         sa.Column("locale", sa.String(length=16), nullable=False),
         sa.Column("amazon_order_reference_id", sa.String(length=32), nullable=True),
         sa.Column("process", sa.String(length=64), nullable=False),
-        sa.Column("created_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("closed_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
         sa.UniqueConstraint("reference", name=op.f("uq_orders_reference")),
     )
@@ -56,7 +56,7 @@ def upgrade() -> None:
         sa.Column("outcome", sa.String(length=16), nullable=False),
         sa.Column("error_code", sa.String(length=64), nullable=True),
         sa.Column("message", sa.Text(), nullable=True),
-        sa.Column("at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", amzpay.store.types.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["order_id"],
             ["orders.id"],
@@ -72,8 +72,8 @@ def upgrade() -> None:
         sa.Column("amazon_order_reference_id", sa.String(length=32), nullable=False),
         sa.Column("state", sa.String(length=32), nullable=False),
         sa.Column("reason_code", sa.String(length=64), nullable=True),
-        sa.Column("updated_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("observed_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("observed_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["order_id"],
             ["orders.id"],
@@ -96,7 +96,7 @@ def upgrade() -> None:
         sa.Column("to_state", sa.String(length=64), nullable=False),
         sa.Column("event", sa.String(length=64), nullable=True),
         sa.Column("actor", sa.String(length=128), nullable=False),
-        sa.Column("at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", amzpay.store.types.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["order_id"],
             ["orders.id"],
@@ -117,12 +117,12 @@ def upgrade() -> None:
         sa.Column("items", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("not_before", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("not_before", amzpay.store.types.UtcDateTime(timezone=True), nullable=False),
         sa.Column("claimed_by", sa.String(length=128), nullable=True),
-        sa.Column("claimed_until", amzpay.store.tables.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("claimed_until", amzpay.store.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("created_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["order_id"],
             ["orders.id"],
@@ -143,7 +143,7 @@ def upgrade() -> None:
         sa.Column("item_id", sa.String(length=64), nullable=False),
         sa.Column("state", sa.String(length=64), nullable=False),
         sa.Column("event", sa.String(length=64), nullable=False),
-        sa.Column("due_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("due_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["order_id"],
             ["orders.id"],
@@ -219,9 +219,7 @@ def upgrade() -> None:
         sa.Column("refund_booked", sa.BigInteger(), server_default="0", nullable=False),
         sa.Column("refund_pending", sa.BigInteger(), server_default="0", nullable=False),
         sa.Column("state", sa.String(length=64), nullable=True),
-        sa.Column(
-            "state_entered_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("state_entered_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["order_id"],
             ["orders.id"],
@@ -263,9 +261,9 @@ def upgrade() -> None:
         sa.Column("error_message", sa.Text(), nullable=True),
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("created_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("observed_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("observed_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("job_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["job_id"], ["oms_jobs.id"], name=op.f("fk_amazon_authorizations_job_id_oms_jobs")
@@ -296,9 +294,9 @@ def upgrade() -> None:
         sa.Column("error_message", sa.Text(), nullable=True),
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("created_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("observed_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("observed_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("job_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["authorization_id"],
@@ -332,9 +330,9 @@ def upgrade() -> None:
         sa.Column("error_message", sa.Text(), nullable=True),
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("created_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("observed_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("observed_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("job_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["capture_id"],
@@ -376,7 +374,7 @@ def upgrade() -> None:
         sa.Column("refund_id", sa.Integer(), nullable=False),
         sa.Column("amount", sa.BigInteger(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
-        sa.Column("booked_at", amzpay.store.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("booked_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["refund_id"],
             ["amazon_refunds.id"],
