@@ -20,10 +20,11 @@ from amzpay.oms.errors import (
     ConditionNotMet,
     EventNotAllowed,
     LoopDetected,
+    NotAManualEvent,
     OrderClosed,
     UnknownProcess,
 )
-from amzpay.oms.model import Process, Transition
+from amzpay.oms.model import Process, Transition, Trigger
 from amzpay.oms.ports import Command, Condition, ConditionCheck, OrderHead, Tx
 
 log = logging.getLogger(__name__)
@@ -68,12 +69,17 @@ class Engine(Generic[Tx]):
         """Fire ``event`` on ``items`` (staff, the API, or news from Amazon).
 
         Raises:
-            EventNotAllowed, OrderClosed, ConditionNotMet: the items cannot move; nothing
-                has changed.
+            EventNotAllowed, NotAManualEvent, OrderClosed, ConditionNotMet: the items
+                cannot move; nothing has changed.
             LoopDetected: the process went round in circles; roll the transaction back.
         """
         run = self._run(tx, tx.lock_order(order), actor)
-        run.fire(event, list(items))
+        chosen = list(items)
+        declared = run.process.events.get(event)
+        if declared is not None and declared.trigger is not Trigger.MANUAL and chosen:
+            current = str(run.states.get(chosen[0]))
+            raise NotAManualEvent(order, chosen[0], event, current)
+        run.fire(event, chosen)
         run.settle()
 
     def check_conditions(self, tx: Tx, order: str, actor: str = "system") -> None:
@@ -121,7 +127,8 @@ class _Run(Generic[Tx]):
         for item in items:
             current = self.states.get(item)
             if current is None or event is None:
-                raise EventNotAllowed(self.order, item, event_name, str(current))
+                where = "not an item of this order" if item not in self.states else str(current)
+                raise EventNotAllowed(self.order, item, event_name, where)
             if self.closed and not event.allowed_when_closed:
                 raise OrderClosed(self.order, item, event_name, current)
             groups.setdefault(self._choose(event_name, item, current), []).append(item)

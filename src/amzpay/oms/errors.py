@@ -13,6 +13,7 @@
     ├── UnknownProcess (LookupError)
     ├── TransitionRefused (ValueError)    an event that cannot move the items now
     │   ├── EventNotAllowed               no transition on this event from the item's state
+    │   ├── NotAManualEvent               staff fired an event that fires by itself
     │   ├── OrderClosed                   a closed order accepts refunds only
     │   └── ConditionNotMet               transitions exist, but none of their conditions holds
     ├── LoopDetected (RuntimeError)       events or conditions moving items round in circles
@@ -94,6 +95,13 @@ class EventNotAllowed(TransitionRefused):
 
     def __init__(self, order: str, item: str, event: str, current: str) -> None:
         super().__init__(order, item, event, current, "no transition on this event")
+
+
+class NotAManualEvent(TransitionRefused):
+    """Raised when staff fire an on-enter or timeout event: those fire by themselves."""
+
+    def __init__(self, order: str, item: str, event: str, current: str) -> None:
+        super().__init__(order, item, event, current, "it is not fired by hand")
 
 
 class OrderClosed(TransitionRefused):

@@ -39,6 +39,11 @@ def attempt(
         raise RetryLater(str(failed), failed.retry_after) from failed
 
 
+def missing(operation: str, what: str) -> CallRefused:
+    """The refusal recorded when the call cannot even be made: an Amazon id is missing."""
+    return CallRefused(operation, "MissingAmazonId", f"{what} has no Amazon id")
+
+
 def log_outcome(tx: Transaction, call: ApiCall, outcome: object, at: datetime) -> None:
     """Log an answered or refused call in the transaction that records it."""
     if isinstance(outcome, CallRefused):

@@ -19,7 +19,7 @@ from amzpay.amazonpay.gateway import (
     PaymentGateway,
 )
 from amzpay.oms.ports import Job, Transactions
-from amzpay.processes.calls import attempt, log_outcome
+from amzpay.processes.calls import attempt, log_outcome, missing
 from amzpay.processes.observations import apply_observation, apply_refusal
 from amzpay.processes.records import (
     REQUESTED,
@@ -35,7 +35,6 @@ from amzpay.store.transaction import Transaction
 
 Clock = Callable[[], datetime]
 Record = Callable[[Transaction], None]
-_NO_REFERENCE = CallRefused("any", "NoOrderReference", "the order has no Amazon order reference")
 
 
 class AuthorizeCommand:
@@ -69,7 +68,7 @@ class AuthorizeCommand:
             captures = tx.job_payments(job.id, PaymentKind.CAPTURE)
         api = ApiCall(job.order, "Authorize", "", auth.reference_id)
         reference_id = order.amazon_order_reference_id
-        outcome: Observation | CallRefused = _NO_REFERENCE
+        outcome: Observation | CallRefused = missing("Authorize", "the order")
         if reference_id is not None:
             outcome = attempt(
                 transactions,
@@ -139,7 +138,7 @@ class CaptureCommand:
             auth = tx.payment(PaymentKind.AUTHORIZATION, capture.parent_id)
         api = ApiCall(job.order, "Capture", "", capture.reference_id)
         authorization_id = auth.amazon_id
-        outcome: Observation | CallRefused = _NO_REFERENCE
+        outcome: Observation | CallRefused = missing("Capture", "the authorization")
         if authorization_id is not None:
             outcome = attempt(
                 transactions,
@@ -218,7 +217,7 @@ class OrderReferenceCommand:
             if self.cancel
             else self.gateway.close_order_reference
         )
-        outcome: CallRefused | None = _NO_REFERENCE
+        outcome: CallRefused | None = missing(operation, "the order")
         if reference_id is not None:
             outcome = attempt(
                 transactions, self.clock, api, lambda: act(order_reference_id=reference_id)

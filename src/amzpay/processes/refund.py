@@ -17,7 +17,7 @@ from amzpay.amazonpay.gateway import CallRefused, Observation, PaymentGateway
 from amzpay.domain import ledger
 from amzpay.domain.refund import plan_refund
 from amzpay.oms.ports import Job, Transactions
-from amzpay.processes.calls import attempt, log_outcome
+from amzpay.processes.calls import attempt, log_outcome, missing
 from amzpay.processes.observations import apply_observation, apply_refusal
 from amzpay.processes.records import REQUESTED, capture_balances, new_reference_id
 from amzpay.store.log_rows import ApiCall
@@ -65,9 +65,7 @@ class RefundCommand:
         answers: list[_Answer] = []
         for refund, capture in waiting:
             api = ApiCall(job.order, "Refund", "", refund.reference_id)
-            outcome: Observation | CallRefused = CallRefused(
-                "Refund", "NotCaptured", "the capture has no Amazon id"
-            )
+            outcome: Observation | CallRefused = missing("Refund", "the capture")
             capture_id = capture.amazon_id
             if capture_id is not None:
                 outcome = attempt(

@@ -12,6 +12,7 @@ from amzpay.oms.errors import (
     ConditionNotMet,
     EventNotAllowed,
     LoopDetected,
+    NotAManualEvent,
     OrderClosed,
     RetryLater,
     UnknownProcess,
@@ -245,6 +246,26 @@ def test_an_event_without_a_transition_from_the_items_state_is_refused(tmp_path)
 
     assert (refused.value.current, refused.value.event) == ("paying", "ship")
     assert shop.states(order) == {"a": "paying", "b": "paying"}
+
+
+def test_staff_cannot_fire_an_event_that_fires_by_itself(tmp_path):
+    shop = Shop(tmp_path)
+    order = shop.place()
+
+    with pytest.raises(NotAManualEvent) as refused:
+        shop.fire(order, "remind")
+
+    assert refused.value.current == "paying"
+
+
+def test_an_item_the_order_does_not_have_is_refused(tmp_path):
+    shop = Shop(tmp_path)
+    order = shop.place()
+
+    with pytest.raises(EventNotAllowed) as refused:
+        shop.fire(order, "ship", ("z",))
+
+    assert refused.value.current == "not an item of this order"
 
 
 def test_an_unknown_event_is_refused(tmp_path):
