@@ -135,11 +135,13 @@ class OrderRows(Rows):
         shipments = self.conn.execute(
             select(t.shipments).where(t.shipments.c.order_id == order_id).order_by(t.shipments.c.id)
         ).all()
-        refunds: dict[LineId, Refunded] = {}
-        for row in (*items, *expenses):
-            line_id = row.item_id if hasattr(row, "item_id") else row.expense_id
-            if row.refund_status != RefundStatus.OPEN or row.refund_booked:
-                refunds[line_id] = _refunded(row, currency)
+        lines: list[tuple[LineId, Row[Any]]] = [(ItemId(r.item_id), r) for r in items]
+        lines += [(ExpenseId(r.expense_id), r) for r in expenses]
+        refunds: dict[LineId, Refunded] = {
+            line_id: _refunded(row, currency)
+            for line_id, row in lines
+            if row.refund_status != RefundStatus.OPEN or row.refund_booked
+        }
         return Order(
             reference=head.reference,
             currency=currency,
