@@ -67,11 +67,6 @@ class PaymentState(StrEnum):
     CLOSED = "closed"
     CANCELED = "canceled"
 
-    @property
-    def is_final(self) -> bool:
-        """No later state follows (a refund's Completed or Declined, a Closed capture)."""
-        return self in {PaymentState.DECLINED, PaymentState.CLOSED, PaymentState.CANCELED}
-
 
 @dataclass(frozen=True, slots=True)
 class Observation:
