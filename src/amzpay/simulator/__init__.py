@@ -19,9 +19,11 @@ from .config import Quota, Seller, SimulatorConfig, Throttling
 from .core import Simulator
 from .delivery import IpnTimeout, IpnUnreachable, Sender, http_sender
 from .notifications import Ipn
+from .transport import InProcessTransport
 
 __all__ = [
     "PAYMENT_METHODS",
+    "InProcessTransport",
     "Ipn",
     "IpnTimeout",
     "IpnUnreachable",

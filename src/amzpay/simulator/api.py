@@ -7,6 +7,8 @@ Parameters are read from the form body and the query string alike. The latency a
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 import httpx
 from starlette.requests import Request
 from starlette.responses import Response
@@ -35,7 +37,9 @@ def routes() -> list[Route]:
 
 async def _endpoint(request: Request) -> Response:
     simulator: Simulator = request.app.state.simulator
-    params = {**request.query_params, **{k: str(v) for k, v in (await request.form()).items()}}
+    # MWS bodies are application/x-www-form-urlencoded; '+' is a space there (§A.2).
+    form = parse_qsl((await request.body()).decode(), keep_blank_values=True)
+    params = {**request.query_params, **dict(form)}
     if simulator.faults.latency_seconds > 0:
         await simulator.sleep(simulator.faults.latency_seconds)
     sandbox = request.url.path == SANDBOX_PATH

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from xml.etree.ElementTree import Element, SubElement, tostring
 
+from .buyers import PAYMENT_METHODS
 from .clock import amazon_timestamp
 from .errors import ApiError
 from .model import Authorization, Capture, OrderReference, Price, Refund, Status
@@ -57,7 +58,7 @@ def order_reference_details(order: OrderReference, full: bool) -> Element:
     _destination(root, order, full)
     if full:
         descriptor = SubElement(root, "PaymentDescriptor")
-        _text(descriptor, "Name", order.buyer.payment_method)
+        _text(descriptor, "Name", PAYMENT_METHODS[order.buyer.payment_method].name)
         _text(descriptor, "UseAmazonBalanceFirst", "false")
     _text(root, "ReleaseEnvironment", "Sandbox" if order.sandbox else "Live")
     _seller_order_attributes(root, order)
