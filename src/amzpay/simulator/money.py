@@ -7,7 +7,8 @@ amount at most 150,000 (10,000,000 JPY).
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from .errors import ApiError, invalid
 
@@ -22,6 +23,7 @@ _OVER_REFUND_CAP = {
 _MAX_AMOUNT = {"USD": Decimal(150000), "EUR": Decimal(150000), "GBP": Decimal(150000)}
 _MAX_AMOUNT_JPY = Decimal(10_000_000)
 _FIFTEEN_PERCENT = Decimal("0.15")
+_DECIMAL = re.compile(r"\d{1,12}(\.\d{1,3})?")  # plain decimals only: no sign, no exponent
 
 
 def parse_currency(name: str, code: str) -> str:
@@ -33,14 +35,10 @@ def parse_currency(name: str, code: str) -> str:
 
 def parse_amount(name: str, text: str, currency: str) -> Decimal:
     """A positive amount with at most the currency's decimals, within Amazon's maximum."""
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise invalid(name, text) from None
-    exponent = amount.as_tuple().exponent
-    if not amount.is_finite() or amount <= 0 or (isinstance(exponent, int) and -exponent > 2):
+    if not _DECIMAL.fullmatch(text):
         raise invalid(name, text)
-    if amount != amount.quantize(Decimal(1).scaleb(-DIGITS[currency])):
+    amount = Decimal(text)
+    if amount <= 0 or amount != amount.quantize(Decimal(1).scaleb(-DIGITS[currency])):
         raise invalid(name, text)
     if amount > _MAX_AMOUNT.get(currency, _MAX_AMOUNT_JPY):
         raise ApiError(
