@@ -56,7 +56,7 @@ def authorize(ledger: Ledger, call: Call) -> Element:
         amount=amount,
         created=now,
         expires=now + VALID_FOR,
-        status=Status("Pending" if timeout else outcome.state, now, outcome.reason),
+        status=Status("Pending", now) if timeout else Status(outcome.state, now, outcome.reason),
         capture_now=capture_now,
         note=note,
         soft_descriptor=descriptor,

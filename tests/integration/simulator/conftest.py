@@ -162,6 +162,11 @@ class Shop:
 
     def __init__(self, amazon: Amazon, sim: Simulator) -> None:
         self.amazon, self.sim = amazon, sim
+        self._made = 0
+
+    def _fresh(self, prefix: str) -> str:
+        self._made += 1
+        return f"{prefix}-{self._made}"
 
     def open_order(self, total: str = "100.00", currency: str = "EUR", **buyer: str) -> str:
         order_id = self.sim.create_order_reference(payment_method=buyer.get("method", "visa"))
@@ -176,22 +181,22 @@ class Shop:
         self.amazon.ok("ConfirmOrderReference", AmazonOrderReferenceId=order_id)
         return order_id
 
-    def authorize(self, order_id: str, amount: str, ref: str = "auth-1", **extra: str) -> str:
+    def authorize(self, order_id: str, amount: str, ref: str = "", **extra: str) -> str:
         result = self.amazon.ok(
             "Authorize",
             AmazonOrderReferenceId=order_id,
-            AuthorizationReferenceId=ref,
+            AuthorizationReferenceId=ref or self._fresh("auth"),
             TransactionTimeout="0",
             **{"AuthorizationAmount.Amount": amount, "AuthorizationAmount.CurrencyCode": "EUR"},
             **extra,
         )
         return text(result, "AuthorizationDetails/AmazonAuthorizationId")
 
-    def capture(self, auth_id: str, amount: str, ref: str = "cap-1", **extra: str) -> str:
+    def capture(self, auth_id: str, amount: str, ref: str = "", **extra: str) -> str:
         result = self.amazon.ok(
             "Capture",
             AmazonAuthorizationId=auth_id,
-            CaptureReferenceId=ref,
+            CaptureReferenceId=ref or self._fresh("cap"),
             **{"CaptureAmount.Amount": amount, "CaptureAmount.CurrencyCode": "EUR"},
             **extra,
         )
