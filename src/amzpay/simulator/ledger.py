@@ -51,10 +51,11 @@ class Ledger:
         self.scheduler.at(self.now() + delay, action)
 
     def add(self, item: Payment, seller_id: str, sandbox: bool) -> None:
-        """Book a new object; announce it unless it starts Pending."""
+        """Book a new object; announce it unless it starts Pending or is an order reference
+        (the buyer made it; the seller learns of it from the widget, not from an IPN)."""
         self._file(item)
         self.owner[item.id] = (seller_id, sandbox)
-        if item.status.state != "Pending":
+        if item.status.state != "Pending" and item.kind != "OrderReference":
             self._on_change(item)
 
     def move(self, item: Payment, target: str, reason: str | None = None) -> None:
