@@ -59,8 +59,8 @@ class Simulator:
         sleep: Sleep | None = None,
     ) -> None:
         self.config = config or SimulatorConfig()
-        self.clock: Clock = clock or SystemClock()
-        self.sleep: Sleep = sleep or anyio.sleep
+        self.clock: Clock = SystemClock() if clock is None else clock
+        self.sleep: Sleep = anyio.sleep if sleep is None else sleep
         self.lock = threading.RLock()
         self.ids = IdFactory(self.config.seed)
         self.faults = Faults()

@@ -135,9 +135,21 @@ def config() -> SimulatorConfig:
     return SimulatorConfig(sellers=(SELLER,), public_url="http://sim.test", seed=7)
 
 
+class Sleeps(list[float]):
+    """The simulator's sleeps (latency, lost responses), recorded instead of slept."""
+
+    async def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
 @pytest.fixture
-def app(config: SimulatorConfig, clock: ManualClock, inbox: Inbox) -> object:
-    return create_simulator(config, clock=clock, sender=inbox)
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+@pytest.fixture
+def app(config: SimulatorConfig, clock: ManualClock, inbox: Inbox, sleeps: Sleeps) -> object:
+    return create_simulator(config, clock=clock, sender=inbox, sleep=sleeps)
 
 
 @pytest.fixture
