@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import httpx
-from conftest import SELLER, Inbox, Shop, names
+from conftest import SELLER, Inbox, Shop
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes

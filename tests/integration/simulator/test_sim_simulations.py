@@ -72,7 +72,7 @@ def test_closing_with_the_amazon_closed_simulation_closes_the_order_as_amazon_cl
     assert _order_state(amazon, order_id) == ("Closed", "AmazonClosed")
 
 
-def test_a_soft_declined_authorization_suspends_the_order_until_the_buyer_updates_the_payment_method(
+def test_a_soft_decline_suspends_the_order_until_the_buyer_updates_the_payment_method(
     amazon: Amazon, shop: Shop, sim: Simulator
 ) -> None:
     order_id = shop.open_order()
@@ -148,7 +148,10 @@ def test_an_asynchronous_simulated_decline_is_pending_first(
 def test_an_authorization_expires_unused_after_the_simulated_minutes(
     amazon: Amazon, shop: Shop, sim: Simulator
 ) -> None:
-    note = '{"SandboxSimulation": {"State":"Closed", "ReasonCode":"ExpiredUnused", "ExpirationTimeInMins":1}}'
+    note = (
+        '{"SandboxSimulation": {"State":"Closed", "ReasonCode":"ExpiredUnused", '
+        '"ExpirationTimeInMins":1}}'
+    )
     auth_id = shop.authorize(shop.open_order(), "100.00", SellerAuthorizationNote=note)
 
     opened = _auth_state(amazon, auth_id)
@@ -255,7 +258,8 @@ def test_a_simulated_refund_decline_is_pending_then_declined_as_amazon_rejected(
         (
             "Authorize",
             "SellerAuthorizationNote",
-            '{"SandboxSimulation": {"State":"Declined", "ReasonCode":"AmazonRejected", "PaymentMethodUpdateTimeInMins":5}}',
+            '{"SandboxSimulation": {"State":"Declined", "ReasonCode":"AmazonRejected", '
+            '"PaymentMethodUpdateTimeInMins":5}}',
         ),
         (
             "Authorize",
