@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from amzpay import __version__
+from amzpay.cli import simulator
 
 
 def build_app() -> typer.Typer:
@@ -31,6 +32,7 @@ def build_app() -> typer.Typer:
 
 def _register(app: typer.Typer) -> None:
     """Add the areas' sub-apps (``app.add_typer(area.app, name="area")``)."""
+    app.command(name="simulator")(simulator.serve)
 
 
 def _root() -> None:
