@@ -51,7 +51,10 @@ def release(order: Order, part: CaptureRefund) -> Order:
 def capture_held(balance: CaptureBalance, part: CaptureRefund) -> CaptureBalance:
     """The capture once ``part`` is sent: its amount is pending, one more refund counted."""
     return replace(
-        balance, pending=balance.pending + part.amount, refund_count=balance.refund_count + 1
+        balance,
+        pending=balance.pending + part.amount,
+        over_refunded=balance.over_refunded + part.over_refund,
+        refund_count=balance.refund_count + 1,
     )
 
 
@@ -63,7 +66,11 @@ def capture_completed(balance: CaptureBalance, part: CaptureRefund) -> CaptureBa
 
 def capture_released(balance: CaptureBalance, part: CaptureRefund) -> CaptureBalance:
     """A declined refund still counts towards Amazon's ten refunds per capture."""
-    return replace(balance, pending=balance.pending - part.amount)
+    return replace(
+        balance,
+        pending=balance.pending - part.amount,
+        over_refunded=balance.over_refunded - part.over_refund,
+    )
 
 
 def _update(order: Order, part: CaptureRefund, change: _Change) -> Order:

@@ -78,14 +78,23 @@ class Money:
         return cls(-minor if sign else minor, currency)
 
     @classmethod
+    def _trusted(cls, minor: int, currency: str) -> Money:
+        """A result of arithmetic on valid amounts of one currency: nothing to check again."""
+        money = object.__new__(cls)
+        object.__setattr__(money, "minor", minor)
+        object.__setattr__(money, "currency", currency)
+        return money
+
+    @classmethod
     def total(cls, amounts: Iterable[Money], currency: str) -> Money:
         """The sum of ``amounts``, all in ``currency`` (zero when there are none)."""
+        exponent_of(currency)  # an unknown currency fails even with no amounts
         minor = 0
         for amount in amounts:
             if amount.currency != currency:
                 raise CurrencyMismatch(currency, amount.currency, "a total")
             minor += amount.minor
-        return cls(minor, currency)
+        return cls._trusted(minor, currency)
 
     # -- conversion ----------------------------------------------------------------------------
 
@@ -115,13 +124,13 @@ class Money:
         return other.minor
 
     def __add__(self, other: Money) -> Money:
-        return Money(self.minor + self._same_currency(other), self.currency)
+        return Money._trusted(self.minor + self._same_currency(other), self.currency)
 
     def __sub__(self, other: Money) -> Money:
-        return Money(self.minor - self._same_currency(other), self.currency)
+        return Money._trusted(self.minor - self._same_currency(other), self.currency)
 
     def __neg__(self) -> Money:
-        return Money(-self.minor, self.currency)
+        return Money._trusted(-self.minor, self.currency)
 
     def __mul__(self, factor: int) -> Money:
         if type(factor) is not int:

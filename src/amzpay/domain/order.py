@@ -2,19 +2,19 @@
 and what refunds already hold of each item and expense.
 
 An order line of quantity 3 is three ``Item`` rows, as in Spryker's sales order, so that each
-unit can be captured, refunded and moved through the order state machine on its own
-(``units_of_line``). A bundle is stored as its children, its price shared over them by their
-catalogue unit prices with the rounding remainder carried forward (``unfold_bundle``).
+unit can be captured, refunded and moved through the order state machine on its own. A bundle
+is stored as its children (``units.py`` builds both).
 
 Imports nothing but the standard library.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 from types import MappingProxyType
 from typing import NewType
 
@@ -148,10 +148,7 @@ class Order:
     def refunded(self, line_id: LineId) -> Refunded:
         """What refunds hold of an item or expense (zero for both when there is none)."""
         found = self.refunds.get(line_id)
-        if found is None:
-            zero = Money.zero(self.currency)
-            return Refunded(RefundStatus.OPEN, zero, zero)
-        return found
+        return _nothing_refunded(self.currency) if found is None else found
 
     def lines(self) -> Iterator[Item | Expense]:
         """Every item, then every expense."""
@@ -160,6 +157,12 @@ class Order:
 
     def children_of(self, bundle_id: BundleId) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.bundle_id == bundle_id)
+
+
+@cache
+def _nothing_refunded(currency: str) -> Refunded:
+    zero = Money.zero(currency)
+    return Refunded(RefundStatus.OPEN, zero, zero)
 
 
 def _validate(order: Order) -> None:
@@ -191,20 +194,21 @@ def _validate(order: Order) -> None:
 
 def _check_amounts(order: Order, line: Item | Expense, fail: _Fail) -> None:
     price = line.unit_gross_price if isinstance(line, Item) else line.gross_price
-    amounts = [price, line.discount, line.tax_amount]
+    amounts = [price, line.discount]
     if isinstance(line, Item):
         for option in line.options:
             amounts += [option.gross_price, option.discount]
             if option.discount > option.gross_price:
                 raise fail(f"option {option.sku!r} of {line.id!r} is discounted below zero")
-    for amount in amounts:
+    for amount in (*amounts, line.tax_amount):
         _check_currency(order, amount, line.id, fail)
+    for amount in amounts:
         if amount.is_negative:
             raise fail(f"{line.id!r} has a negative amount {amount}")
     if line.discount > price:
         raise fail(f"{line.id!r} is discounted below zero ({line.discount} off {price})")
-    if line.tax_amount > line.price_to_pay:
-        raise fail(f"{line.id!r} has more tax ({line.tax_amount}) than its price to pay")
+    if line.tax_amount.is_negative or line.tax_amount > line.price_to_pay:
+        raise fail(f"{line.id!r} has a tax of {line.tax_amount} on {line.price_to_pay}")
 
 
 def _check_currency(order: Order, amount: Money, where: str, fail: _Fail) -> None:
@@ -225,100 +229,3 @@ def _check_refunds(order: Order, line_ids: set[str], fail: _Fail) -> None:
             raise fail(f"{line_id!r} has more refunded than its price to pay")
         if held.pending and held.status is not RefundStatus.PENDING:
             raise fail(f"{line_id!r} holds a pending amount but is {held.status}")
-
-
-# -- building items from order lines -----------------------------------------------------------
-
-
-def tax_included(gross: Money, rate: Decimal) -> Money:
-    """The tax inside a gross amount at ``rate`` percent, rounded half up to the minor unit."""
-    exact = Decimal(gross.minor) * rate / (Decimal(100) + rate)
-    return Money(int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)), gross.currency)
-
-
-@dataclass(frozen=True, slots=True)
-class BundleChild:
-    """One product inside a bundle, with the catalogue unit price that weighs its share."""
-
-    id: ItemId
-    sku: str
-    name: str
-    catalogue_price: Money
-    tax_rate: Decimal
-
-
-def unfold_bundle(
-    bundle: Bundle,
-    children: Sequence[BundleChild],
-    *,
-    discount: Money | None = None,
-    shipment_id: ShipmentId | None = None,
-    capture_id: CaptureId | None = None,
-) -> tuple[Item, ...]:
-    """The bundle's items: its price (and discount) shared over the children by their
-    catalogue prices, each rounding remainder carried into the next child, so the children's
-    prices add up to exactly the bundle's."""
-    if not children:
-        raise InvalidOrder(bundle.id, "a bundle needs at least one child")
-    weights = [child.catalogue_price.minor for child in children]
-    if sum(weights) == 0:  # free children: share the price evenly
-        weights = [1] * len(children)
-    prices = bundle.gross_price.split(weights)
-    discounts = (discount or Money.zero(bundle.gross_price.currency)).split(weights)
-    return tuple(
-        Item(
-            id=child.id,
-            sku=child.sku,
-            name=child.name,
-            unit_gross_price=price,
-            discount=off,
-            tax_rate=child.tax_rate,
-            tax_amount=tax_included(price - off, child.tax_rate),
-            bundle_id=bundle.id,
-            shipment_id=shipment_id,
-            capture_id=capture_id,
-        )
-        for child, price, off in zip(children, prices, discounts, strict=True)
-    )
-
-
-def units_of_line(
-    line_id: str,
-    *,
-    quantity: int,
-    sku: str,
-    name: str,
-    unit_gross_price: Money,
-    tax_rate: Decimal,
-    line_discount: Money | None = None,
-    options: Iterable[ProductOption] = (),
-    shipment_id: ShipmentId | None = None,
-    capture_id: CaptureId | None = None,
-) -> tuple[Item, ...]:
-    """One ``Item`` per unit of an order line (ids ``<line_id>-1`` ...), the line's discount
-    shared evenly over the units with the remainder carried, and each unit's tax computed
-    from its own price to pay."""
-    if quantity < 1:
-        raise InvalidOrder(line_id, f"quantity must be at least 1, got {quantity}")
-    currency = unit_gross_price.currency
-    discounts = (line_discount or Money.zero(currency)).split([1] * quantity)
-    unit_options = tuple(options)
-    items = []
-    for number, discount in enumerate(discounts, start=1):
-        options_price = Money.total((o.price_to_pay for o in unit_options), currency)
-        to_pay = unit_gross_price - discount + options_price
-        items.append(
-            Item(
-                id=ItemId(f"{line_id}-{number}"),
-                sku=sku,
-                name=name,
-                unit_gross_price=unit_gross_price,
-                discount=discount,
-                tax_rate=tax_rate,
-                tax_amount=tax_included(to_pay, tax_rate),
-                options=unit_options,
-                shipment_id=shipment_id,
-                capture_id=capture_id,
-            )
-        )
-    return tuple(items)

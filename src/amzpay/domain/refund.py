@@ -14,13 +14,16 @@ The rules:
 - choosing a bundle chooses those of its items that can still be refunded; its items can also
   be chosen one by one;
 - expenses (shipping) come with the refund that takes the last refundable items of the order
-  (Spryker's rule), or of their shipment with ``ExpensePolicy.WITH_LAST_ITEM_OF_SHIPMENT``;
-  an expense may also be chosen by its id;
-- per capture, the refund never exceeds captured less refunded less pending, a capture takes
+  (Spryker's rule), or already with the last items of their shipment under
+  ``ExpensePolicy.WITH_LAST_ITEM_OF_SHIPMENT``; an expense may also be chosen by its id;
+- per capture, items and expenses never take more than captured less what other item and
+  expense refunds took or hold (refunded and pending), a capture takes
   at most 10 refunds, and one refund at most Amazon's maximum amount (Amazon Pay API reference,
   "Refund": RefundAmount);
 - Amazon's over-refund allowance (the lesser of 15 % and 75 currency units above the captured
-  amount, per capture) is used only when the caller asks for an ``over_refund`` amount.
+  amount, per capture) is used only when the caller asks for an ``over_refund`` amount, and
+  what earlier over-refunds used of it is gone; an over-refund never takes the room that the
+  capture's items still need.
 
 Imports nothing but the standard library.
 """
@@ -31,8 +34,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from types import MappingProxyType
-from typing import Final
 
 from amzpay.domain.errors import (
     CaptureExhausted,
@@ -55,21 +56,23 @@ from amzpay.domain.order import (
     Order,
     RefundStatus,
 )
-
-MAX_REFUNDS_PER_CAPTURE: Final = 10
-"""Amazon refuses an eleventh refund of one capture (the capture closes with
-MaxRefundsProcessed after the tenth)."""
-
-MAX_REFUND_UNITS: Final[Mapping[str, int]] = MappingProxyType(
-    {"USD": 150_000, "EUR": 150_000, "GBP": 150_000, "JPY": 10_000_000}
+from amzpay.domain.payment import (
+    MAX_REFUND_UNITS,
+    MAX_REFUNDS_PER_CAPTURE,
+    OVER_REFUND_CAP_UNITS,
+    OVER_REFUND_PERCENT,
+    CaptureBalance,
 )
-"""Amazon's maximum single refund, in whole currency units, for the ledger currencies whose
-maximum Amazon documents. Other currencies have no documented maximum and are not checked."""
 
-OVER_REFUND_PERCENT: Final = 15
-OVER_REFUND_CAP_UNITS: Final = 75
-"""The over-refund allowance per capture: the lesser of 15 % of the captured amount and 75
-units of the capture's currency (Amazon Pay API reference, "Refund")."""
+__all__ = [
+    "CaptureBalance",
+    "CaptureRefund",
+    "ExpensePolicy",
+    "RefundLine",
+    "RefundPlan",
+    "plan_refund",
+    "refusal",
+]
 
 
 class ExpensePolicy(StrEnum):
@@ -77,29 +80,6 @@ class ExpensePolicy(StrEnum):
 
     WITH_LAST_ITEM_OF_ORDER = "order"
     WITH_LAST_ITEM_OF_SHIPMENT = "shipment"
-
-
-@dataclass(frozen=True, slots=True)
-class CaptureBalance:
-    """One capture as the refund needs it: what it took and what refunds hold of it."""
-
-    id: CaptureId
-    captured: Money
-    refunded: Money
-    pending: Money
-    refund_count: int
-
-    @property
-    def available(self) -> Money:
-        """What may still be refunded without Amazon's over-refund allowance."""
-        return self.captured - self.refunded - self.pending
-
-    @property
-    def over_refund_allowance(self) -> Money:
-        """The lesser of 15 % of the captured amount and 75 units of its currency."""
-        percent = self.captured.portion(OVER_REFUND_PERCENT, 100)
-        cap = Money(OVER_REFUND_CAP_UNITS * 10**self.captured.exponent, self.captured.currency)
-        return min(percent, cap)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +135,9 @@ def plan_refund(
         TooManyRefunds, CaptureExhausted, RefundTooLarge, OverRefundNotAllowed: a capture's
             part breaks one of Amazon's limits.
     """
-    items, chosen_expenses = _resolve(order, selection)
-    expenses = _expenses_due(order, items, expense_policy)
+    refundable = {item.id for item in order.items if refusal(order, item) is None}
+    items, chosen_expenses = _resolve(order, selection, refundable)
+    expenses = _expenses_due(order, items, refundable, expense_policy)
     expenses += [e for e in chosen_expenses if e not in expenses]
     balances = {balance.id: balance for balance in captures}
     extra = dict(over_refund or {})
@@ -175,7 +156,9 @@ def refusal(order: Order, line: Item | Expense) -> str | None:
     """Why ``line`` cannot be refunded now, or None when it can."""
     if line.capture_id is None:
         return "never captured"
-    held = order.refunded(line.id)
+    held = order.refunds.get(line.id)
+    if held is None:  # no refund ever touched it
+        return None
     if held.status is RefundStatus.PENDING:
         return "refund pending"
     if held.status is RefundStatus.REFUNDED or (
@@ -185,7 +168,9 @@ def refusal(order: Order, line: Item | Expense) -> str | None:
     return None
 
 
-def _resolve(order: Order, selection: Iterable[str]) -> tuple[list[Item], list[Expense]]:
+def _resolve(
+    order: Order, selection: Iterable[str], refundable: set[ItemId]
+) -> tuple[list[Item], list[Expense]]:
     """The chosen items (bundles unfolded) and expenses, each once, in the order's order."""
     wanted = set(selection)
     if not wanted:
@@ -199,11 +184,10 @@ def _resolve(order: Order, selection: Iterable[str]) -> tuple[list[Item], list[E
     items: list[Item] = []
     for item in order.items:
         if item.id in wanted:
-            reason = refusal(order, item)
-            if reason is not None:
-                raise ItemNotRefundable(item.id, reason)
+            if item.id not in refundable:
+                raise ItemNotRefundable(item.id, refusal(order, item) or "")
             items.append(item)
-        elif item.bundle_id in chosen_bundles and refusal(order, item) is None:
+        elif item.bundle_id in chosen_bundles and item.id in refundable:
             items.append(item)
     empty_bundles = sorted(chosen_bundles - {item.bundle_id for item in items})
     if empty_bundles:
@@ -216,26 +200,32 @@ def _resolve(order: Order, selection: Iterable[str]) -> tuple[list[Item], list[E
     return items, expenses
 
 
-def _expenses_due(order: Order, chosen: list[Item], policy: ExpensePolicy) -> list[Expense]:
+def _expenses_due(
+    order: Order, chosen: list[Item], refundable: set[ItemId], policy: ExpensePolicy
+) -> list[Expense]:
     """The expenses this refund takes: those whose last refundable items it refunds."""
     chosen_ids = {item.id for item in chosen}
     left_in_order = 0
     left_in_shipment: Counter[str | None] = Counter()
     for item in order.items:
-        if item.id not in chosen_ids and refusal(order, item) is None:
+        if item.id in refundable and item.id not in chosen_ids:
             left_in_order += 1
             left_in_shipment[item.shipment_id] += 1
     touched = {item.shipment_id for item in chosen}
+    last_of_order = bool(chosen) and not left_in_order
+    per_shipment = policy is ExpensePolicy.WITH_LAST_ITEM_OF_SHIPMENT
     due = []
     for expense in order.expenses:
         if refusal(order, expense) is not None:
             continue
-        per_shipment = policy is ExpensePolicy.WITH_LAST_ITEM_OF_SHIPMENT
-        if per_shipment and expense.shipment_id is not None:
-            last = expense.shipment_id in touched and not left_in_shipment[expense.shipment_id]
-        else:
-            last = bool(chosen) and not left_in_order
-        if last:
+        # The last items of the order take every expense still open, whatever the policy,
+        # so that nothing paid stays behind once the whole order is refunded.
+        last_of_shipment = (
+            per_shipment
+            and expense.shipment_id in touched
+            and not left_in_shipment[expense.shipment_id]
+        )
+        if last_of_order or last_of_shipment:
             due.append(expense)
     return due
 
@@ -275,7 +265,7 @@ def _capture_refund(
     )
     if lines_total > balance.available:
         raise CaptureExhausted(capture_id, lines_total, balance.available)
-    extra = _checked_over_refund(balance, lines_total, over_refund, order.currency)
+    extra = _checked_over_refund(balance, over_refund, order.currency)
     amount = lines_total + extra
     maximum = MAX_REFUND_UNITS.get(order.currency)
     if maximum is not None and amount.minor > maximum * 10**amount.exponent:
@@ -289,21 +279,17 @@ def _line(order: Order, line: Item | Expense) -> RefundLine:
     return RefundLine(line.id, line.price_to_pay - order.refunded(line.id).booked)
 
 
-def _checked_over_refund(
-    balance: CaptureBalance, lines_total: Money, requested: Money | None, currency: str
-) -> Money:
+def _checked_over_refund(balance: CaptureBalance, requested: Money | None, currency: str) -> Money:
     if requested is None:
         return Money.zero(currency)
     if requested.currency != currency:
         raise OverRefundNotAllowed(balance.id, f"{requested} is not in the order's {currency}")
     if requested.minor <= 0:
         raise OverRefundNotAllowed(balance.id, f"{requested} is not a positive amount")
-    ceiling = balance.available + balance.over_refund_allowance
-    if lines_total + requested > ceiling:
-        room = max(ceiling - lines_total, Money.zero(currency))
+    if requested > balance.over_refund_left:
         raise OverRefundNotAllowed(
             balance.id,
-            f"{requested} asked, Amazon's allowance leaves {room} "
+            f"{requested} asked, Amazon's allowance leaves {balance.over_refund_left} "
             f"(the lesser of {OVER_REFUND_PERCENT} % and {OVER_REFUND_CAP_UNITS} {currency})",
         )
     return requested

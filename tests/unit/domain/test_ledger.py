@@ -1,0 +1,77 @@
+"""What a refund's outcome does to the order's lines and to its capture."""
+
+from __future__ import annotations
+
+from amzpay.domain.ledger import (
+    capture_completed,
+    capture_held,
+    capture_released,
+    complete,
+    hold,
+    release,
+)
+from amzpay.domain.order import RefundStatus
+from amzpay.domain.refund import plan_refund
+
+from builders import balance, make_item, make_order, make_shipping, money
+
+
+def refunded_order():
+    order = make_order(
+        [make_item("A", "10.00"), make_item("B", "5.00")], expenses=[make_shipping()]
+    )
+    capture = balance("C1", "19.90")
+    (part,) = plan_refund(order, ["A", "B"], captures=[capture]).parts
+    return order, capture, part
+
+
+def test_a_requested_refund_holds_its_lines_as_pending():
+    order, _, part = refunded_order()
+
+    held = hold(order, part)
+
+    assert {line: held.refunded(line).status for line in ("A", "B", "shipping")} == {
+        "A": RefundStatus.PENDING,
+        "B": RefundStatus.PENDING,
+        "shipping": RefundStatus.PENDING,
+    }
+    assert held.refunded("A").pending == money("10.00")
+    assert order.refunded("A").status is RefundStatus.OPEN  # the original is untouched
+
+
+def test_a_completed_refund_books_exactly_the_amount_asked_for():
+    order, _, part = refunded_order()
+
+    done = complete(hold(order, part), part)
+
+    assert [(done.refunded(x).status, done.refunded(x).booked) for x in ("A", "shipping")] == [
+        (RefundStatus.REFUNDED, money("10.00")),
+        (RefundStatus.REFUNDED, money("4.90")),
+    ]
+    assert done.refunded("A").pending == money("0")
+
+
+def test_a_declined_refund_releases_its_lines_to_be_refunded_again():
+    order, capture, part = refunded_order()
+
+    again = release(hold(order, part), part)
+
+    assert again.refunded("A").status is RefundStatus.OPEN
+    assert plan_refund(again, ["A", "B"], captures=[capture]).total == money("19.90")
+
+
+def test_the_capture_counts_holds_books_and_releases_the_refund():
+    _, capture, part = refunded_order()
+
+    held = capture_held(capture, part)
+    assert (held.pending, held.refund_count, held.available) == (money("19.90"), 1, money("0"))
+
+    done = capture_completed(held, part)
+    assert (done.pending, done.refunded, done.refund_count) == (money("0"), money("19.90"), 1)
+
+    declined = capture_released(held, part)
+    assert (declined.pending, declined.available, declined.refund_count) == (
+        money("0"),
+        money("19.90"),
+        1,  # Amazon counts a declined refund among the ten of a capture
+    )
