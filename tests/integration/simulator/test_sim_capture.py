@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import Amazon, Shop, names, text
+from simkit import Amazon, Shop, names, text
 
 
 def test_a_capture_completes_at_once_in_amazons_xml(amazon: Amazon, shop: Shop) -> None:

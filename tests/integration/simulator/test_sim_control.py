@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
-from conftest import SELLER, Amazon, Inbox, Shop, text
+from simkit import SELLER, Amazon, Inbox, Shop, text
 
 from amzpay.simulator import PAYMENT_METHODS, InProcessTransport, Simulator, create_simulator
 

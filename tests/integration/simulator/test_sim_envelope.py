@@ -7,7 +7,7 @@ from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
-from conftest import HOST, LIVE, NS, SANDBOX, Amazon, names, node, sign_v2, text
+from simkit import HOST, LIVE, NS, SANDBOX, Amazon, names, node, sign_v2, text
 
 from amzpay.simulator import ManualClock, Simulator
 

@@ -10,11 +10,11 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
-from conftest import Amazon, Inbox, Shop, Sleeps, text
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from simkit import Amazon, Inbox, Shop, Sleeps, text
 
 from amzpay.simulator import Simulator
 

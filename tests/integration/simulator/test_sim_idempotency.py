@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree
 
-from conftest import Amazon, Shop, text
+from simkit import Amazon, Shop, text
 
 from amzpay.simulator import Simulator
 

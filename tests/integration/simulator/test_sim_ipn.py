@@ -9,11 +9,11 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import httpx
-from conftest import SELLER, Inbox, Shop
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from simkit import SELLER, Inbox, Shop
 
 from amzpay.simulator import Ipn, IpnTimeout, IpnUnreachable, Simulator
 

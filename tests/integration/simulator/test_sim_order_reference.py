@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import Amazon, Shop, names, node, text
+from simkit import Amazon, Shop, names, node, text
 
 from amzpay.simulator import Simulator
 

@@ -7,7 +7,7 @@ import re
 from xml.etree import ElementTree
 
 import pytest
-from conftest import Amazon, Shop, names, text
+from simkit import Amazon, Shop, names, text
 
 from amzpay.simulator import Simulator
 

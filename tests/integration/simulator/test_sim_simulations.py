@@ -6,7 +6,7 @@ from __future__ import annotations
 from xml.etree import ElementTree
 
 import pytest
-from conftest import Amazon, Shop, text
+from simkit import Amazon, Shop, text
 
 from amzpay.simulator import Simulator
 

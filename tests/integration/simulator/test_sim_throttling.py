@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
-from conftest import HOST, SELLER, Amazon, Inbox, names, node
+from simkit import HOST, SELLER, Amazon, Inbox, names, node
 
 from amzpay.simulator import (
     InProcessTransport,
