@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -78,18 +79,21 @@ def _clock(request: Request) -> Response:
     return JSONResponse({"now": amazon_timestamp(_sim(request).clock.now())})
 
 
-def _advance(request: Request) -> Response:
-    # A sync endpoint runs in a worker thread, so IPN senders may block here.
-    simulator = _sim(request)
+async def _advance(request: Request) -> Response:
+    simulator, data = _sim(request), await _json(request)
     if not isinstance(simulator.clock, ManualClock):
         return JSONResponse({"error": "this simulator runs on real time"}, 409)
-    seconds = float(request.query_params.get("seconds", "0"))
-    simulator.advance(seconds)
+    try:
+        seconds = float(data.get("seconds", request.query_params.get("seconds", "0")))
+    except (TypeError, ValueError):
+        return JSONResponse({"error": "seconds must be a number"}, 400)
+    # IPN senders may block: run the delivery in a worker thread, not on the event loop.
+    await anyio.to_thread.run_sync(simulator.advance, seconds)
     return _clock(request)
 
 
-def _settle(request: Request) -> Response:
-    _sim(request).settle_due()
+async def _settle(request: Request) -> Response:
+    await anyio.to_thread.run_sync(_sim(request).settle_due)
     return _clock(request)
 
 

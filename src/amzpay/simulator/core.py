@@ -72,7 +72,7 @@ class Simulator:
         self.signing_key = make_signing_key(self.clock.now())
         self.ipn_urls = {s.seller_id: s.ipn_url for s in self.config.sellers}
         self.calls: list[CallRecord] = []
-        self._sender = sender
+        self.sender = sender  # None: post over HTTP to the seller's IPN URL
 
     # --- what a buyer does ------------------------------------------------------------------
     def create_order_reference(
@@ -175,10 +175,10 @@ class Simulator:
         return len(due)
 
     def _send(self, url: str | None, ipn: notifications.Ipn) -> tuple[int | None, str]:
-        if self._sender is None:
-            self._sender = http_sender(httpx.Client(timeout=15.0))
+        if self.sender is None:
+            self.sender = http_sender(httpx.Client(timeout=15.0))
         try:
-            return self._sender(url, ipn), ""
+            return self.sender(url, ipn), ""
         except IpnTimeout:
             return None, "timeout"
         except IpnUnreachable:

@@ -3,13 +3,23 @@ buyer had signed in, time moved by hand, what happened made visible."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from xml.etree import ElementTree
 
+import anyio
 import httpx
 import pytest
 from simkit import SELLER, Amazon, Inbox, Shop, text
 
-from amzpay.simulator import PAYMENT_METHODS, InProcessTransport, Simulator, create_simulator
+from amzpay.simulator import (
+    PAYMENT_METHODS,
+    InProcessTransport,
+    ManualClock,
+    Simulator,
+    SimulatorConfig,
+    create_simulator,
+    simulator_of,
+)
 
 TOTAL = {
     "OrderReferenceAttributes.OrderTotal.Amount": "10.00",
@@ -144,7 +154,7 @@ def test_the_ipn_url_can_be_changed_like_in_seller_central(
     http: httpx.Client, sim: Simulator, shop: Shop
 ) -> None:
     urls: list[str | None] = []
-    sim._sender = lambda url, ipn: urls.append(url) or 200
+    sim.sender = lambda url, ipn: urls.append(url) or 200
 
     http.put(f"/_sim/sellers/{SELLER.seller_id}/ipn-url", json={"url": "https://other.example/ipn"})
     shop.captured("10.00")
@@ -177,3 +187,29 @@ async def test_the_app_also_serves_httpxs_own_async_asgi_transport(
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+def test_advance_takes_its_seconds_as_json_too(http: httpx.Client) -> None:
+    assert http.post("/_sim/clock/advance", json={"seconds": 90}).json() == {
+        "now": "2026-03-02T10:01:30.000Z"
+    }
+
+
+@pytest.mark.anyio
+async def test_a_served_simulator_settles_due_work_in_the_background(
+    config: SimulatorConfig, clock: ManualClock, inbox: Inbox
+) -> None:
+    at_once = replace(config, ipn_seconds=0.0)
+    app = create_simulator(at_once, clock=clock, sender=inbox, background=True, tick_seconds=0)
+    sim = simulator_of(app)
+    sim.create_order_reference()
+    clock.advance(3 * 3600 + 1)  # the draft is due to go stale, and nobody settles by hand
+
+    async with app.router.lifespan_context(app):
+        with anyio.fail_after(10):
+            while not inbox:
+                await anyio.sleep(0.01)
+
+    assert [(ipn.notification_type, ipn.state) for ipn in inbox] == [
+        ("OrderReferenceNotification", "Canceled")
+    ]

@@ -272,7 +272,7 @@ def test_retries_stop_after_fourteen_days(config: object, clock: object) -> None
 
 def test_the_ipn_goes_to_the_sellers_configured_url(shop: Shop, sim: Simulator) -> None:
     urls: list[str | None] = []
-    sim._sender = lambda url, ipn: urls.append(url) or 200
+    sim.sender = lambda url, ipn: urls.append(url) or 200
     _completed_refund(shop, sim)
 
     assert set(urls) == {SELLER.ipn_url}
