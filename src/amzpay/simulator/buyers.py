@@ -46,6 +46,9 @@ def sandbox_buyer(payment_method: str = "visa", **changes: str) -> Buyer:
         known = ", ".join(sorted(PAYMENT_METHODS))
         raise ValueError(f"unknown payment method {payment_method!r}; known: {known}")
     address_fields = {"line1", "city", "postal_code", "country_code"}
+    unknown = set(changes) - address_fields - {"name", "email"}
+    if unknown:
+        raise ValueError(f"unknown buyer fields: {', '.join(sorted(unknown))}")
     address = DEFAULT_ADDRESS
     if changes.keys() & address_fields:
         address = replace(address, **{k: v for k, v in changes.items() if k in address_fields})

@@ -213,3 +213,10 @@ async def test_a_served_simulator_settles_due_work_in_the_background(
     assert [(ipn.notification_type, ipn.state) for ipn in inbox] == [
         ("OrderReferenceNotification", "Canceled")
     ]
+
+
+def test_an_unknown_buyer_field_is_refused(http: httpx.Client) -> None:
+    answer = http.post("/_sim/order-references", json={"shoe_size": 42})
+
+    assert answer.status_code == 400
+    assert "shoe_size" in answer.json()["error"]

@@ -14,8 +14,21 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from simkit import SELLER, Inbox, Shop
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
-from amzpay.simulator import Ipn, IpnTimeout, IpnUnreachable, Simulator
+from amzpay.simulator import (
+    InProcessTransport,
+    Ipn,
+    IpnTimeout,
+    IpnUnreachable,
+    ManualClock,
+    Simulator,
+    SimulatorConfig,
+    http_sender,
+)
 
 IPN_NS = "{https://mws.amazonservices.com/ipn/OffAmazonPayments/2013-01-01}"
 
@@ -223,7 +236,7 @@ def test_an_ipn_answered_4xx_is_not_retried(shop: Shop, sim: Simulator, inbox: I
     assert len(inbox.of("PaymentRefund")) == 1
 
 
-def test_an_ipn_that_times_out_is_retried(config: object, clock: object) -> None:
+def test_an_ipn_that_times_out_is_retried(config: SimulatorConfig, clock: ManualClock) -> None:
     attempts: list[str] = []
 
     def slow_then_fine(url: str | None, ipn: Ipn) -> int:
@@ -232,7 +245,7 @@ def test_an_ipn_that_times_out_is_retried(config: object, clock: object) -> None
             raise IpnTimeout("no answer")
         return 200
 
-    sim = Simulator(config, clock=clock, sender=slow_then_fine)  # type: ignore[arg-type]
+    sim = Simulator(config, clock=clock, sender=slow_then_fine)
     sim.create_order_reference()
     sim.advance(3 * 3600)  # the draft goes stale: one OrderReferenceNotification
     sim.advance(3601)
@@ -240,14 +253,14 @@ def test_an_ipn_that_times_out_is_retried(config: object, clock: object) -> None
     assert attempts == ["OrderReferenceNotification", "OrderReferenceNotification"]
 
 
-def test_an_unreachable_endpoint_is_not_retried(config: object, clock: object) -> None:
+def test_an_unreachable_endpoint_is_not_retried(config: SimulatorConfig, clock: ManualClock) -> None:
     attempts: list[str] = []
 
     def unreachable(url: str | None, ipn: Ipn) -> int:
         attempts.append(ipn.notification_type)
         raise IpnUnreachable("connection refused")
 
-    sim = Simulator(config, clock=clock, sender=unreachable)  # type: ignore[arg-type]
+    sim = Simulator(config, clock=clock, sender=unreachable)
     sim.create_order_reference()
     sim.advance(10 * 3600)
 
@@ -255,14 +268,14 @@ def test_an_unreachable_endpoint_is_not_retried(config: object, clock: object) -
     assert sim.outbox.log[0].final == "unreachable"
 
 
-def test_retries_stop_after_fourteen_days(config: object, clock: object) -> None:
+def test_retries_stop_after_fourteen_days(config: SimulatorConfig, clock: ManualClock) -> None:
     attempts: list[int] = []
 
     def down(url: str | None, ipn: Ipn) -> int:
         attempts.append(1)
         return 503
 
-    sim = Simulator(config, clock=clock, sender=down)  # type: ignore[arg-type]
+    sim = Simulator(config, clock=clock, sender=down)
     sim.create_order_reference()
     sim.advance(3 * 3600 + 20 * 86400)
 
@@ -276,3 +289,27 @@ def test_the_ipn_goes_to_the_sellers_configured_url(shop: Shop, sim: Simulator) 
     _completed_refund(shop, sim)
 
     assert set(urls) == {SELLER.ipn_url}
+
+
+def test_ipns_can_be_delivered_to_a_shops_asgi_app_without_sockets(
+    config: SimulatorConfig, clock: ManualClock
+) -> None:
+    received: list[tuple[str, dict[str, str], bytes]] = []
+    answers = [503, 200]
+
+    async def ipn_endpoint(request: Request) -> Response:
+        received.append((request.url.path, dict(request.headers), await request.body()))
+        return Response(status_code=answers[len(received) - 1])
+
+    shop_app = Starlette(routes=[Route("/amazon/ipn", ipn_endpoint, methods=["POST"])])
+    sender = http_sender(httpx.Client(transport=InProcessTransport(shop_app)))
+    sim = Simulator(config, clock=clock, sender=sender)
+    sim.create_order_reference()
+
+    sim.advance(3 * 3600 + 1)
+    sim.advance(3600)
+
+    assert [path for path, _, _ in received] == ["/amazon/ipn", "/amazon/ipn"]
+    assert received[0][1]["x-amz-sns-message-type"] == "Notification"
+    assert json.loads(received[1][2])["Type"] == "Notification"
+    assert sim.outbox.log[0].final == "delivered"
