@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from simkit import HOST, SELLER, Amazon, Inbox, Shop, Sleeps
+from starlette.applications import Starlette
 
 from amzpay.simulator import (
     InProcessTransport,
@@ -40,18 +41,18 @@ def sleeps() -> Sleeps:
 
 
 @pytest.fixture
-def app(config: SimulatorConfig, clock: ManualClock, inbox: Inbox, sleeps: Sleeps) -> object:
+def app(config: SimulatorConfig, clock: ManualClock, inbox: Inbox, sleeps: Sleeps) -> Starlette:
     return create_simulator(config, clock=clock, sender=inbox, sleep=sleeps)
 
 
 @pytest.fixture
-def sim(app: object) -> Simulator:
-    return simulator_of(app)  # type: ignore[arg-type]
+def sim(app: Starlette) -> Simulator:
+    return simulator_of(app)
 
 
 @pytest.fixture
-def http(app: object) -> Iterator[httpx.Client]:
-    transport = InProcessTransport(app)  # type: ignore[arg-type]
+def http(app: Starlette) -> Iterator[httpx.Client]:
+    transport = InProcessTransport(app)
     with httpx.Client(transport=transport, base_url=f"https://{HOST}") as client:
         yield client
 

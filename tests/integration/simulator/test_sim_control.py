@@ -9,11 +9,13 @@ from xml.etree import ElementTree
 import anyio
 import httpx
 import pytest
+from starlette.applications import Starlette
 from simkit import SELLER, Amazon, Inbox, Shop, text
 
 from amzpay.simulator import (
     PAYMENT_METHODS,
     InProcessTransport,
+    Ipn,
     ManualClock,
     Simulator,
     SimulatorConfig,
@@ -154,7 +156,12 @@ def test_the_ipn_url_can_be_changed_like_in_seller_central(
     http: httpx.Client, sim: Simulator, shop: Shop
 ) -> None:
     urls: list[str | None] = []
-    sim.sender = lambda url, ipn: urls.append(url) or 200
+
+    def to_shop(url: str | None, ipn: Ipn) -> int:
+        urls.append(url)
+        return 200
+
+    sim.sender = to_shop
 
     http.put(f"/_sim/sellers/{SELLER.seller_id}/ipn-url", json={"url": "https://other.example/ipn"})
     shop.captured("10.00")
@@ -175,9 +182,9 @@ def test_advancing_a_real_time_simulator_is_refused(inbox: Inbox) -> None:
 
 @pytest.mark.anyio
 async def test_the_app_also_serves_httpxs_own_async_asgi_transport(
-    app: object, sim: Simulator
+    app: Starlette, sim: Simulator
 ) -> None:
-    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://sim.test") as client:
         answer = await client.get("/_sim/clock")
 

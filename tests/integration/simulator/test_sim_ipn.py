@@ -253,7 +253,9 @@ def test_an_ipn_that_times_out_is_retried(config: SimulatorConfig, clock: Manual
     assert attempts == ["OrderReferenceNotification", "OrderReferenceNotification"]
 
 
-def test_an_unreachable_endpoint_is_not_retried(config: SimulatorConfig, clock: ManualClock) -> None:
+def test_an_unreachable_endpoint_is_not_retried(
+    config: SimulatorConfig, clock: ManualClock
+) -> None:
     attempts: list[str] = []
 
     def unreachable(url: str | None, ipn: Ipn) -> int:
@@ -285,7 +287,12 @@ def test_retries_stop_after_fourteen_days(config: SimulatorConfig, clock: Manual
 
 def test_the_ipn_goes_to_the_sellers_configured_url(shop: Shop, sim: Simulator) -> None:
     urls: list[str | None] = []
-    sim.sender = lambda url, ipn: urls.append(url) or 200
+
+    def to_shop(url: str | None, ipn: Ipn) -> int:
+        urls.append(url)
+        return 200
+
+    sim.sender = to_shop
     _completed_refund(shop, sim)
 
     assert set(urls) == {SELLER.ipn_url}

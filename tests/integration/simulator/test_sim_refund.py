@@ -7,7 +7,7 @@ import re
 from xml.etree import ElementTree
 
 import pytest
-from simkit import Amazon, Shop, names, text
+from simkit import Amazon, Shop, names, node, text
 
 from amzpay.simulator import Simulator
 
@@ -45,7 +45,7 @@ def test_a_refund_is_pending_in_amazons_xml(shop: Shop) -> None:
     assert text(details, "RefundAmount/Amount") == "40.00"
     assert text(details, "RefundAmount/CurrencyCode") == "EUR"
     assert text(details, "FeeRefunded/Amount") == "0.00"
-    assert names(details.find("{*}RefundStatus")) == ["State", "LastUpdateTimestamp"]  # type: ignore[arg-type]
+    assert names(node(details, "RefundStatus")) == ["State", "LastUpdateTimestamp"]
     assert text(details, "RefundStatus/State") == "Pending"
     assert text(details, "SoftDescriptor") == "AMZ*Shop refund"
 
