@@ -9,8 +9,8 @@ from xml.etree import ElementTree
 import anyio
 import httpx
 import pytest
-from starlette.applications import Starlette
 from simkit import SELLER, Amazon, Inbox, Shop, text
+from starlette.applications import Starlette
 
 from amzpay.simulator import (
     PAYMENT_METHODS,
