@@ -38,7 +38,7 @@ def routes() -> list[Route]:
 async def _endpoint(request: Request) -> Response:
     simulator: Simulator = request.app.state.simulator
     # MWS bodies are application/x-www-form-urlencoded; '+' is a space there (§A.2).
-    form = parse_qsl((await request.body()).decode(), keep_blank_values=True)
+    form = parse_qsl((await request.body()).decode(errors="replace"), keep_blank_values=True)
     params = {**request.query_params, **dict(form)}
     if simulator.faults.latency_seconds > 0:
         await simulator.sleep(simulator.faults.latency_seconds)

@@ -100,16 +100,16 @@ class Simulator:
     def call(self, params: Mapping[str, str], host: str, path: str, sandbox: bool) -> bytes:
         """Answer one API call: the response XML, or ApiError. Faults that fail calls and
         throttling apply here; latency and lost responses are the web layer's."""
-        request_id = self.ids.request_id()
         action = params.get("Action", "")
-        try:
-            with self.lock:
+        with self.lock:
+            request_id = self.ids.request_id()
+            try:
                 body = self._answer(params, host, path, sandbox, request_id)
-        except ApiError as error:
-            self._record(action, error.http_status, error.code, request_id)
-            error.request_id = request_id
-            raise
-        self._record(action, 200, None, request_id)
+            except ApiError as error:
+                self._record(action, error.http_status, error.code, request_id)
+                error.request_id = request_id
+                raise
+            self._record(action, 200, None, request_id)
         return body
 
     def _answer(

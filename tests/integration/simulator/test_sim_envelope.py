@@ -187,3 +187,12 @@ def test_a_success_carries_response_metadata_with_a_request_id(
     assert root.tag == f"{{{NS['a']}}}GetOrderReferenceDetailsResponse"
     assert names(root) == ["GetOrderReferenceDetailsResult", "ResponseMetadata"]
     assert len(text(root, "ResponseMetadata/RequestId")) == 36
+
+
+def test_a_body_that_is_not_utf8_is_refused_rather_than_crashing(amazon: Amazon) -> None:
+    form = {"content-type": "application/x-www-form-urlencoded"}
+
+    answer = amazon.http.post(SANDBOX, content=b"Action=\xff\xfe", headers=form)
+
+    assert answer.status_code == 400
+    assert text(ElementTree.fromstring(answer.content), "Error/Code") == "MissingParameter"
