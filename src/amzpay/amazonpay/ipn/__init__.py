@@ -8,7 +8,7 @@
 
     verifier = IpnVerifier(
         IpnSettings(seller_id="A1…", release_environment="Live"),
-        CertificateCache(HttpxCertificateFetcher(httpx.Client())),
+        HttpxCertificateFetcher(httpx.Client()),
     )
     notification = verifier.verify(body, headers)
 
@@ -19,7 +19,7 @@ defusedxml and cryptography; never the simulator.
 from __future__ import annotations
 
 from amzpay.amazonpay.ipn.certificates import (
-    CertificateCache,
+    CertificateFetcher,
     CertificateUrlPolicy,
     HttpxCertificateFetcher,
 )
@@ -54,7 +54,7 @@ __all__ = [
     "AuthorizationNotification",
     "BodyTooLarge",
     "CaptureNotification",
-    "CertificateCache",
+    "CertificateFetcher",
     "CertificateUnavailable",
     "CertificateUrlPolicy",
     "ForeignNotification",

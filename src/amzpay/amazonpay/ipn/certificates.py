@@ -114,13 +114,16 @@ class CertificateCache:
     def __len__(self) -> int:
         return len(self._keys)
 
-    def public_key(self, url: str) -> RSAPublicKey:
-        """The RSA key of the certificate at ``url`` (a trusted URL: check it first)."""
+    def get(self, url: str) -> RSAPublicKey | None:
+        """The cached key of ``url``, or None."""
         with self._lock:
             key = self._keys.get(url)
             if key is not None:
                 self._keys.move_to_end(url)
-                return key
+            return key
+
+    def load(self, url: str) -> RSAPublicKey:
+        """Fetch and read the certificate at ``url`` (a URL already checked) and cache its key."""
         key = _rsa_key(url, self._fetch(url))
         with self._lock:
             self._keys[url] = key

@@ -24,7 +24,11 @@ from typing import Final
 from cryptography.exceptions import InvalidSignature as CryptoInvalidSignature
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from amzpay.amazonpay.ipn.certificates import CertificateCache, CertificateUrlPolicy
+from amzpay.amazonpay.ipn.certificates import (
+    CertificateCache,
+    CertificateFetcher,
+    CertificateUrlPolicy,
+)
 from amzpay.amazonpay.ipn.envelope import Envelope, MessageType, read_envelope
 from amzpay.amazonpay.ipn.errors import ForeignNotification, InvalidField, InvalidSignature
 from amzpay.amazonpay.ipn.notification import IpnMessage, read_message
@@ -67,10 +71,20 @@ class VerifiedSubscription:
 
 
 class IpnVerifier:
-    """Verifies and reads IPN bodies against ``settings``, with keys from ``certificates``."""
+    """Verifies and reads IPN bodies against ``settings``; ``fetch`` gets certificates (an
+    ``HttpxCertificateFetcher`` in production), whose keys are cached."""
 
-    def __init__(self, settings: IpnSettings, certificates: CertificateCache) -> None:
-        self._settings, self._certificates = settings, certificates
+    def __init__(
+        self, settings: IpnSettings, fetch: CertificateFetcher, *, cache_size: int = 32
+    ) -> None:
+        self._settings = settings
+        # The cache is private: it only ever holds URLs that passed this verifier's policy,
+        # so a cached URL needs no second check.
+        self._keys = CertificateCache(fetch, max_entries=cache_size)
+
+    @property
+    def cached_certificates(self) -> int:
+        return len(self._keys)
 
     def verify(
         self, body: bytes, headers: Mapping[str, str] | None = None
@@ -87,8 +101,10 @@ class IpnVerifier:
         """Steps 1-4: the envelope, once its signature is known to be Amazon's."""
         envelope = read_envelope(body, self._settings.max_body_bytes)
         _check_type_header(envelope, headers)
-        self._settings.url_policy.check(envelope.signing_cert_url)
-        key = self._certificates.public_key(envelope.signing_cert_url)
+        key = self._keys.get(envelope.signing_cert_url)
+        if key is None:
+            self._settings.url_policy.check(envelope.signing_cert_url)
+            key = self._keys.load(envelope.signing_cert_url)
         try:
             key.verify(
                 envelope.signature,

@@ -71,10 +71,11 @@ def _local(tag: str) -> str:
 class Node:
     """An element read by local names; ``path`` is kept for error messages."""
 
-    __slots__ = ("_element", "path")
+    __slots__ = ("_element", "_index", "path")
 
     def __init__(self, element: Element, path: str) -> None:
         self._element = element
+        self._index: dict[str, Element] | None = None
         self.path = path
 
     @property
@@ -83,10 +84,13 @@ class Node:
 
     def find(self, name: str) -> Node | None:
         """The first child called ``name``, or None."""
-        for child in self._element:
-            if _local(child.tag) == name:
-                return Node(child, f"{self.path}/{name}")
-        return None
+        if self._index is None:
+            index: dict[str, Element] = {}
+            for child in reversed(self._element):
+                index[_local(child.tag)] = child
+            self._index = index
+        found = self._index.get(name)
+        return Node(found, f"{self.path}/{name}") if found is not None else None
 
     def child(self, name: str) -> Node:
         found = self.find(name)
