@@ -71,7 +71,9 @@ def main() -> None:
     print(f"python {platform.python_version()}, cryptography {cryptography.__version__}")
     print(f"raw RSA verify (SHA1withRSA, 2048 bit): {raw_rate:10,.0f} /s")
     print(f"IPN verified and parsed:               {full_rate:10,.0f} /s")
-    print(f"ratio: {full_rate / raw_rate:.0%} (target >= 70 %); certificate fetches: {len(fetches)}")
+    print(
+        f"ratio: {full_rate / raw_rate:.0%} (target >= 70 %); certificate fetches: {len(fetches)}"
+    )
 
 
 if __name__ == "__main__":
