@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from mws_samples import (
+from amazonpay_mws_samples import (
     authorization_details,
     capture_details,
     order_reference_details,

@@ -6,8 +6,8 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from mws_samples import authorization_details, capture_details, order_reference_details
-from sns_signer import (
+from amazonpay_mws_samples import authorization_details, capture_details, order_reference_details
+from amazonpay_sns_signer import (
     SELLER_ID,
     TOPIC_ARN,
     certificate_pem,

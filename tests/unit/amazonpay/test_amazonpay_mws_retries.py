@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import CREDENTIALS, SECRET, make_pacing
-from mws_samples import THROTTLED, error_response, refund_details, response
+from amazonpay_fakes import CREDENTIALS, SECRET, make_pacing
+from amazonpay_mws_samples import THROTTLED, error_response, refund_details, response
 
 from amzpay.amazonpay.calllog import REDACTED, CallOutcome
 from amzpay.amazonpay.mws import errors

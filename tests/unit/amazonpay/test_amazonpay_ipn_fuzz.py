@@ -6,14 +6,14 @@ import contextlib
 import json
 from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings, strategies as st
-from sns_signer import (
+from amazonpay_sns_signer import (
     SELLER_ID,
     certificate_pem,
     message,
     notification_body,
     refund_notification_xml,
 )
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from amzpay.amazonpay.ipn import IpnError, IpnSettings, IpnVerifier
 from amzpay.amazonpay.ipn.notification import read_notification_data

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from mws_samples import THROTTLED, error_response
+from amazonpay_mws_samples import THROTTLED, error_response
 
 from amzpay.amazonpay.mws import errors
 from amzpay.amazonpay.mws.errors import from_response, should_retry

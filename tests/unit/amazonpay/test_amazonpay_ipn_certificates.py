@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from sns_signer import (
+from amazonpay_sns_signer import (
     CERT_URL,
     SELLER_ID,
     certificate_pem,

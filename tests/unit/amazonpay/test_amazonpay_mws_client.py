@@ -8,8 +8,8 @@ import hmac
 from urllib.parse import quote
 
 import pytest
-from conftest import CREDENTIALS, SECRET
-from mws_samples import (
+from amazonpay_fakes import CREDENTIALS, SECRET
+from amazonpay_mws_samples import (
     authorization_details,
     capture_details,
     error_response,
