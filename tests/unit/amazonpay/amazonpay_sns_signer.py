@@ -1,4 +1,5 @@
-"""Test helpers: an SNS signer with a key and certificate of our own, and IPN body builders.
+"""Test helpers: the Amazon-signed fixture, an SNS signer with a key and certificate of our
+own, and IPN body builders.
 
 The Amazon-signed fixture covers one message; these build any message, signed the way SNS
 signs (canonical strings computed here independently of ``amzpay.amazonpay.ipn.envelope``).
@@ -10,12 +11,19 @@ import base64
 import datetime as dt
 import functools
 import json
+from pathlib import Path
 from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
+
+# The genuinely Amazon-signed notification and its (expired) certificate: see its README.
+AMAZON_FIXTURE = Path(__file__).parents[2] / "fixtures" / "amazon-pay-sdk-python-test-ipn"
+AMAZON_BODY = (AMAZON_FIXTURE / "body_valid.json").read_bytes()
+AMAZON_PEM = (AMAZON_FIXTURE / "test.pem").read_bytes()
+AMAZON_SELLER_ID = "AQR8184NJXADU"
 
 CERT_URL = "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-test.pem"
 SELLER_ID = "A2SELLER0TEST"

@@ -4,9 +4,9 @@ no one-character change to what the signature covers gets through."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from amazonpay_sns_signer import AMAZON_BODY, AMAZON_PEM, AMAZON_SELLER_ID
 
 from amzpay.amazonpay.ipn import (
     CertificateUnavailable,
@@ -18,9 +18,7 @@ from amzpay.amazonpay.ipn import (
 )
 from amzpay.domain.money import Money
 
-FIXTURE = Path(__file__).parents[2] / "fixtures" / "amazon-pay-sdk-python-test-ipn"
-BODY = (FIXTURE / "body_valid.json").read_bytes()
-PEM = (FIXTURE / "test.pem").read_bytes()
+BODY, PEM = AMAZON_BODY, AMAZON_PEM
 CERT_URL = json.loads(BODY)["SigningCertURL"]
 
 
@@ -32,7 +30,7 @@ def serve_only_the_fixture_certificate(url: str) -> bytes:
 
 def make_verifier() -> IpnVerifier:
     # The certificate expired on 2015-08-22: validity dates are not part of verification.
-    return IpnVerifier(IpnSettings("AQR8184NJXADU", "Sandbox"), serve_only_the_fixture_certificate)
+    return IpnVerifier(IpnSettings(AMAZON_SELLER_ID, "Sandbox"), serve_only_the_fixture_certificate)
 
 
 def test_the_amazon_signed_fixture_is_the_expected_file():

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-from pathlib import Path
 
 from amazonpay_sns_signer import (
+    AMAZON_BODY,
+    AMAZON_PEM,
+    AMAZON_SELLER_ID,
     SELLER_ID,
     certificate_pem,
     message,
@@ -18,9 +20,6 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 from amzpay.amazonpay.ipn import IpnError, IpnSettings, IpnVerifier
 from amzpay.amazonpay.ipn.notification import read_notification_data
 
-FIXTURE = Path(__file__).parents[2] / "fixtures" / "amazon-pay-sdk-python-test-ipn"
-AMAZON_BODY = (FIXTURE / "body_valid.json").read_bytes()
-AMAZON_PEM = (FIXTURE / "test.pem").read_bytes()
 NOTIFICATION_TYPES = [
     "PaymentRefund",
     "PaymentCapture",
@@ -28,7 +27,7 @@ NOTIFICATION_TYPES = [
     "OrderReferenceNotification",
 ]
 
-amazon_verifier = IpnVerifier(IpnSettings("AQR8184NJXADU", "Sandbox"), lambda url: AMAZON_PEM)
+amazon_verifier = IpnVerifier(IpnSettings(AMAZON_SELLER_ID, "Sandbox"), lambda url: AMAZON_PEM)
 own_verifier = IpnVerifier(IpnSettings(SELLER_ID, "Sandbox"), lambda url: certificate_pem())
 fuzz = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
