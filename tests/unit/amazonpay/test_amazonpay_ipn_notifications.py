@@ -266,3 +266,8 @@ def test_an_unreadable_amount_in_the_details_is_an_invalid_field():
 
     with pytest.raises(ipn.InvalidField, match="RefundAmount"):
         make_verifier().verify(notification_body(message("PaymentRefund", xml)))
+
+
+def test_the_configured_environment_must_be_sandbox_or_live():
+    with pytest.raises(ValueError, match="sandbox"):
+        IpnSettings(SELLER_ID, "sandbox")

@@ -32,6 +32,7 @@ from amzpay.amazonpay.ipn.certificates import (
 from amzpay.amazonpay.ipn.envelope import Envelope, MessageType, read_envelope
 from amzpay.amazonpay.ipn.errors import ForeignNotification, InvalidField, InvalidSignature
 from amzpay.amazonpay.ipn.notification import IpnMessage, read_message
+from amzpay.amazonpay.mws.regions import Environment
 
 DEFAULT_MAX_BODY_BYTES: Final = 64 * 1024  # Amazon Pay IPNs are 2-5 KB; SNS caps at 256 KB
 
@@ -41,9 +42,13 @@ class IpnSettings:
     """What a notification must match to be accepted."""
 
     seller_id: str
-    release_environment: str  # "Sandbox" or "Live", as Amazon spells it in the Message
+    release_environment: Environment  # "Sandbox" or "Live", as Amazon spells it
     url_policy: CertificateUrlPolicy = field(default_factory=CertificateUrlPolicy)
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+
+    def __post_init__(self) -> None:
+        # Accept the plain strings "Sandbox"/"Live"; refuse anything else at once.
+        object.__setattr__(self, "release_environment", Environment(self.release_environment))
 
 
 @dataclass(frozen=True, slots=True)
