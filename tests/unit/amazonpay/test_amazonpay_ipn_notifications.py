@@ -206,12 +206,26 @@ def test_a_signature_that_is_not_base64_is_a_bad_signature():
         make_verifier().verify(json.dumps(envelope).encode())
 
 
-def test_a_message_header_that_disagrees_with_the_body_is_refused():
+def test_sns_headers_that_agree_with_the_signed_body_are_accepted():
+    body = notification_body(message("PaymentRefund", refund_notification_xml()))
+    envelope = json.loads(body)
+    headers = {
+        "X-Amz-Sns-Message-Type": "Notification",
+        "x-amz-sns-message-id": envelope["MessageId"],
+        "X-AMZ-SNS-TOPIC-ARN": TOPIC_ARN,
+    }
+
+    assert isinstance(make_verifier().verify(body, headers), VerifiedNotification)
+
+
+@pytest.mark.parametrize(
+    "header", ["x-amz-sns-message-type", "x-amz-sns-message-id", "x-amz-sns-topic-arn"]
+)
+def test_an_sns_header_that_disagrees_with_the_signed_body_is_refused(header):
     body = notification_body(message("PaymentRefund", refund_notification_xml()))
 
-    make_verifier().verify(body, {"X-Amz-Sns-Message-Type": "Notification"})
-    with pytest.raises(ipn.InvalidField, match="x-amz-sns-message-type"):
-        make_verifier().verify(body, {"x-amz-sns-message-type": "SubscriptionConfirmation"})
+    with pytest.raises(ipn.InvalidField, match=header):
+        make_verifier().verify(body, {header: "SubscriptionConfirmation"})
 
 
 def test_an_inner_message_that_is_not_json_is_invalid_json():

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import httpx
 import pytest
-from amazonpay_fakes import CREDENTIALS, SECRET, make_pacing
+from amazonpay_fakes import CREDENTIALS, SECRET, FakeAmazon, FakeClock, make_pacing
 from amazonpay_mws_samples import THROTTLED, error_response, refund_details, response
+from hypothesis import given, settings, strategies as st
 
 from amzpay.amazonpay.calllog import REDACTED, CallOutcome
 from amzpay.amazonpay.mws import errors
@@ -155,3 +158,18 @@ def test_the_sandbox_throttle_spaces_a_batch_of_refunds_instead_of_being_throttl
     # sandbox writes: a burst of 2, then one every 2 seconds
     assert clock.sleeps == [2.0, 2.0]
     assert len(amazon.requests) == 4
+
+
+@settings(max_examples=200, deadline=None)
+@given(status=st.integers(100, 599), body=st.binary(max_size=600))
+def test_any_reply_becomes_a_result_or_an_amazon_pay_error(status, body):
+    amazon = FakeAmazon()
+    for _ in range(4):
+        amazon.reply(status, body)
+    clock = FakeClock()
+    with httpx.Client(transport=httpx.MockTransport(amazon)) as http:
+        client = MwsClient(
+            http, Endpoint.of(Region.NA, Environment.LIVE), CREDENTIALS, pacing=make_pacing(clock)
+        )
+        with contextlib.suppress(errors.AmazonPayError):
+            client.get_refund_details("S01-1234567-1234567-R000001")

@@ -77,6 +77,35 @@ def test_signature_matches_the_java_sdk_known_answers(extra, expected):
     assert independent_signature(signing.string_to_sign(HOST, PATH, parameters)) == expected
 
 
+def test_a_refund_request_is_canonicalised_as_worked_out_by_hand():
+    parameters = COMMON | {
+        "Action": "Refund",
+        "AmazonCaptureId": "S02-1234567-1234567-C000001",
+        "RefundReferenceId": "rf-0001",
+        "RefundAmount.Amount": "12.30",
+        "RefundAmount.CurrencyCode": "EUR",
+        "SellerRefundNote": "Größe falsch * 2~",
+    }
+    by_hand = (
+        "POST\nmws-eu.amazonservices.com\n/OffAmazonPayments/2013-01-01\n"
+        "AWSAccessKeyId=TEST_ACCESS_KEY&Action=Refund&AmazonCaptureId=S02-1234567-1234567-C000001"
+        "&RefundAmount.Amount=12.30&RefundAmount.CurrencyCode=EUR&RefundReferenceId=rf-0001"
+        "&SellerId=TEST_MERCHANT_ID&SellerRefundNote=Gr%C3%B6%C3%9Fe%20falsch%20%2A%202~"
+        "&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2015-12-31T23%3A59%3A58Z"
+        "&Version=2013-01-01"
+    )
+
+    text = signing.string_to_sign(
+        "mws-eu.amazonservices.com", "/OffAmazonPayments/2013-01-01", parameters
+    )
+    signed = signing.sign(
+        "TEST_SECRET_KEY", "mws-eu.amazonservices.com", "/OffAmazonPayments/2013-01-01", parameters
+    )
+
+    assert text == by_hand
+    assert signed["Signature"] == independent_signature(by_hand)
+
+
 def test_signature_of_a_hand_built_string_matches_an_independent_hmac():
     text = "POST\nmws-eu.amazonservices.com\n/OffAmazonPayments/2013-01-01\nA=1&B=x%20y"
 

@@ -2,7 +2,7 @@
 
 1. the body is at most ``max_body_bytes`` (BodyTooLarge);
 2. the SNS envelope is a JSON object with every field its type signs (InvalidJson,
-   MissingField, InvalidField), and a given ``x-amz-sns-message-type`` header agrees;
+   MissingField, InvalidField); given ``x-amz-sns-*`` headers agree with it (InvalidField);
 3. SigningCertURL obeys the URL policy (UntrustedCertificateUrl), and only then is the
    certificate fetched, or its key taken from the cache (CertificateUnavailable);
 4. the signature verifies over the canonical string (InvalidSignature);
@@ -105,7 +105,7 @@ class IpnVerifier:
     def verify_envelope(self, body: bytes, headers: Mapping[str, str] | None = None) -> Envelope:
         """Steps 1-4: the envelope, once its signature is known to be Amazon's."""
         envelope = read_envelope(body, self._settings.max_body_bytes)
-        _check_type_header(envelope, headers)
+        _check_headers(envelope, headers)
         key = self._keys.get(envelope.signing_cert_url)
         if key is None:
             self._settings.url_policy.check(envelope.signing_cert_url)
@@ -131,13 +131,19 @@ class IpnVerifier:
             )
 
 
-def _check_type_header(envelope: Envelope, headers: Mapping[str, str] | None) -> None:
+def _check_headers(envelope: Envelope, headers: Mapping[str, str] | None) -> None:
+    """SNS repeats Type, MessageId and TopicArn in headers; when given, they must agree with
+    the signed body (as the PHP, Java and Python SDKs check; research B.3)."""
     if headers is None:
         return
     # Header names are case-insensitive; a plain dict may carry any spelling.
     lowered = {name.lower(): value for name, value in headers.items()}
-    declared = lowered.get("x-amz-sns-message-type")
-    if declared is not None and declared != envelope.type.value:
-        raise InvalidField(
-            "x-amz-sns-message-type", f"{declared!r} but the body says {envelope.type}"
-        )
+    signed = {
+        "x-amz-sns-message-type": envelope.type.value,
+        "x-amz-sns-message-id": envelope.message_id,
+        "x-amz-sns-topic-arn": envelope.topic_arn,
+    }
+    for name, value in signed.items():
+        declared = lowered.get(name)
+        if declared is not None and declared != value:
+            raise InvalidField(name, f"{declared!r} but the signed body says {value!r}")
