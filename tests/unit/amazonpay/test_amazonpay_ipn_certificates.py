@@ -55,6 +55,10 @@ def test_sns_certificate_urls_are_trusted(url):
         ("https://127.0.0.1:8321/cert.pem", "not allowed"),
         ("file:///etc/ssl/cert.pem", "not https"),
         ("https://[::1/cert.pem", "not a URL"),
+        ("https://sns.us-east-1.amazonaws.com/\x00.pem", "printable ASCII"),
+        ("https://sns.us-east-1.amazonaws.com/a\nb.pem", "printable ASCII"),
+        ("https://sns.us-east-1.amazonaws.com/a b.pem", "printable ASCII"),
+        ("https://sn\u0455.us-east-1.amazonaws.com/cert.pem", "printable ASCII"),  # Cyrillic s
     ],
 )
 def test_other_certificate_urls_are_refused(url, reason):
@@ -121,6 +125,14 @@ def test_a_timeout_makes_the_certificate_unavailable():
 
     with pytest.raises(CertificateUnavailable, match="ReadTimeout"):
         fetcher(time_out, timeout=1.5)(CERT_URL)
+
+
+def test_a_url_httpx_cannot_send_makes_the_certificate_unavailable():
+    fetch = fetcher(lambda request: httpx.Response(200, content=certificate_pem()))
+    url = "https://sns.eu-west-1.amazonaws.com/\x00.pem"
+
+    with pytest.raises(CertificateUnavailable, match="InvalidURL"):
+        fetch(url)
 
 
 @pytest.mark.parametrize("status", [301, 404, 500])

@@ -47,6 +47,8 @@ class CertificateUrlPolicy:
 
     def check(self, url: str) -> None:
         """Raise UntrustedCertificateUrl unless ``url`` may be fetched."""
+        if not (url.isascii() and url.isprintable()) or " " in url:
+            raise UntrustedCertificateUrl(url, "only printable ASCII without spaces")
         try:
             parts = urlsplit(url)
             hostname = parts.hostname or ""
@@ -89,7 +91,7 @@ class HttpxCertificateFetcher:
                 if response.status_code != 200:
                     raise CertificateUnavailable(url, f"HTTP {response.status_code}")
                 return self._read_capped(url, response)
-        except httpx.HTTPError as error:
+        except (httpx.HTTPError, httpx.InvalidURL) as error:
             raise CertificateUnavailable(url, type(error).__name__) from None
 
     def _read_capped(self, url: str, response: httpx.Response) -> bytes:
