@@ -1,8 +1,9 @@
 """The signing certificate: which URLs may be fetched, fetching them safely, and a bounded cache.
 
 URL rules (AWS SNS developer guide, "Verifying the signatures of Amazon SNS messages"; the
-Amazon Pay SDKs' IPN handlers, research B.3): https, a path ending in ``.pem``, no user info,
-port, query or fragment, and a host matching one of the allowed patterns, by default
+Amazon Pay SDKs' IPN handlers, research B.3): printable ASCII, https, a path ending in
+``.pem``, no user info, port, query or fragment, and a host matching one of the allowed
+patterns, by default
 ``sns.<region>.amazonaws.com`` or ``….amazonaws.com.cn``. Nothing else is ever fetched. The
 local simulator's host (``http`` allowed, port included) is trusted only when
 ``sandbox_simulator_mode`` is set explicitly.
