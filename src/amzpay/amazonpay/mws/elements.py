@@ -82,14 +82,16 @@ class Node:
     def name(self) -> str:
         return _local(self._element.tag)
 
+    def _child_element(self, name: str) -> Element | None:
+        index = self._index
+        if index is None:
+            # Built once per node: reading a Details element asks for a dozen children.
+            index = self._index = {_local(child.tag): child for child in reversed(self._element)}
+        return index.get(name)
+
     def find(self, name: str) -> Node | None:
         """The first child called ``name``, or None."""
-        if self._index is None:
-            index: dict[str, Element] = {}
-            for child in reversed(self._element):
-                index[_local(child.tag)] = child
-            self._index = index
-        found = self._index.get(name)
+        found = self._child_element(name)
         return Node(found, f"{self.path}/{name}") if found is not None else None
 
     def child(self, name: str) -> Node:
@@ -118,8 +120,8 @@ class Node:
     # -- leaf values ----------------------------------------------------------------------
 
     def optional_text(self, name: str) -> str | None:
-        found = self.find(name)
-        return (found.value or None) if found is not None else None
+        found = self._child_element(name)
+        return ((found.text or "").strip() or None) if found is not None else None
 
     def text(self, name: str) -> str:
         text = self.optional_text(name)
