@@ -2,7 +2,7 @@
 
     client = MwsClient(httpx.Client(timeout=10), Endpoint.of(Region.EU, Environment.SANDBOX),
                        Credentials(seller_id, access_key_id, secret_key))
-    reply = client.refund("S02-…-C0000001", "rf-0001", Money(1230, "EUR"))
+    reply = client.refund("S02-…-C000001", "rf-0001", Money(1230, "EUR"))
     reply.value.status.state   # "Pending": legacy refunds always are (research A.7)
 
 Amounts are ``Money`` and travel in their own currency (the order's), as decimal strings.
@@ -40,9 +40,8 @@ from amzpay.domain.money import Money
 # Authorize, Capture and Refund reference ids: "a-z A-Z 0-9 - _", at most 32 characters,
 # unique per seller (Amazon Pay API reference, "Refund": RefundReferenceId).
 _REFERENCE_ID: Final = re.compile(r"[A-Za-z0-9_-]{1,32}")
-_NOTE_MAX: Final = (
-    255  # SellerAuthorizationNote, SellerCaptureNote, SellerRefundNote, ClosureReason
-)
+# SellerAuthorizationNote, SellerCaptureNote, SellerRefundNote and ClosureReason: 255.
+_NOTE_MAX: Final = 255
 _SOFT_DESCRIPTOR_MAX: Final = 16
 _ORDER_REFERENCE: Final = "OrderReferenceDetails"
 _AUTHORIZATION: Final = "AuthorizationDetails"
