@@ -186,3 +186,19 @@ def test_the_cache_is_bounded_and_drops_the_least_recently_used_certificate():
 
     assert verifier.cached_certificates == 2
     assert fetch.urls == [urls[0], urls[1], urls[2], urls[0]]
+
+
+def test_a_notification_signed_by_the_simulator_verifies_only_in_sandbox_simulator_mode():
+    url = f"http://{SIMULATOR}/sns/SimpleNotificationService-sim.pem"
+    body = notification_body(
+        message("PaymentRefund", refund_notification_xml()), SigningCertURL=url
+    )
+    simulator_mode = CertificateUrlPolicy(sandbox_simulator_mode=True, simulator_host=SIMULATOR)
+    trusting = IpnVerifier(
+        IpnSettings(SELLER_ID, "Sandbox", url_policy=simulator_mode), CountingFetcher()
+    )
+    strict = IpnVerifier(IpnSettings(SELLER_ID, "Sandbox"), CountingFetcher())
+
+    assert isinstance(trusting.verify(body), VerifiedNotification)
+    with pytest.raises(UntrustedCertificateUrl):
+        strict.verify(body)

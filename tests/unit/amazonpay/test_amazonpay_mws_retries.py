@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 
 import httpx
 import pytest
@@ -173,3 +174,17 @@ def test_any_reply_becomes_a_result_or_an_amazon_pay_error(status, body):
         )
         with contextlib.suppress(errors.AmazonPayError):
             client.get_refund_details("S01-1234567-1234567-R000001")
+
+
+def test_log_records_name_the_call_but_carry_no_secret_or_note(client, amazon, caplog):
+    amazon.reply(503, THROTTLED).reply(200, REFUND_OK)
+
+    with caplog.at_level(logging.DEBUG, logger="amzpay"):
+        refund(client, note="Ada Buyer, 1 Main Street")
+
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "Refund attempt 2" in logged
+    assert "req-ok" in logged
+    assert SECRET not in logged
+    assert CREDENTIALS.access_key_id not in logged
+    assert "Ada" not in logged
