@@ -1,0 +1,77 @@
+"""Amazon Pay legacy IPNs: SNS signature verification and notification reading.
+
+    errors        the IpnError tree: every way an IPN is refused
+    envelope      the SNS envelope and the canonical string its signature covers
+    certificates  certificate URL rules, the fetcher (timeout, size cap), the bounded key cache
+    notification  the inner Message and the NotificationData XML of the four payment types
+    verifier      ``IpnVerifier``: the checks, in order
+
+    verifier = IpnVerifier(
+        IpnSettings(seller_id="A1…", release_environment="Live"),
+        HttpxCertificateFetcher(httpx.Client()),
+    )
+    notification = verifier.verify(body, headers)
+
+Imports amzpay.domain, amzpay.amazonpay.mws (its XML readers), the standard library, httpx,
+defusedxml and cryptography; never the simulator.
+"""
+
+from __future__ import annotations
+
+from amzpay.amazonpay.ipn.certificates import (
+    CertificateFetcher,
+    CertificateUrlPolicy,
+    HttpxCertificateFetcher,
+)
+from amzpay.amazonpay.ipn.errors import (
+    BodyTooLarge,
+    CertificateUnavailable,
+    ForeignNotification,
+    InvalidField,
+    InvalidJson,
+    InvalidSignature,
+    InvalidXml,
+    IpnError,
+    MissingField,
+    UntrustedCertificateUrl,
+)
+from amzpay.amazonpay.ipn.notification import (
+    AuthorizationNotification,
+    CaptureNotification,
+    IpnMessage,
+    OrderReferenceNotification,
+    RefundNotification,
+    UnknownNotification,
+)
+from amzpay.amazonpay.ipn.verifier import (
+    IpnSettings,
+    IpnVerifier,
+    VerifiedNotification,
+    VerifiedSubscription,
+)
+
+__all__ = [
+    "AuthorizationNotification",
+    "BodyTooLarge",
+    "CaptureNotification",
+    "CertificateFetcher",
+    "CertificateUnavailable",
+    "CertificateUrlPolicy",
+    "ForeignNotification",
+    "HttpxCertificateFetcher",
+    "InvalidField",
+    "InvalidJson",
+    "InvalidSignature",
+    "InvalidXml",
+    "IpnError",
+    "IpnMessage",
+    "IpnSettings",
+    "IpnVerifier",
+    "MissingField",
+    "OrderReferenceNotification",
+    "RefundNotification",
+    "UnknownNotification",
+    "UntrustedCertificateUrl",
+    "VerifiedNotification",
+    "VerifiedSubscription",
+]

@@ -1,0 +1,156 @@
+"""The SNS envelope: reading it, and the exact text its signature covers.
+
+Amazon Pay IPNs are Amazon SNS HTTP notifications (research: amazonpay-api.md B.2, B.3; AWS
+SNS developer guide, "Verifying the signatures of Amazon SNS messages"):
+
+- ``Notification``: the string to sign is ``Key\\nValue\\n`` for each of Message, MessageId,
+  Subject (only when present), Timestamp, TopicArn, Type, in that order;
+- ``SubscriptionConfirmation`` / ``UnsubscribeConfirmation``: Message, MessageId, SubscribeURL,
+  Timestamp, Token, TopicArn, Type;
+- ``SignatureVersion`` "1" is RSA PKCS#1 v1.5 with SHA1, "2" the same with SHA256.
+
+Values are signed as JSON-decoded strings (Message is the escaped inner JSON's text).
+
+Raises the errors of ``ipn.errors``: BodyTooLarge, InvalidJson, MissingField, InvalidField,
+InvalidSignature.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from cryptography.hazmat.primitives import hashes
+
+from amzpay.amazonpay.ipn.errors import (
+    BodyTooLarge,
+    InvalidField,
+    InvalidJson,
+    InvalidSignature,
+    MissingField,
+)
+
+
+class MessageType(StrEnum):
+    NOTIFICATION = "Notification"
+    SUBSCRIPTION_CONFIRMATION = "SubscriptionConfirmation"
+    UNSUBSCRIBE_CONFIRMATION = "UnsubscribeConfirmation"
+
+
+_CONFIRMATION_FIELDS: Final = (
+    "Message",
+    "MessageId",
+    "SubscribeURL",
+    "Timestamp",
+    "Token",
+    "TopicArn",
+    "Type",
+)
+SIGNED_FIELDS: Final[Mapping[MessageType, tuple[str, ...]]] = {
+    MessageType.NOTIFICATION: ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"),
+    MessageType.SUBSCRIPTION_CONFIRMATION: _CONFIRMATION_FIELDS,
+    MessageType.UNSUBSCRIBE_CONFIRMATION: _CONFIRMATION_FIELDS,
+}
+_TYPE_NAMES: Final = frozenset(kind.value for kind in MessageType)
+_OPTIONAL_FIELDS: Final = frozenset({"Subject"})
+_UNSIGNED_REQUIRED: Final = ("SignatureVersion", "Signature", "SigningCertURL")
+
+HASHES: Final[Mapping[str, type[hashes.HashAlgorithm]]] = {
+    "1": hashes.SHA1,
+    "2": hashes.SHA256,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """A read SNS body, not yet verified."""
+
+    type: MessageType
+    message_id: str
+    topic_arn: str
+    message: str
+    timestamp: str
+    signature_version: str
+    signature: bytes
+    signing_cert_url: str
+    subscribe_url: str | None
+    signed_text: bytes
+
+    @property
+    def hash_algorithm(self) -> hashes.HashAlgorithm:
+        return HASHES[self.signature_version]()
+
+
+def _json_object(body: bytes | str, what: str) -> dict[str, object]:
+    try:
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
+        data = json.loads(text)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise InvalidJson(f"{what} is not valid UTF-8 JSON") from None
+    if not isinstance(data, dict):
+        raise InvalidJson(f"{what} is not a JSON object")
+    return data
+
+
+def _text(data: Mapping[str, object], field: str) -> str:
+    value = data.get(field)
+    if value is None:
+        raise MissingField(field)
+    if not isinstance(value, str):
+        raise InvalidField(field, f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _signed_text(data: Mapping[str, object], kind: MessageType) -> bytes:
+    parts: list[str] = []
+    for field in SIGNED_FIELDS[kind]:
+        if field in _OPTIONAL_FIELDS and data.get(field) is None:
+            continue
+        parts.append(f"{field}\n{_text(data, field)}\n")
+    # surrogatepass: a lone surrogate escaped in the JSON must fail verification, not crash.
+    return "".join(parts).encode("utf-8", "surrogatepass")
+
+
+def _signature(data: Mapping[str, object]) -> bytes:
+    try:
+        return base64.b64decode(_text(data, "Signature"), validate=True)
+    except binascii.Error:
+        raise InvalidSignature("Signature is not base64") from None
+
+
+def read_envelope(body: bytes, max_bytes: int) -> Envelope:
+    """The envelope of an SNS POST body of at most ``max_bytes`` bytes."""
+    if len(body) > max_bytes:
+        raise BodyTooLarge(len(body), max_bytes)
+    data = _json_object(body, "the IPN body")
+    type_name = _text(data, "Type")
+    if type_name not in _TYPE_NAMES:
+        raise InvalidField("Type", f"unknown SNS message type {type_name!r}")
+    kind = MessageType(type_name)
+    for field in _UNSIGNED_REQUIRED:
+        _text(data, field)
+    version = _text(data, "SignatureVersion")
+    if version not in HASHES:
+        raise InvalidField("SignatureVersion", f"{version!r} is neither '1' nor '2'")
+    return Envelope(
+        type=kind,
+        message_id=_text(data, "MessageId"),
+        topic_arn=_text(data, "TopicArn"),
+        message=_text(data, "Message"),
+        timestamp=_text(data, "Timestamp"),
+        signature_version=version,
+        signature=_signature(data),
+        signing_cert_url=_text(data, "SigningCertURL"),
+        subscribe_url=_text(data, "SubscribeURL") if kind != MessageType.NOTIFICATION else None,
+        signed_text=_signed_text(data, kind),
+    )
+
+
+def read_message_object(message: str) -> dict[str, object]:
+    """The inner Message as a JSON object (raises InvalidJson)."""
+    return _json_object(message, "the IPN Message")

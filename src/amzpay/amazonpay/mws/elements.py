@@ -1,0 +1,169 @@
+"""Reading Amazon's XML safely: defusedxml, names without namespaces, typed leaf values.
+
+Amazon's responses use ``http://mws.amazonservices.com/schema/OffAmazonPayments/2013-01-01``
+while IPN NotificationData uses ``https://mws(-eu).amazonservices.com/ipn/...``; element order
+is not stable either. So elements are found by local name only, never by position or namespace
+(research: amazonpay-api.md A.5, B.4). DTDs, entities and external references are refused
+(defusedxml), which stops entity expansion ("billion laughs") and external entity attacks.
+
+    WireError (ValueError)
+    ├── MalformedXml       not well-formed, or a DTD / entity declaration / external reference
+    ├── MissingElement     a required element is absent or empty
+    └── InvalidValue       an amount, currency, timestamp or boolean that cannot be read
+
+Imports the standard library, defusedxml and ``amzpay.domain.money`` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from amzpay.domain.errors import MoneyError
+from amzpay.domain.money import Money
+
+
+class WireError(ValueError):
+    """Base of the reasons Amazon's XML cannot be read into typed values."""
+
+
+class MalformedXml(WireError):
+    """Raised for text that is not well-formed XML, or that declares a DTD or entities."""
+
+
+class MissingElement(WireError):
+    """Raised when a required element is absent or has no text; ``path`` names it."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(f"missing element {path}")
+
+
+class InvalidValue(WireError):
+    """Raised when an element's text is not a valid value of its kind."""
+
+    def __init__(self, path: str, value: str, reason: str) -> None:
+        self.path, self.value, self.reason = path, value, reason
+        super().__init__(f"invalid {path} {value!r}: {reason}")
+
+
+def parse_xml(data: bytes | str) -> Node:
+    """The document element of ``data``.
+
+    Raises:
+        MalformedXml: not well-formed, or a DTD, entity or external reference inside.
+    """
+    try:
+        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (ParseError, DefusedXmlException, UnicodeError) as error:
+        raise MalformedXml(f"unreadable XML: {error}") from None
+    return Node(root, _local(root.tag))
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+class Node:
+    """An element read by local names; ``path`` is kept for error messages."""
+
+    __slots__ = ("_element", "_index", "path")
+
+    def __init__(self, element: Element, path: str) -> None:
+        self._element = element
+        self._index: dict[str, Element] | None = None
+        self.path = path
+
+    @property
+    def name(self) -> str:
+        return _local(self._element.tag)
+
+    def _child_element(self, name: str) -> Element | None:
+        index = self._index
+        if index is None:
+            # Built once per node: reading a Details element asks for a dozen children.
+            index = self._index = {_local(child.tag): child for child in reversed(self._element)}
+        return index.get(name)
+
+    def find(self, name: str) -> Node | None:
+        """The first child called ``name``, or None."""
+        found = self._child_element(name)
+        return Node(found, f"{self.path}/{name}") if found is not None else None
+
+    def child(self, name: str) -> Node:
+        found = self.find(name)
+        if found is None:
+            raise MissingElement(f"{self.path}/{name}")
+        return found
+
+    def children(self, name: str) -> Iterator[Node]:
+        for child in self._element:
+            if _local(child.tag) == name:
+                yield Node(child, f"{self.path}/{name}")
+
+    def descendant(self, name: str) -> Node | None:
+        """The first element called ``name`` below this one, in document order."""
+        for element in self._element.iter():
+            if element is not self._element and _local(element.tag) == name:
+                return Node(element, f"{self.path}//{name}")
+        return None
+
+    @property
+    def value(self) -> str:
+        """This element's stripped text ("" when it has none)."""
+        return (self._element.text or "").strip()
+
+    # -- leaf values ----------------------------------------------------------------------
+
+    def optional_text(self, name: str) -> str | None:
+        found = self._child_element(name)
+        return ((found.text or "").strip() or None) if found is not None else None
+
+    def text(self, name: str) -> str:
+        text = self.optional_text(name)
+        if text is None:
+            raise MissingElement(f"{self.path}/{name}")
+        return text
+
+    def money(self, name: str) -> Money:
+        """A Price element (``Amount`` and ``CurrencyCode``, in either order) as Money."""
+        price = self.child(name)
+        amount, currency = price.text("Amount"), price.text("CurrencyCode")
+        try:
+            return Money.parse(amount, currency)
+        except MoneyError as error:
+            raise InvalidValue(price.path, f"{amount} {currency}", str(error)) from None
+
+    def optional_money(self, name: str) -> Money | None:
+        return self.money(name) if self.find(name) is not None else None
+
+    def optional_timestamp(self, name: str) -> datetime | None:
+        text = self.optional_text(name)
+        if text is None:
+            return None
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidValue(f"{self.path}/{name}", text, "not an ISO 8601 time") from None
+        if moment.tzinfo is None:
+            raise InvalidValue(f"{self.path}/{name}", text, "has no time zone")
+        return moment
+
+    def optional_boolean(self, name: str) -> bool | None:
+        text = self.optional_text(name)
+        if text is None:
+            return None
+        if text.lower() not in {"true", "false"}:
+            raise InvalidValue(f"{self.path}/{name}", text, "expected true or false")
+        return text.lower() == "true"
+
+    def ids(self, name: str) -> tuple[str, ...]:
+        """The ``member`` texts of an IdList-like element (empty when it is absent)."""
+        found = self.find(name)
+        if found is None:
+            return ()
+        return tuple(member.value for member in found.children("member") if member.value)

@@ -1,0 +1,62 @@
+"""``amzpay simulator``: the local Amazon Pay sandbox simulator, served alone with uvicorn.
+
+Only builds and serves the app; everything it does is in ``amzpay.simulator``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from starlette.applications import Starlette
+
+from amzpay.simulator import Seller, SimulatorConfig, Throttling, create_simulator
+
+
+def simulator_config(
+    host: str,
+    port: int,
+    seller: Seller,
+    time_scale: float = 1.0,
+    throttle: bool = False,
+) -> SimulatorConfig:
+    """The configuration a command line run stands for."""
+    return SimulatorConfig(
+        sellers=(seller,),
+        public_url=f"http://{host}:{port}",
+        time_scale=time_scale,
+        throttling=Throttling(enabled=throttle),
+    )
+
+
+def build(config: SimulatorConfig) -> Starlette:
+    """The app ``serve`` runs: real time, settling due work and IPNs in the background."""
+    return create_simulator(config, background=True)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8900,
+    seller_id: Annotated[str, typer.Option(envvar="AMZPAY_SIM_SELLER_ID")] = Seller.seller_id,
+    access_key: Annotated[str, typer.Option(envvar="AMZPAY_SIM_ACCESS_KEY")] = Seller.access_key_id,
+    secret_key: Annotated[str, typer.Option(envvar="AMZPAY_SIM_SECRET_KEY")] = Seller.secret_key,
+    ipn_url: Annotated[
+        str | None, typer.Option(envvar="AMZPAY_SIM_IPN_URL", help="Where IPNs are POSTed.")
+    ] = None,
+    time_scale: Annotated[
+        float, typer.Option(help="Run Amazon's delays this many times faster.")
+    ] = 1.0,
+    throttle: Annotated[bool, typer.Option(help="Throttle like Amazon's sandbox.")] = False,
+) -> None:
+    """Run the local Amazon Pay sandbox simulator (legacy API 2013-01-01 and its IPNs)."""
+    import uvicorn  # only a serving run needs it
+
+    seller = Seller(seller_id, access_key, secret_key, ipn_url)
+    config = simulator_config(host, port, seller, time_scale, throttle)
+    Console().print(
+        f"Amazon Pay simulator on [bold]http://{host}:{port}"
+        "/OffAmazonPayments_Sandbox/2013-01-01[/bold], seller "
+        f"[bold]{seller_id}[/bold]; control API under /_sim"
+    )
+    uvicorn.run(build(config), host=host, port=port, log_level="warning")

@@ -1,0 +1,60 @@
+"""Buyer test data: who signs in, where they ship to, and the sandbox wallet's payment methods.
+
+Amazon's sandbox test accounts hold ordinary payment methods and starred ones that make
+payments fail on purpose (amazonpay-api.md §A.11): one the seller's account may not accept
+(constraint PaymentMethodNotAllowed) and three whose authorizations are declined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .model import Address, Buyer
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    """A wallet entry: its descriptor name and what Amazon does when it is charged."""
+
+    name: str
+    constraint: str | None = None
+    decline_reason: str | None = None
+
+
+PAYMENT_METHODS: dict[str, PaymentMethod] = {
+    "visa": PaymentMethod("Visa"),
+    "mastercard": PaymentMethod("MasterCard"),
+    "*not-allowed": PaymentMethod("Visa*", constraint="PaymentMethodNotAllowed"),
+    "*invalid-payment-method": PaymentMethod("Visa**", decline_reason="InvalidPaymentMethod"),
+    "*amazon-rejected": PaymentMethod("Visa***", decline_reason="AmazonRejected"),
+    "*transaction-timed-out": PaymentMethod("Visa****", decline_reason="TransactionTimedOut"),
+}
+
+DEFAULT_ADDRESS = Address(
+    name="Erika Mustermann",
+    line1="Heidestrasse 17",
+    city="Koeln",
+    postal_code="51147",
+    country_code="DE",
+    phone="+49 221 1234567",
+)
+
+
+def sandbox_buyer(payment_method: str = "visa", **changes: str) -> Buyer:
+    """A sandbox test buyer paying with ``payment_method`` (a key of PAYMENT_METHODS)."""
+    if payment_method not in PAYMENT_METHODS:
+        known = ", ".join(sorted(PAYMENT_METHODS))
+        raise ValueError(f"unknown payment method {payment_method!r}; known: {known}")
+    address_fields = {"line1", "city", "postal_code", "country_code"}
+    unknown = set(changes) - address_fields - {"name", "email"}
+    if unknown:
+        raise ValueError(f"unknown buyer fields: {', '.join(sorted(unknown))}")
+    address = DEFAULT_ADDRESS
+    if changes.keys() & address_fields:
+        address = replace(address, **{k: v for k, v in changes.items() if k in address_fields})
+    return Buyer(
+        name=changes.get("name", "Erika Mustermann"),
+        email=changes.get("email", "erika.mustermann@example.com"),
+        address=address,
+        payment_method=payment_method,
+    )

@@ -1,0 +1,146 @@
+"""The control API, beside Amazon's paths under ``/_sim``: what a test or demo needs to play
+buyer, move time, inject faults and look at what happened. JSON in, JSON out.
+
+Also serves the SNS signing certificate at the SigningCertURL of every IPN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from .buyers import sandbox_buyer
+from .clock import ManualClock, amazon_timestamp
+from .core import Simulator
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/_sim/sns/{name}", _certificate, methods=["GET"]),
+        Route("/_sim/order-references", _create_order_reference, methods=["POST"]),
+        Route("/_sim/clock", _clock, methods=["GET"]),
+        Route("/_sim/clock/advance", _advance, methods=["POST"]),
+        Route("/_sim/settle", _settle, methods=["POST"]),
+        Route("/_sim/faults", _faults, methods=["GET", "POST", "DELETE"]),
+        Route("/_sim/ipns", _ipns, methods=["GET"]),
+        Route("/_sim/calls", _calls, methods=["GET"]),
+        Route("/_sim/sellers/{seller_id}/ipn-url", _ipn_url, methods=["PUT"]),
+    ]
+
+
+def _sim(request: Request) -> Simulator:
+    simulator: Simulator = request.app.state.simulator
+    return simulator
+
+
+async def _json(request: Request) -> dict[str, Any]:
+    body = await request.body()
+    if not body:
+        return {}
+    data = await request.json()
+    if not isinstance(data, dict):
+        raise ValueError("the body must be a JSON object")
+    return data
+
+
+def _certificate(request: Request) -> Response:
+    simulator = _sim(request)
+    name = request.path_params["name"]
+    if name == "unsubscribe":
+        return PlainTextResponse("unsubscribed (the simulator keeps sending)")
+    if name != simulator.signing_key.certificate_name:
+        return PlainTextResponse("no such certificate", 404)
+    return Response(simulator.signing_key.certificate_pem, media_type="application/x-pem-file")
+
+
+async def _create_order_reference(request: Request) -> Response:
+    simulator, data = _sim(request), await _json(request)
+    try:
+        buyer = sandbox_buyer(**{k: str(v) for k, v in data.items() if k not in _NOT_BUYER})
+        order_id = simulator.create_order_reference(
+            buyer,
+            seller_id=data.get("seller_id"),
+            sandbox=data.get("environment", "sandbox") == "sandbox",
+        )
+    except (KeyError, ValueError, TypeError) as error:
+        return JSONResponse({"error": str(error)}, 400)
+    return JSONResponse({"AmazonOrderReferenceId": order_id}, 201)
+
+
+_NOT_BUYER = frozenset({"seller_id", "environment"})
+
+
+def _clock(request: Request) -> Response:
+    return JSONResponse({"now": amazon_timestamp(_sim(request).clock.now())})
+
+
+async def _advance(request: Request) -> Response:
+    simulator, data = _sim(request), await _json(request)
+    if not isinstance(simulator.clock, ManualClock):
+        return JSONResponse({"error": "this simulator runs on real time"}, 409)
+    try:
+        seconds = float(data.get("seconds", request.query_params.get("seconds", "0")))
+    except (TypeError, ValueError):
+        return JSONResponse({"error": "seconds must be a number"}, 400)
+    # IPN senders may block: run the delivery in a worker thread, not on the event loop.
+    await anyio.to_thread.run_sync(simulator.advance, seconds)
+    return _clock(request)
+
+
+async def _settle(request: Request) -> Response:
+    await anyio.to_thread.run_sync(_sim(request).settle_due)
+    return _clock(request)
+
+
+async def _faults(request: Request) -> Response:
+    faults = _sim(request).faults
+    if request.method == "DELETE":
+        faults.update(type(faults)().as_dict())
+    elif request.method == "POST":
+        try:
+            faults.update(await _json(request))
+        except ValueError as error:
+            return JSONResponse({"error": str(error)}, 400)
+    return JSONResponse(faults.as_dict())
+
+
+def _ipns(request: Request) -> Response:
+    simulator = _sim(request)
+    with simulator.lock:
+        log = [
+            {
+                "MessageId": d.ipn.message_id,
+                "NotificationType": d.ipn.notification_type,
+                "ObjectId": d.ipn.object_id,
+                "State": d.ipn.state,
+                "url": d.url,
+                "final": d.final,
+                "attempts": [
+                    {"at": amazon_timestamp(a.at), "status": a.status, "outcome": a.outcome}
+                    for a in d.attempts
+                ],
+            }
+            for d in simulator.outbox.log
+        ]
+    return JSONResponse(log)
+
+
+def _calls(request: Request) -> Response:
+    simulator = _sim(request)
+    with simulator.lock:
+        calls = [{**asdict(c), "at": amazon_timestamp(c.at)} for c in simulator.calls]
+    return JSONResponse(calls)
+
+
+async def _ipn_url(request: Request) -> Response:
+    simulator, data = _sim(request), await _json(request)
+    seller_id = request.path_params["seller_id"]
+    if seller_id not in simulator.ipn_urls:
+        return JSONResponse({"error": f"unknown seller {seller_id}"}, 404)
+    simulator.ipn_urls[seller_id] = data.get("url")
+    return JSONResponse({"seller_id": seller_id, "url": data.get("url")})

@@ -1,0 +1,144 @@
+"""Order reference operations: what a buyer's sign-in creates and what the seller then
+calls on it (amazonpay-api.md §A.4, states §A.7).
+
+Amazon's own moves are scheduled here too: a Draft not confirmed within 3 hours is
+Canceled/Stale, an order is Closed/Expired 180 days after creation (§A.7).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from xml.etree.ElementTree import Element
+
+from . import scenarios
+from .buyers import PAYMENT_METHODS
+from .errors import ApiError
+from .ledger import Ledger
+from .model import Buyer, OrderReference, SellerOrder, Status
+from .params import NOTE_LIMIT, Call
+from .wire import order_reference_details
+
+STALE_AFTER = 3 * 3600.0
+EXPIRES_AFTER = timedelta(days=180)
+_ATTRIBUTES = "OrderReferenceAttributes"
+
+
+def open_order_reference(ledger: Ledger, seller_id: str, buyer: Buyer, sandbox: bool) -> str:
+    """A Draft order reference, as Amazon creates one when ``buyer`` signs in on the shop."""
+    now = ledger.now()
+    order = OrderReference(
+        id=ledger.ids.order_reference(sandbox),
+        seller_id=seller_id,
+        sandbox=sandbox,
+        buyer=buyer,
+        created=now,
+        expires=now + EXPIRES_AFTER,
+        status=Status("Draft", now),
+    )
+    _refresh_constraints(order)
+    ledger.add(order, seller_id, sandbox)
+    ledger.later(STALE_AFTER, lambda: _cancel_if_draft(ledger, order))
+    ledger.at(EXPIRES_AFTER, lambda: _close_if_live(ledger, order, "Expired"))
+    return order.id
+
+
+def get_details(ledger: Ledger, call: Call) -> Element:
+    order = _order(ledger, call)
+    consent = bool(call.params.get("AddressConsentToken") or call.params.get("AccessToken"))
+    return order_reference_details(order, full=consent or order.status.state != "Draft")
+
+
+def set_details(ledger: Ledger, call: Call) -> Element:
+    """SetOrderReferenceDetails: only while Draft (OrderReferenceNotModifiable otherwise)."""
+    order = _order(ledger, call)
+    total = call.price(f"{_ATTRIBUTES}.OrderTotal")
+    note = call.optional(f"{_ATTRIBUTES}.SellerNote", 1024)
+    simulation = scenarios.read("SetOrderReferenceDetails", note) if call.sandbox else None
+    if order.status.state != "Draft":
+        raise ApiError(
+            "OrderReferenceNotModifiable",
+            f"OrderReference {order.id} is not in draft state and cannot be modified with the "
+            "request submitted by you.",
+        )
+    order.total, order.seller_note = total, note
+    order.platform_id = call.optional(f"{_ATTRIBUTES}.PlatformId")
+    order.seller_order = SellerOrder(
+        seller_order_id=call.optional(f"{_ATTRIBUTES}.SellerOrderAttributes.SellerOrderId"),
+        store_name=call.optional(f"{_ATTRIBUTES}.SellerOrderAttributes.StoreName"),
+        custom_information=call.optional(f"{_ATTRIBUTES}.SellerOrderAttributes.CustomInformation"),
+    )
+    _refresh_constraints(order, simulation.constraint if simulation else None)
+    return order_reference_details(order, full=False)
+
+
+def confirm(ledger: Ledger, call: Call) -> None:
+    """ConfirmOrderReference: Draft -> Open, refused while constraints exist."""
+    order = _order(ledger, call)
+    if order.status.state != "Draft":
+        raise ApiError(
+            "OrderReferenceNotModifiable",
+            f"OrderReference {order.id} is not in draft state and cannot be confirmed.",
+        )
+    if order.constraints:
+        raise ApiError(
+            "ConstraintsExist",
+            f"OrderReference {order.id} has constraints {', '.join(order.constraints)} "
+            "and cannot be confirmed.",
+        )
+    ledger.move(order, "Open")
+
+
+def cancel(ledger: Ledger, call: Call) -> None:
+    """CancelOrderReference: only while nothing has been captured (§A.7)."""
+    order = _order(ledger, call)
+    call.optional("CancelationReason", NOTE_LIMIT)
+    if order.status.state not in ("Draft", "Open", "Suspended") or order.captured > 0:
+        raise _status_error(order, "canceled")
+    ledger.move(order, "Canceled", "SellerCanceled")
+    for auth_id in order.authorization_ids:
+        auth = ledger.authorizations[auth_id]
+        if auth.status.state in ("Pending", "Open"):
+            ledger.move(auth, "Closed", "OrderReferenceCanceled")
+
+
+def close(ledger: Ledger, call: Call) -> None:
+    """CloseOrderReference: Open or Suspended -> Closed; closing a Closed order is a no-op.
+
+    Open authorizations stay capturable and captures refundable (§A.7 "mark-order-as-closed").
+    """
+    order = _order(ledger, call)
+    reason = call.optional("ClosureReason", NOTE_LIMIT)
+    simulation = scenarios.read("CloseOrderReference", reason) if call.sandbox else None
+    if order.status.state == "Closed":
+        return
+    if order.status.state not in ("Open", "Suspended"):
+        raise _status_error(order, "closed")
+    ledger.move(order, "Closed", simulation.reason_code if simulation else "SellerClosed")
+
+
+def _order(ledger: Ledger, call: Call) -> OrderReference:
+    return ledger.order(call.required("AmazonOrderReferenceId"), call.seller_id, call.sandbox)
+
+
+def _refresh_constraints(order: OrderReference, simulated: str | None = None) -> None:
+    method = PAYMENT_METHODS[order.buyer.payment_method]
+    found = [] if order.total else ["AmountNotSet"]
+    found += [c for c in (method.constraint, simulated) if c]
+    order.constraints = sorted(set(found))
+
+
+def _status_error(order: OrderReference, verb: str) -> ApiError:
+    return ApiError(
+        "InvalidOrderReferenceStatus",
+        f"OrderReference {order.id} is in state {order.status.state} and cannot be {verb}.",
+    )
+
+
+def _cancel_if_draft(ledger: Ledger, order: OrderReference) -> None:
+    if order.status.state == "Draft":
+        ledger.move(order, "Canceled", "Stale")
+
+
+def _close_if_live(ledger: Ledger, order: OrderReference, reason: str) -> None:
+    if order.status.state in ("Open", "Suspended"):
+        ledger.move(order, "Closed", reason)

@@ -1,0 +1,200 @@
+"""Amazon's XML: the response and error envelopes and the four ``*Details`` elements.
+
+Element names, order and namespace follow Amazon's datatype pages as summarised in
+amazonpay-api.md §A.3 and §A.5. The namespace is written as a plain ``xmlns`` attribute on the
+root, so every child is in it without a prefix, as in Amazon's own answers.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+from .buyers import PAYMENT_METHODS
+from .clock import amazon_timestamp
+from .errors import ApiError
+from .model import Authorization, Capture, OrderReference, Price, Refund, Status
+from .money import format_amount
+
+NAMESPACE = "http://mws.amazonservices.com/schema/OffAmazonPayments/2013-01-01"
+
+
+def response(action: str, result: Element | None, request_id: str) -> bytes:
+    """``<{Action}Response>`` with its (possibly empty) ``<{Action}Result>`` and metadata."""
+    root = Element(f"{action}Response", {"xmlns": NAMESPACE})
+    result_element = SubElement(root, f"{action}Result")
+    if result is not None:
+        result_element.append(result)
+    metadata = SubElement(root, "ResponseMetadata")
+    _text(metadata, "RequestId", request_id)
+    return _document(root)
+
+
+def error_response(error: ApiError, request_id: str) -> bytes:
+    """``<ErrorResponse>``; a throttled answer spells ``RequestID`` as Amazon's does (§A.3)."""
+    root = Element("ErrorResponse", {"xmlns": NAMESPACE})
+    body = SubElement(root, "Error")
+    _text(body, "Type", error.error_type)
+    _text(body, "Code", error.code)
+    _text(body, "Message", error.message)
+    _text(root, "RequestID" if error.code == "RequestThrottled" else "RequestId", request_id)
+    return _document(root)
+
+
+def order_reference_details(order: OrderReference, full: bool) -> Element:
+    """``OrderReferenceDetails``; ``full`` adds the buyer's name, contact and street address,
+    which Amazon only shows once the order is confirmed (or with an address consent token)."""
+    root = Element("OrderReferenceDetails")
+    _text(root, "AmazonOrderReferenceId", order.id)
+    if full:
+        buyer = SubElement(root, "Buyer")
+        _text(buyer, "Name", order.buyer.name)
+        _text(buyer, "Email", order.buyer.email)
+        _optional(buyer, "Phone", order.buyer.phone)
+    if order.total is not None:
+        _price(root, "OrderTotal", order.total)
+    _optional(root, "SellerNote", order.seller_note)
+    _optional(root, "PlatformId", order.platform_id)
+    _destination(root, order, full)
+    if full:
+        descriptor = SubElement(root, "PaymentDescriptor")
+        _text(descriptor, "Name", PAYMENT_METHODS[order.buyer.payment_method].name)
+        _text(descriptor, "UseAmazonBalanceFirst", "false")
+    _text(root, "ReleaseEnvironment", "Sandbox" if order.sandbox else "Live")
+    _seller_order_attributes(root, order)
+    _status(root, "OrderReferenceStatus", order.status)
+    if order.constraints:
+        constraints = SubElement(root, "Constraints")
+        for constraint in order.constraints:
+            item = SubElement(constraints, "Constraint")
+            _text(item, "ConstraintID", constraint)
+            _text(item, "Description", f"The order reference has the constraint {constraint}.")
+    _text(root, "CreationTimestamp", amazon_timestamp(order.created))
+    _text(root, "ExpirationTimestamp", amazon_timestamp(order.expires))
+    _id_list(root, order.authorization_ids)
+    return root
+
+
+def order_reference_notice(order: OrderReference) -> Element:
+    """The ``OrderReference`` element of an OrderReferenceNotification (§B.4)."""
+    root = Element("OrderReference")
+    _text(root, "AmazonOrderReferenceId", order.id)
+    if order.total is not None:
+        _price(root, "OrderTotal", order.total)
+    _seller_order_attributes(root, order)
+    _status(root, "OrderReferenceStatus", order.status)
+    _text(root, "CreationTimestamp", amazon_timestamp(order.created))
+    _text(root, "ExpirationTimestamp", amazon_timestamp(order.expires))
+    return root
+
+
+def authorization_details(auth: Authorization) -> Element:
+    root = Element("AuthorizationDetails")
+    _text(root, "AmazonAuthorizationId", auth.id)
+    _text(root, "AuthorizationReferenceId", auth.reference_id)
+    _text(root, "SellerAuthorizationNote", auth.note or "")
+    _price(root, "AuthorizationAmount", auth.amount)
+    _price(root, "CapturedAmount", Price(auth.captured, auth.amount.currency))
+    _zero(root, "AuthorizationFee", auth.amount.currency)
+    _id_list(root, auth.capture_ids)
+    _text(root, "CreationTimestamp", amazon_timestamp(auth.created))
+    _text(root, "ExpirationTimestamp", amazon_timestamp(auth.expires))
+    _status(root, "AuthorizationStatus", auth.status)
+    _text(root, "CaptureNow", "true" if auth.capture_now else "false")
+    _optional(root, "SoftDescriptor", auth.soft_descriptor)
+    if auth.soft_decline is not None:
+        _text(root, "SoftDecline", "true" if auth.soft_decline else "false")
+    return root
+
+
+def capture_details(capture: Capture) -> Element:
+    root = Element("CaptureDetails")
+    _text(root, "AmazonCaptureId", capture.id)
+    _text(root, "CaptureReferenceId", capture.reference_id)
+    _text(root, "SellerCaptureNote", capture.note or "")
+    _price(root, "CaptureAmount", capture.amount)
+    _price(root, "RefundedAmount", Price(capture.refunded, capture.amount.currency))
+    _zero(root, "CaptureFee", capture.amount.currency)
+    _id_list(root, capture.refund_ids)
+    _text(root, "CreationTimestamp", amazon_timestamp(capture.created))
+    _status(root, "CaptureStatus", capture.status)
+    _optional(root, "SoftDescriptor", capture.soft_descriptor)
+    return root
+
+
+def refund_details(refund: Refund) -> Element:
+    root = Element("RefundDetails")
+    _text(root, "AmazonRefundId", refund.id)
+    _text(root, "RefundReferenceId", refund.reference_id)
+    _text(root, "SellerRefundNote", refund.note or "")
+    _text(root, "RefundType", refund.refund_type)
+    _price(root, "RefundAmount", refund.amount)
+    _zero(root, "FeeRefunded", refund.amount.currency)
+    _text(root, "CreationTimestamp", amazon_timestamp(refund.created))
+    _status(root, "RefundStatus", refund.status)
+    _optional(root, "SoftDescriptor", refund.soft_descriptor)
+    return root
+
+
+def _destination(root: Element, order: OrderReference, full: bool) -> None:
+    address = order.buyer.address
+    destination = SubElement(root, "Destination")
+    _text(destination, "DestinationType", "Physical")
+    physical = SubElement(destination, "PhysicalDestination")
+    if full:
+        _text(physical, "Name", address.name)
+        _text(physical, "AddressLine1", address.line1)
+    _text(physical, "City", address.city)
+    _optional(physical, "StateOrRegion", address.state_or_region)
+    _text(physical, "PostalCode", address.postal_code)
+    _text(physical, "CountryCode", address.country_code)
+    if full:
+        _optional(physical, "Phone", address.phone)
+
+
+def _seller_order_attributes(root: Element, order: OrderReference) -> None:
+    attributes = order.seller_order
+    if attributes.seller_order_id or attributes.store_name or attributes.custom_information:
+        element = SubElement(root, "SellerOrderAttributes")
+        _optional(element, "SellerOrderId", attributes.seller_order_id)
+        _optional(element, "StoreName", attributes.store_name)
+        _optional(element, "CustomInformation", attributes.custom_information)
+
+
+def _status(parent: Element, tag: str, status: Status) -> None:
+    element = SubElement(parent, tag)
+    _text(element, "State", status.state)
+    _text(element, "LastUpdateTimestamp", amazon_timestamp(status.last_update))
+    _optional(element, "ReasonCode", status.reason_code)
+    _optional(element, "ReasonDescription", status.reason_description)
+
+
+def _price(parent: Element, tag: str, price: Price) -> None:
+    element = SubElement(parent, tag)
+    _text(element, "Amount", format_amount(price.amount, price.currency))
+    _text(element, "CurrencyCode", price.currency)
+
+
+def _zero(parent: Element, tag: str, currency: str) -> None:
+    _price(parent, tag, Price(Decimal(0), currency))
+
+
+def _id_list(parent: Element, ids: list[str]) -> None:
+    element = SubElement(parent, "IdList")
+    for member in ids:
+        _text(element, "member", member)
+
+
+def _optional(parent: Element, tag: str, value: str | None) -> None:
+    if value is not None:
+        _text(parent, tag, value)
+
+
+def _text(parent: Element, tag: str, value: str) -> Element:
+    element = SubElement(parent, tag)
+    element.text = value
+    return element
+
+
+def _document(root: Element) -> bytes:
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode").encode()

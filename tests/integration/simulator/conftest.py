@@ -1,0 +1,67 @@
+"""Fixtures: a simulator on a manual clock, in-process, with an inbox for its IPNs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from simkit import HOST, SELLER, Amazon, Inbox, Shop, Sleeps
+from starlette.applications import Starlette
+
+from amzpay.simulator import (
+    InProcessTransport,
+    ManualClock,
+    Simulator,
+    SimulatorConfig,
+    create_simulator,
+    simulator_of,
+)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 3, 2, 10, 0, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def inbox() -> Inbox:
+    return Inbox()
+
+
+@pytest.fixture
+def config() -> SimulatorConfig:
+    return SimulatorConfig(sellers=(SELLER,), public_url="http://sim.test", seed=7)
+
+
+@pytest.fixture
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+@pytest.fixture
+def app(config: SimulatorConfig, clock: ManualClock, inbox: Inbox, sleeps: Sleeps) -> Starlette:
+    return create_simulator(config, clock=clock, sender=inbox, sleep=sleeps)
+
+
+@pytest.fixture
+def sim(app: Starlette) -> Simulator:
+    return simulator_of(app)
+
+
+@pytest.fixture
+def http(app: Starlette) -> Iterator[httpx.Client]:
+    transport = InProcessTransport(app)
+    with httpx.Client(transport=transport, base_url=f"https://{HOST}") as client:
+        yield client
+
+
+@pytest.fixture
+def amazon(http: httpx.Client, clock: ManualClock) -> Amazon:
+    return Amazon(http, clock)
+
+
+@pytest.fixture
+def shop(amazon: Amazon, sim: Simulator) -> Shop:
+    return Shop(amazon, sim)

@@ -1,0 +1,31 @@
+"""``amzpay simulator``: the command exists and builds a real-time simulator app."""
+
+from __future__ import annotations
+
+from amzpay.cli import build_app, main
+from amzpay.cli.simulator import build, simulator_config
+from amzpay.simulator import Seller, SystemClock, simulator_of
+
+
+def test_the_simulator_command_is_registered() -> None:
+    names = [command.name for command in build_app().registered_commands]
+
+    assert "simulator" in names
+
+
+def test_the_simulator_command_documents_its_options(capsys: object) -> None:
+    assert main(["simulator", "--help"]) == 0
+
+
+def test_the_command_line_config_points_ipn_certificates_at_the_served_address() -> None:
+    config = simulator_config(
+        "127.0.0.1", 8123, Seller(ipn_url="http://shop/ipn"), time_scale=10, throttle=True
+    )
+
+    app = build(config)
+
+    simulator = simulator_of(app)
+    assert config.public_url == "http://127.0.0.1:8123"
+    assert config.throttling.enabled
+    assert isinstance(simulator.clock, SystemClock)
+    assert simulator.ipn_urls == {Seller().seller_id: "http://shop/ipn"}
