@@ -17,7 +17,9 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
+from amzpay.amazonpay.calllog import ApiCall, CallLog, CallOutcome, InMemoryCallLog
 from amzpay.amazonpay.gateway import (
     ASYNCHRONOUS,
     CallFailed,
@@ -28,6 +30,7 @@ from amzpay.amazonpay.gateway import (
 )
 from amzpay.domain.money import Money
 
+T = TypeVar("T")
 _PREFIX = {
     ObjectKind.AUTHORIZATION: "A",
     ObjectKind.CAPTURE: "C",
@@ -85,6 +88,7 @@ class FakeGateway:
         lenient: bool = False,
         answers: dict[str, PaymentState] | None = None,
         polls_to_settle: int | None = None,
+        call_log: CallLog | None = None,
     ) -> None:
         """``answers``: what each write operation answers unless scripted (default: Open,
         Completed, Pending). ``polls_to_settle``: a pending object asked about that often
@@ -93,6 +97,7 @@ class FakeGateway:
         self.answers = answers or {}
         self.polls_to_settle = polls_to_settle
         self._polls: Counter[str] = Counter()
+        self.call_log = call_log or InMemoryCallLog()  # every call, as the real client logs
         self.objects: dict[str, _Object] = {}
         self.calls: Counter[tuple[str, str]] = Counter()  # (operation, our or Amazon's id)
         self._by_reference: dict[tuple[ObjectKind, str], str] = {}
@@ -130,9 +135,72 @@ class FakeGateway:
     def of_kind(self, kind: ObjectKind) -> list[_Object]:
         return [o for o in self.objects.values() if o.kind is kind]
 
-    # -- the port ----------------------------------------------------------------------------
+    # -- the port: each call is logged, then played --------------------------------------------
 
     def authorize(
+        self,
+        *,
+        order_reference_id: str,
+        reference_id: str,
+        amount: Money,
+        capture_now: bool = False,
+        transaction_timeout: timedelta = ASYNCHRONOUS,
+        note: str | None = None,
+    ) -> Observation:
+        ids = {
+            "AmazonOrderReferenceId": order_reference_id,
+            "AuthorizationReferenceId": reference_id,
+        }
+        return self._logged(
+            "Authorize",
+            ids,
+            lambda: self._authorize(
+                order_reference_id=order_reference_id,
+                reference_id=reference_id,
+                amount=amount,
+                capture_now=capture_now,
+            ),
+        )
+
+    def capture(
+        self, *, authorization_id: str, reference_id: str, amount: Money, note: str | None = None
+    ) -> Observation:
+        ids = {"AmazonAuthorizationId": authorization_id, "CaptureReferenceId": reference_id}
+        return self._logged(
+            "Capture",
+            ids,
+            lambda: self._capture(
+                authorization_id=authorization_id, reference_id=reference_id, amount=amount
+            ),
+        )
+
+    def refund(
+        self, *, capture_id: str, reference_id: str, amount: Money, note: str | None = None
+    ) -> Observation:
+        ids = {"AmazonCaptureId": capture_id, "RefundReferenceId": reference_id}
+        return self._logged(
+            "Refund",
+            ids,
+            lambda: self._refund(capture_id=capture_id, reference_id=reference_id, amount=amount),
+        )
+
+    def close_order_reference(self, *, order_reference_id: str, reason: str | None = None) -> None:
+        self._logged(
+            "CloseOrderReference",
+            {"AmazonOrderReferenceId": order_reference_id},
+            lambda: self._close_order_reference(order_reference_id=order_reference_id),
+        )
+
+    def cancel_order_reference(self, *, order_reference_id: str, reason: str | None = None) -> None:
+        self._logged(
+            "CancelOrderReference",
+            {"AmazonOrderReferenceId": order_reference_id},
+            lambda: self._cancel_order_reference(order_reference_id=order_reference_id),
+        )
+
+    # -- playing Amazon -----------------------------------------------------------------------
+
+    def _authorize(
         self,
         *,
         order_reference_id: str,
@@ -159,7 +227,7 @@ class FakeGateway:
             auth.state, auth.reason_code = PaymentState.CLOSED, "MaxCapturesProcessed"
         return auth.seen()
 
-    def capture(
+    def _capture(
         self, *, authorization_id: str, reference_id: str, amount: Money, note: str | None = None
     ) -> Observation:
         self.calls["capture", reference_id] += 1
@@ -175,7 +243,7 @@ class FakeGateway:
         auth.state, auth.reason_code = PaymentState.CLOSED, "MaxCapturesProcessed"
         return capture.seen()
 
-    def refund(
+    def _refund(
         self, *, capture_id: str, reference_id: str, amount: Money, note: str | None = None
     ) -> Observation:
         self.calls["refund", reference_id] += 1
@@ -193,13 +261,15 @@ class FakeGateway:
         self.calls["close authorization", authorization_id] += 1
         self.settle(authorization_id, PaymentState.CLOSED, "SellerClosed")
 
-    def close_order_reference(self, *, order_reference_id: str, reason: str | None = None) -> None:
+    def _close_order_reference(self, *, order_reference_id: str, reason: str | None = None) -> None:
         self.calls["close order reference", order_reference_id] += 1
         self._script_error("close order reference")
         reference = self._get(ObjectKind.ORDER_REFERENCE, order_reference_id, "close")
         reference.state, reference.updated_at = PaymentState.CLOSED, self.clock()
 
-    def cancel_order_reference(self, *, order_reference_id: str, reason: str | None = None) -> None:
+    def _cancel_order_reference(
+        self, *, order_reference_id: str, reason: str | None = None
+    ) -> None:
         self.calls["cancel order reference", order_reference_id] += 1
         self._script_error("cancel order reference")
         reference = self._get(ObjectKind.ORDER_REFERENCE, order_reference_id, "cancel")
@@ -220,6 +290,11 @@ class FakeGateway:
     # -- inside -----------------------------------------------------------------------------
 
     def _details(self, kind: ObjectKind, amazon_id: str) -> Observation:
+        operation = "Get" + kind.value.title().replace(" ", "") + "Details"
+        id_name = "Amazon" + kind.value.title().replace(" ", "") + "Id"
+        return self._logged(operation, {id_name: amazon_id}, lambda: self._read(kind, amazon_id))
+
+    def _read(self, kind: ObjectKind, amazon_id: str) -> Observation:
         self.calls[f"{kind} details", amazon_id] += 1
         self._script_error(f"{kind} details")
         found = self._get(kind, amazon_id, f"get {kind} details")
@@ -230,6 +305,32 @@ class FakeGateway:
         if found.state is PaymentState.PENDING and settles:
             self.settle(amazon_id, _SETTLES_TO[kind])
         return found.seen()
+
+    def _logged(self, operation: str, ids: dict[str, str], work: Callable[[], T]) -> T:
+        """Run ``work`` and record it as the real client does: one attempt, its outcome."""
+        started = self.clock()
+        try:
+            result = work()
+        except CallRefused as refused:
+            self._log(operation, ids, started, CallOutcome.FAILED, refused.code)
+            raise
+        except CallFailed:
+            self._log(operation, ids, started, CallOutcome.RETRYABLE, "ServiceUnavailable")
+            raise
+        declined = isinstance(result, Observation) and result.declined
+        self._log(operation, ids, started, CallOutcome.DECLINED if declined else CallOutcome.OK)
+        return result
+
+    def _log(
+        self,
+        operation: str,
+        ids: dict[str, str],
+        started: datetime,
+        outcome: CallOutcome,
+        code: str | None = None,
+    ) -> None:
+        call = ApiCall(operation, 1, started, 0.0, outcome, None, None, code, ids)
+        self.call_log.record(call)
 
     def _next(self, operation: str) -> _Answer:
         script = self._script[operation]

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from amzpay.amazonpay.gateway import ObjectKind
 from amzpay.domain.order import Order
 from amzpay.oms.runner import run_due_jobs
+from amzpay.processes.call_log import StoreCallLog
 from amzpay.processes.catalog import ASYNC, build_engine
 from amzpay.processes.observations import apply_observation
 from amzpay.store.database import Database
@@ -26,7 +27,7 @@ class World:
     def __init__(self, database: Database) -> None:
         self.database = database
         self.clock = FakeClock()
-        self.amazon = FakeGateway(self.clock, lenient=False)
+        self.amazon = FakeGateway(self.clock, call_log=StoreCallLog(database))
         self.engine = build_engine(self.amazon, self.clock)
         self.worker = Worker(database, self.engine, "test-worker")
 

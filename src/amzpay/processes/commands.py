@@ -19,7 +19,7 @@ from amzpay.amazonpay.gateway import (
     PaymentGateway,
 )
 from amzpay.oms.ports import Job, Transactions
-from amzpay.processes.calls import attempt, log_outcome, missing
+from amzpay.processes.calls import attempt, missing
 from amzpay.processes.observations import apply_observation, apply_refusal
 from amzpay.processes.records import (
     REQUESTED,
@@ -29,12 +29,14 @@ from amzpay.processes.records import (
     latest_covering,
     new_reference_id,
 )
-from amzpay.store.log_rows import ApiCall
 from amzpay.store.payments import NewPayment, PaymentKind, PaymentRecord
 from amzpay.store.transaction import Transaction
 
 Clock = Callable[[], datetime]
 Record = Callable[[Transaction], None]
+
+
+Outcome = Observation | CallRefused
 
 
 class AuthorizeCommand:
@@ -66,30 +68,26 @@ class AuthorizeCommand:
             order = tx.order(job.order)
             auth = tx.job_payments(job.id, PaymentKind.AUTHORIZATION)[-1]
             captures = tx.job_payments(job.id, PaymentKind.CAPTURE)
-        api = ApiCall(job.order, "Authorize", "", auth.reference_id)
         reference_id = order.amazon_order_reference_id
-        outcome: Observation | CallRefused = missing("Authorize", "the order")
+        outcome: Outcome = missing("Authorize", "the order")
         if reference_id is not None:
             outcome = attempt(
-                transactions,
-                self.clock,
-                api,
                 lambda: self.gateway.authorize(
                     order_reference_id=reference_id,
                     reference_id=auth.reference_id,
                     amount=auth.amount,
                     capture_now=self.capture_now,
                     transaction_timeout=SYNCHRONOUS if self.capture_now else ASYNCHRONOUS,
-                ),
+                )
             )
-        captured = self._capture_details(job, transactions, outcome)
+        captured = self._capture_details(outcome)
 
         def record(tx: Transaction) -> None:
             now = self.clock()
-            _record(tx, api, auth, outcome, now)
+            _record(tx, auth, outcome, now)
             for capture in captures:
                 if captured is not None:
-                    _record(tx, ApiCall(job.order, "GetCaptureDetails", ""), capture, captured, now)
+                    _record(tx, capture, captured, now)
                 elif isinstance(outcome, CallRefused):
                     tx.update_payment(capture, now, state="failed")
                 elif outcome.declined:
@@ -97,16 +95,11 @@ class AuthorizeCommand:
 
         return record
 
-    def _capture_details(
-        self, job: Job, transactions: Transactions[Transaction], outcome: object
-    ) -> Observation | CallRefused | None:
+    def _capture_details(self, outcome: Outcome) -> Outcome | None:
         if not (self.capture_now and isinstance(outcome, Observation) and outcome.children):
             return None
         capture_id = outcome.children[0]
-        api = ApiCall(job.order, "GetCaptureDetails", "", amazon_id=capture_id)
-        return attempt(
-            transactions, self.clock, api, lambda: self.gateway.capture_details(capture_id)
-        )
+        return attempt(lambda: self.gateway.capture_details(capture_id))
 
 
 class CaptureCommand:
@@ -136,21 +129,17 @@ class CaptureCommand:
             capture = tx.job_payments(job.id, PaymentKind.CAPTURE)[-1]
             assert capture.parent_id is not None
             auth = tx.payment(PaymentKind.AUTHORIZATION, capture.parent_id)
-        api = ApiCall(job.order, "Capture", "", capture.reference_id)
         authorization_id = auth.amazon_id
-        outcome: Observation | CallRefused = missing("Capture", "the authorization")
+        outcome: Outcome = missing("Capture", "the authorization")
         if authorization_id is not None:
             outcome = attempt(
-                transactions,
-                self.clock,
-                api,
                 lambda: self.gateway.capture(
                     authorization_id=authorization_id,
                     reference_id=capture.reference_id,
                     amount=capture.amount,
-                ),
+                )
             )
-        return lambda tx: _record(tx, api, capture, outcome, self.clock())
+        return lambda tx: _record(tx, capture, outcome, self.clock())
 
 
 class RefreshCommand:
@@ -172,20 +161,16 @@ class RefreshCommand:
                 and record.amazon_id is not None
                 and record.state in ("pending", "open", REQUESTED)
             }
-        answers = [self._ask(job, transactions, record) for record in records.values()]
+        answers = [self._ask(record) for record in records.values()]
 
         def record_all(tx: Transaction) -> None:
-            now = self.clock()
-            for api, outcome in answers:
-                log_outcome(tx, api, outcome, now)
-                if isinstance(outcome, Observation):
-                    apply_observation(tx, outcome, now)
+            for answer in answers:
+                if isinstance(answer, Observation):
+                    apply_observation(tx, answer, self.clock())
 
         return record_all
 
-    def _ask(
-        self, job: Job, transactions: Transactions[Transaction], record: PaymentRecord
-    ) -> tuple[ApiCall, Observation | CallRefused]:
+    def _ask(self, record: PaymentRecord) -> Outcome:
         amazon_id = record.amazon_id
         assert amazon_id is not None
         ask = {
@@ -193,9 +178,7 @@ class RefreshCommand:
             PaymentKind.CAPTURE: self.gateway.capture_details,
             PaymentKind.REFUND: self.gateway.refund_details,
         }[self.kind]
-        operation = f"Get{self.kind.value.capitalize()}Details"
-        api = ApiCall(job.order, operation, "", record.reference_id, amazon_id)
-        return api, attempt(transactions, self.clock, api, lambda: ask(amazon_id))
+        return attempt(lambda: ask(amazon_id))
 
 
 class OrderReferenceCommand:
@@ -210,37 +193,22 @@ class OrderReferenceCommand:
     def call(self, job: Job, transactions: Transactions[Transaction]) -> Record:
         with transactions() as tx:
             reference_id = tx.order(job.order).amazon_order_reference_id
-        operation = "CancelOrderReference" if self.cancel else "CloseOrderReference"
-        api = ApiCall(job.order, operation, "", amazon_id=reference_id)
-        act = (
-            self.gateway.cancel_order_reference
-            if self.cancel
-            else self.gateway.close_order_reference
-        )
-        outcome: CallRefused | None = missing(operation, "the order")
+        gateway = self.gateway
+        act = gateway.cancel_order_reference if self.cancel else gateway.close_order_reference
+        outcome: CallRefused | None = missing("CloseOrderReference", "the order")
         if reference_id is not None:
-            outcome = attempt(
-                transactions, self.clock, api, lambda: act(order_reference_id=reference_id)
-            )
+            outcome = attempt(lambda: act(order_reference_id=reference_id))
 
         def record(tx: Transaction) -> None:
-            now = self.clock()
-            log_outcome(tx, api, outcome, now)
+            # A refusal (already closed, say) leaves our row as it is; the call log has it.
             if reference_id is not None and outcome is None:
                 state = "canceled" if self.cancel else "closed"
-                tx.set_order_reference(job.order, reference_id, state, None, now)
+                tx.set_order_reference(job.order, reference_id, state, None, self.clock())
 
         return record
 
 
-def _record(
-    tx: Transaction,
-    api: ApiCall,
-    record: PaymentRecord,
-    outcome: Observation | CallRefused,
-    at: datetime,
-) -> None:
-    log_outcome(tx, api, outcome, at)
+def _record(tx: Transaction, record: PaymentRecord, outcome: Outcome, at: datetime) -> None:
     if isinstance(outcome, CallRefused):
         apply_refusal(tx, record, outcome, at)
     else:

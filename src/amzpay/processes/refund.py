@@ -17,15 +17,14 @@ from amzpay.amazonpay.gateway import CallRefused, Observation, PaymentGateway
 from amzpay.domain import ledger
 from amzpay.domain.refund import plan_refund
 from amzpay.oms.ports import Job, Transactions
-from amzpay.processes.calls import attempt, log_outcome, missing
+from amzpay.processes.calls import attempt, missing
 from amzpay.processes.observations import apply_observation, apply_refusal
 from amzpay.processes.records import REQUESTED, capture_balances, new_reference_id
-from amzpay.store.log_rows import ApiCall
 from amzpay.store.payments import NewPayment, PaymentKind, PaymentRecord
 from amzpay.store.transaction import Transaction
 
 Clock = Callable[[], datetime]
-_Answer = tuple[PaymentRecord, ApiCall, Observation | CallRefused]
+_Answer = tuple[PaymentRecord, Observation | CallRefused]
 
 
 class RefundCommand:
@@ -62,29 +61,22 @@ class RefundCommand:
                 for refund in tx.job_payments(job.id, PaymentKind.REFUND)
                 if refund.state == REQUESTED
             ]
-        answers: list[_Answer] = []
-        for refund, capture in waiting:
-            api = ApiCall(job.order, "Refund", "", refund.reference_id)
-            outcome: Observation | CallRefused = missing("Refund", "the capture")
-            capture_id = capture.amazon_id
-            if capture_id is not None:
-                outcome = attempt(
-                    transactions,
-                    self.clock,
-                    api,
-                    lambda: self.gateway.refund(
-                        capture_id=capture_id,  # noqa: B023 - called at once, in this loop
-                        reference_id=refund.reference_id,  # noqa: B023
-                        amount=refund.amount,  # noqa: B023
-                    ),
-                )
-            answers.append((refund, api, outcome))
+        answers = [(refund, self._send(refund, capture)) for refund, capture in waiting]
         return lambda tx: self._record(tx, answers)
+
+    def _send(self, refund: PaymentRecord, capture: PaymentRecord) -> Observation | CallRefused:
+        capture_id = capture.amazon_id
+        if capture_id is None:
+            return missing("Refund", "the capture")
+        return attempt(
+            lambda: self.gateway.refund(
+                capture_id=capture_id, reference_id=refund.reference_id, amount=refund.amount
+            )
+        )
 
     def _record(self, tx: Transaction, answers: list[_Answer]) -> None:
         now = self.clock()
-        for refund, api, outcome in answers:
-            log_outcome(tx, api, outcome, now)
+        for refund, outcome in answers:
             if isinstance(outcome, CallRefused):
                 apply_refusal(tx, tx.payment(PaymentKind.REFUND, refund.id), outcome, now)
             else:

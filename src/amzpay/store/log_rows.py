@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
@@ -12,44 +13,85 @@ from amzpay.store.base import Rows
 
 
 @dataclass(frozen=True, slots=True)
-class ApiCall:
-    order: str | None
+class CallRecord:
+    """One attempt of one Amazon API operation, as the call log keeps it."""
+
     operation: str
-    outcome: str  # answered, declined, refused, failed
-    reference_id: str | None = None
-    amazon_id: str | None = None
+    attempt: int
+    outcome: str  # ok, declined, failed (Amazon refused it), retryable
+    started_at: datetime
+    duration_ms: int
+    reference_id: str | None = None  # ours: Authorization/Capture/RefundReferenceId
+    amazon_id: str | None = None  # the Amazon object the call was about
+    http_status: int | None = None
+    request_id: str | None = None
     error_code: str | None = None
-    message: str | None = None
+    parameters: Mapping[str, str] = field(default_factory=dict)  # redacted before
+
+
+_PAYMENTS = (t.authorizations, t.captures, t.refunds)
 
 
 class LogRows(Rows):
-    def log_call(self, call: ApiCall, at: datetime) -> None:
-        order_id = self.order_id(call.order) if call.order else None
+    def log_call(self, call: CallRecord) -> None:
+        """Store one call, linked to its order when its ids name one."""
         self.conn.execute(
             insert(t.api_calls).values(
-                order_id=order_id,
+                order_id=self._order_of(call),
                 operation=call.operation,
+                attempt=call.attempt,
                 reference_id=call.reference_id,
                 amazon_id=call.amazon_id,
                 outcome=call.outcome,
+                http_status=call.http_status,
+                request_id=call.request_id,
                 error_code=call.error_code,
-                message=call.message,
-                at=at,
+                parameters=dict(call.parameters),
+                started_at=call.started_at,
+                duration_ms=call.duration_ms,
             )
         )
 
-    def api_calls(self, order: str) -> list[ApiCall]:
+    def api_calls(self, order: str) -> list[CallRecord]:
         rows = self.conn.execute(
             select(t.api_calls)
             .where(t.api_calls.c.order_id == self.order_id(order))
             .order_by(t.api_calls.c.id)
         )
         return [
-            ApiCall(
-                order, r.operation, r.outcome, r.reference_id, r.amazon_id, r.error_code, r.message
+            CallRecord(
+                operation=r.operation,
+                attempt=r.attempt,
+                outcome=r.outcome,
+                started_at=r.started_at,
+                duration_ms=r.duration_ms,
+                reference_id=r.reference_id,
+                amazon_id=r.amazon_id,
+                http_status=r.http_status,
+                request_id=r.request_id,
+                error_code=r.error_code,
+                parameters=r.parameters,
             )
             for r in rows
         ]
+
+    def _order_of(self, call: CallRecord) -> int | None:
+        """The order a call was about: by our reference id, else by the Amazon order
+        reference id among its parameters (None when neither is known here)."""
+        if call.reference_id is not None:
+            for table in _PAYMENTS:
+                found = self.conn.scalar(
+                    select(table.c.order_id).where(table.c.reference_id == call.reference_id)
+                )
+                if found is not None:
+                    return int(found)
+        amazon_order = call.parameters.get("AmazonOrderReferenceId")
+        if amazon_order is None:
+            return None
+        found = self.conn.scalar(
+            select(t.orders.c.id).where(t.orders.c.amazon_order_reference_id == amazon_order)
+        )
+        return None if found is None else int(found)
 
     def receive_ipn(self, message_id: str, notification_type: str, body: str, at: datetime) -> bool:
         """Put a notification in the inbox; False when its message id is already there (a

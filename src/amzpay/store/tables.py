@@ -264,17 +264,24 @@ refund_bookings = Table(
 )
 
 api_calls = Table(
+    # Every HTTP attempt, as the client's CallLog port reports it (amzpay.amazonpay.calllog);
+    # parameters arrive redacted (ids, reference ids, amounts and flags only).
     "amazon_api_calls",
     metadata,
     Column("id", Id, primary_key=True),
     Column("order_id", Id, ForeignKey("orders.id", ondelete="SET NULL")),
     Column("operation", String(64), nullable=False),
+    Column("attempt", Integer, nullable=False),
     Column("reference_id", String(64)),
     Column("amazon_id", String(64)),
-    Column("outcome", String(16), nullable=False),  # answered, declined, refused, failed
+    Column("outcome", String(16), nullable=False),  # ok, declined, failed, retryable
+    Column("http_status", Integer),
+    Column("request_id", String(64)),
     Column("error_code", String(64)),
-    Column("message", Text),
-    Column("at", Stamp, nullable=False),
+    Column("parameters", JSON, nullable=False),
+    Column("started_at", Stamp, nullable=False),
+    Column("duration_ms", Integer, nullable=False),
+    Index("ix_amazon_api_calls_reference_id", "reference_id"),
 )
 
 ipn_inbox = Table(

@@ -90,7 +90,7 @@ def test_a_refund_call_amazon_refuses_fails_with_its_code_and_may_be_tried_again
     assert (failed.state, failed.error_code) == ("failed", "CaptureNotRefundable")
     with world.database.transaction() as tx:
         logged = [(c.operation, c.outcome, c.error_code) for c in tx.api_calls(order)]
-    assert logged[-1] == ("Refund", "refused", "CaptureNotRefundable")
+    assert logged[-1] == ("Refund", "failed", "CaptureNotRefundable")
     world.fire(order, "refund", ["L1-1"])
     assert world.states(order)["L1-1"] == "refund pending"
 

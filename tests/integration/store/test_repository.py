@@ -10,7 +10,7 @@ from amzpay.domain.money import Money
 from amzpay.domain.order import ItemId, Refunded, RefundStatus
 from amzpay.domain.refund import RefundLine
 from amzpay.store.errors import OrderNotFound
-from amzpay.store.log_rows import ApiCall
+from amzpay.store.log_rows import CallRecord
 from amzpay.store.payments import NewPayment, PaymentKind
 from fakes.orders import make_order
 
@@ -129,15 +129,41 @@ def test_a_notification_enters_the_inbox_once_by_its_message_id(database):
     assert (first, second) == (True, False)
 
 
-def test_api_calls_are_logged_per_order(database):
+def test_a_call_is_logged_with_the_order_its_reference_id_belongs_to(database):
     reference = store(database, make_order())
-    call = ApiCall(reference, "Refund", "refused", "R-1", None, "InvalidParameterValue", "bad")
+    add_capture_and_refund(database, reference)
+    call = CallRecord(
+        "Refund",
+        1,
+        "failed",
+        NOW,
+        120,
+        reference_id="R-1",
+        http_status=400,
+        request_id="b8e9-1",
+        error_code="InvalidParameterValue",
+        parameters={"RefundReferenceId": "R-1", "RefundAmount.Amount": "19.99"},
+    )
 
     with database.transaction() as tx:
-        tx.log_call(call, NOW)
+        tx.log_call(call)
 
     with database.transaction() as tx:
         assert tx.api_calls(reference) == [call]
+
+
+def test_a_call_is_linked_to_its_order_by_the_amazon_order_reference_id(database):
+    order = make_order()
+    reference = store(database, order)
+    assert order.amazon_order_reference_id is not None
+    ids = {"AmazonOrderReferenceId": order.amazon_order_reference_id}
+    call = CallRecord("CloseOrderReference", 1, "ok", NOW, 80, parameters=ids)
+
+    with database.transaction() as tx:
+        tx.log_call(call)
+
+    with database.transaction() as tx:
+        assert [c.operation for c in tx.api_calls(reference)] == ["CloseOrderReference"]
 
 
 def test_timestamps_come_back_aware_and_in_utc(database):

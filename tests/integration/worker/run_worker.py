@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from amzpay.amazonpay.gateway import PaymentState
+from amzpay.processes.call_log import StoreCallLog
 from amzpay.processes.catalog import build_engine
 from amzpay.store.database import Database
 from amzpay.worker import Worker
@@ -30,10 +31,14 @@ def main(url: str, start: str, stop_file: str, name: str) -> None:
     def clock() -> datetime:
         return began + timedelta(seconds=(time.monotonic() - real_start) * SPEED)
 
-    gateway = FakeGateway(
-        clock, lenient=True, answers={"authorize": PaymentState.PENDING}, polls_to_settle=2
-    )
     database = Database(url)
+    gateway = FakeGateway(
+        clock,
+        lenient=True,
+        answers={"authorize": PaymentState.PENDING},
+        polls_to_settle=2,
+        call_log=StoreCallLog(database),
+    )
     stop = threading.Event()
     watcher = threading.Thread(target=_watch, args=(Path(stop_file), stop), daemon=True)
     watcher.start()

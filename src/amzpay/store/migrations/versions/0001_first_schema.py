@@ -3,7 +3,7 @@ refund bookings, the API call log and the IPN inbox.
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-28 15:53:20.386210
+Create Date: 2026-11-28 16:23:49.795627
 """
 
 from __future__ import annotations
@@ -51,12 +51,16 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("order_id", sa.Integer(), nullable=True),
         sa.Column("operation", sa.String(length=64), nullable=False),
+        sa.Column("attempt", sa.Integer(), nullable=False),
         sa.Column("reference_id", sa.String(length=64), nullable=True),
         sa.Column("amazon_id", sa.String(length=64), nullable=True),
         sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("http_status", sa.Integer(), nullable=True),
+        sa.Column("request_id", sa.String(length=64), nullable=True),
         sa.Column("error_code", sa.String(length=64), nullable=True),
-        sa.Column("message", sa.Text(), nullable=True),
-        sa.Column("at", amzpay.store.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("parameters", sa.JSON(), nullable=False),
+        sa.Column("started_at", amzpay.store.types.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("duration_ms", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["order_id"],
             ["orders.id"],
@@ -65,6 +69,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_amazon_api_calls")),
     )
+    with op.batch_alter_table("amazon_api_calls", schema=None) as batch_op:
+        batch_op.create_index("ix_amazon_api_calls_reference_id", ["reference_id"], unique=False)
+
     op.create_table(
         "amazon_order_references",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -411,6 +418,9 @@ def downgrade() -> None:
 
     op.drop_table("item_state_history")
     op.drop_table("amazon_order_references")
+    with op.batch_alter_table("amazon_api_calls", schema=None) as batch_op:
+        batch_op.drop_index("ix_amazon_api_calls_reference_id")
+
     op.drop_table("amazon_api_calls")
     op.drop_table("orders")
     op.drop_table("ipn_inbox")
