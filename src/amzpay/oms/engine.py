@@ -66,7 +66,7 @@ class Engine(Generic[Tx]):
         run.settle()
 
     def fire(self, tx: Tx, order: str, event: str, items: Iterable[str], actor: str) -> None:
-        """Fire ``event`` on ``items`` (staff, the API, or news from Amazon).
+        """Fire the manual ``event`` on ``items`` (staff, the API, the command line).
 
         Raises:
             EventNotAllowed, NotAManualEvent, OrderClosed, ConditionNotMet: the items
@@ -74,7 +74,7 @@ class Engine(Generic[Tx]):
             LoopDetected: the process went round in circles; roll the transaction back.
         """
         run = self._run(tx, tx.lock_order(order), actor)
-        chosen = list(items)
+        chosen = list(dict.fromkeys(items))  # an item named twice moves once
         declared = run.process.events.get(event)
         if declared is not None and declared.trigger is not Trigger.MANUAL and chosen:
             current = str(run.states.get(chosen[0]))
