@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
@@ -95,20 +96,19 @@ class LogRows(Rows):
 
     def receive_ipn(self, message_id: str, notification_type: str, body: str, at: datetime) -> bool:
         """Put a notification in the inbox; False when its message id is already there (a
-        duplicate delivery, to acknowledge and ignore)."""
-        known = self.conn.scalar(
-            select(t.ipn_inbox.c.id).where(t.ipn_inbox.c.message_id == message_id)
-        )
-        if known is not None:
+        duplicate delivery, to acknowledge and ignore). Two deliveries at once are told
+        apart by the unique index: the second waits for the first and gets False."""
+        values = {
+            "message_id": message_id,
+            "notification_type": notification_type,
+            "body": body,
+            "received_at": at,
+        }
+        try:
+            with self.conn.begin_nested():  # a savepoint: a duplicate must not end the unit
+                self.conn.execute(insert(t.ipn_inbox).values(values))
+        except IntegrityError:
             return False
-        self.conn.execute(
-            insert(t.ipn_inbox).values(
-                message_id=message_id,
-                notification_type=notification_type,
-                body=body,
-                received_at=at,
-            )
-        )
         return True
 
     def mark_ipn_processed(self, message_id: str, at: datetime, error: str | None = None) -> None:

@@ -114,3 +114,23 @@ def test_a_job_held_by_a_postgresql_transaction_is_skipped_not_waited_for(postgr
     assert mine is not None
     assert theirs is not None
     assert {mine.order, theirs.order} == set(orders)
+
+
+def test_two_deliveries_of_one_notification_at_once_enter_the_inbox_once(postgres):
+    results = []
+    first_inserted = threading.Event()
+
+    def deliver_second():
+        first_inserted.wait()
+        with postgres.transaction() as tx:
+            results.append(("second", tx.receive_ipn("m-7", "PaymentRefund", "{}", NOW)))
+
+    second = threading.Thread(target=deliver_second)
+    second.start()
+    with postgres.transaction() as tx:
+        results.append(("first", tx.receive_ipn("m-7", "PaymentRefund", "{}", NOW)))
+        first_inserted.set()
+        time.sleep(0.2)  # not timed: gives the second delivery the time to wait on this one
+    second.join()
+
+    assert sorted(results) == [("first", True), ("second", False)]
