@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from amzpay.amazonpay.gateway import (
-    ASYNCHRONOUS,
     CallFailed,
     CallRefused,
     ObjectKind,
@@ -37,6 +36,11 @@ _SETTLES_TO = {
     ObjectKind.AUTHORIZATION: PaymentState.OPEN,
     ObjectKind.CAPTURE: PaymentState.COMPLETED,
     ObjectKind.REFUND: PaymentState.COMPLETED,
+}
+_PARENT_STATE = {ObjectKind.CAPTURE: PaymentState.OPEN, ObjectKind.REFUND: PaymentState.COMPLETED}
+_PARENT_REFUSAL = {
+    ObjectKind.CAPTURE: "InvalidAuthorizationStatus",
+    ObjectKind.REFUND: "CaptureNotRefundable",
 }
 _USUAL = {
     ObjectKind.ORDER_REFERENCE: PaymentState.OPEN,
@@ -136,61 +140,59 @@ class PlayedAmazon:
     # -- the operations, unlogged ----------------------------------------------------------------
 
     def _authorize(
-        self,
-        *,
-        order_reference_id: str,
-        reference_id: str,
-        amount: Money,
-        capture_now: bool = False,
-        transaction_timeout: timedelta = ASYNCHRONOUS,
-        note: str | None = None,
+        self, order_reference_id: str, reference_id: str, amount: Money, capture_now: bool
     ) -> Observation:
         self.calls["authorize", reference_id] += 1
-        known = self._repeat(ObjectKind.AUTHORIZATION, reference_id, "authorize")
+        known = self._repeat(ObjectKind.AUTHORIZATION, reference_id)
         if known is not None:
             return known
         reference = self._get(ObjectKind.ORDER_REFERENCE, order_reference_id, "authorize")
-        if reference.state is not PaymentState.OPEN and not self.lenient:
-            raise CallRefused(
-                "authorize", "InvalidOrderReferenceStatus", "not Open", http_status=400
-            )
+        self._require(reference, PaymentState.OPEN, "authorize", "InvalidOrderReferenceStatus")
         auth = self._new(ObjectKind.AUTHORIZATION, reference_id, amount, self._next("authorize"))
         reference.children.append(auth.amazon_id)
         if capture_now and auth.state is PaymentState.OPEN:
-            capture = self._new(ObjectKind.CAPTURE, reference_id, amount, self._next("capture"))
-            auth.children.append(capture.amazon_id)
-            auth.state, auth.reason_code = PaymentState.CLOSED, "MaxCapturesProcessed"
+            self._take(auth, ObjectKind.CAPTURE, reference_id, amount, "capture")
         return auth.seen()
 
-    def _capture(
-        self, *, authorization_id: str, reference_id: str, amount: Money, note: str | None = None
-    ) -> Observation:
-        self.calls["capture", reference_id] += 1
-        known = self._repeat(ObjectKind.CAPTURE, reference_id, "capture")
-        if known is not None:
-            return known
-        auth = self._get(ObjectKind.AUTHORIZATION, authorization_id, "capture")
-        if auth.state is not PaymentState.OPEN and not self.lenient:
-            raise CallRefused("capture", "InvalidAuthorizationStatus", "not Open", http_status=405)
-        capture = self._new(ObjectKind.CAPTURE, reference_id, amount, self._next("capture"))
-        auth.children.append(capture.amazon_id)
-        # One capture per authorization (legacy API): the authorization closes.
-        auth.state, auth.reason_code = PaymentState.CLOSED, "MaxCapturesProcessed"
-        return capture.seen()
+    def _capture(self, authorization_id: str, reference_id: str, amount: Money) -> Observation:
+        return self._child(
+            ObjectKind.AUTHORIZATION, authorization_id, ObjectKind.CAPTURE, reference_id, amount
+        )
 
-    def _refund(
-        self, *, capture_id: str, reference_id: str, amount: Money, note: str | None = None
+    def _refund(self, capture_id: str, reference_id: str, amount: Money) -> Observation:
+        return self._child(ObjectKind.CAPTURE, capture_id, ObjectKind.REFUND, reference_id, amount)
+
+    def _child(
+        self,
+        parent_kind: ObjectKind,
+        parent_id: str,
+        kind: ObjectKind,
+        reference_id: str,
+        amount: Money,
     ) -> Observation:
-        self.calls["refund", reference_id] += 1
-        known = self._repeat(ObjectKind.REFUND, reference_id, "refund")
+        """A capture of an authorization, a refund of a capture."""
+        operation = kind.value
+        self.calls[operation, reference_id] += 1
+        known = self._repeat(kind, reference_id)
         if known is not None:
             return known
-        capture = self._get(ObjectKind.CAPTURE, capture_id, "refund")
-        if capture.state is not PaymentState.COMPLETED and not self.lenient:
-            raise CallRefused("refund", "CaptureNotRefundable", "not Completed", http_status=405)
-        refund = self._new(ObjectKind.REFUND, reference_id, amount, self._next("refund"))
-        capture.children.append(refund.amazon_id)
-        return refund.seen()
+        parent = self._get(parent_kind, parent_id, operation)
+        self._require(parent, _PARENT_STATE[kind], operation, _PARENT_REFUSAL[kind])
+        return self._take(parent, kind, reference_id, amount, operation).seen()
+
+    def _take(
+        self, parent: _Object, kind: ObjectKind, reference_id: str, amount: Money, operation: str
+    ) -> _Object:
+        child = self._new(kind, reference_id, amount, self._next(operation))
+        parent.children.append(child.amazon_id)
+        if kind is ObjectKind.CAPTURE:
+            # One capture per authorization (legacy API): the authorization closes.
+            parent.state, parent.reason_code = PaymentState.CLOSED, "MaxCapturesProcessed"
+        return child
+
+    def _require(self, found: _Object, state: PaymentState, operation: str, code: str) -> None:
+        if found.state is not state and not self.lenient:
+            raise CallRefused(operation, code, f"not {state.value}", http_status=405)
 
     def close_authorization(self, *, authorization_id: str, reason: str | None = None) -> None:
         self.calls["close authorization", authorization_id] += 1
@@ -235,7 +237,7 @@ class PlayedAmazon:
         if self._script[operation]:
             self._next(operation)
 
-    def _repeat(self, kind: ObjectKind, reference_id: str, operation: str) -> Observation | None:
+    def _repeat(self, kind: ObjectKind, reference_id: str) -> Observation | None:
         """Amazon answers a repeated reference id with the object it made the first time."""
         amazon_id = self._by_reference.get((kind, reference_id))
         if amazon_id is None:

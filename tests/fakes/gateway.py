@@ -58,12 +58,7 @@ class FakeGateway(PlayedAmazon):
         return self._logged(
             "Authorize",
             ids,
-            lambda: self._authorize(
-                order_reference_id=order_reference_id,
-                reference_id=reference_id,
-                amount=amount,
-                capture_now=capture_now,
-            ),
+            lambda: self._authorize(order_reference_id, reference_id, amount, capture_now),
         )
 
     def capture(
@@ -73,9 +68,7 @@ class FakeGateway(PlayedAmazon):
         return self._logged(
             "Capture",
             ids,
-            lambda: self._capture(
-                authorization_id=authorization_id, reference_id=reference_id, amount=amount
-            ),
+            lambda: self._capture(authorization_id, reference_id, amount),
         )
 
     def refund(
@@ -85,7 +78,7 @@ class FakeGateway(PlayedAmazon):
         return self._logged(
             "Refund",
             ids,
-            lambda: self._refund(capture_id=capture_id, reference_id=reference_id, amount=amount),
+            lambda: self._refund(capture_id, reference_id, amount),
         )
 
     def close_order_reference(self, *, order_reference_id: str, reason: str | None = None) -> None:
