@@ -3,7 +3,8 @@ poll alike (ARCHITECTURE.md, the refund, step 5).
 
 Stale or repeated observations change nothing. A refund that reaches ``completed`` is booked
 exactly once (a unique booking per refund record), with the amount that was asked for; one
-that is declined or refused releases its items, so they may be refunded again.
+that is declined or refused releases its items, so they may be refunded again. The e-mails a
+change calls for are queued in the same transaction (``notices``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime
 
 from amzpay.amazonpay.gateway import CallRefused, ObjectKind, Observation
 from amzpay.domain import ledger
+from amzpay.processes.notices import queue_notices
 from amzpay.processes.records import refund_part
 from amzpay.store.payments import PaymentKind, PaymentRecord
 from amzpay.store.transaction import Transaction
@@ -49,6 +51,7 @@ def apply_observation(tx: Transaction, seen: Observation, at: datetime) -> Payme
     )
     if kind is PaymentKind.REFUND and before != record.state:
         _settle_refund(tx, record, at)
+    queue_notices(tx, before, record, at)
     return record
 
 

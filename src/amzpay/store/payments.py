@@ -37,6 +37,11 @@ _TABLES: dict[PaymentKind, tuple[Table, str]] = {
 }
 
 
+def payment_table(kind: PaymentKind) -> tuple[Table, str]:
+    """The table of ``kind`` and the name of its Amazon id column."""
+    return _TABLES[kind]
+
+
 @dataclass(frozen=True, slots=True)
 class PaymentRecord:
     id: int

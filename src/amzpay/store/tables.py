@@ -191,6 +191,9 @@ def _payment_columns() -> list[Column[object]]:
         Column("updated_at", Stamp, nullable=False),
         Column("observed_at", Stamp),  # Amazon's timestamp of the last state applied
         Column("job_id", Id, ForeignKey("oms_jobs.id")),  # the command that made it
+        # The poll for lost IPNs (services/polling.py): how often asked, when next.
+        Column("polls", Integer, nullable=False, server_default="0"),
+        Column("next_poll_at", Stamp),
     ]
 
 
@@ -294,4 +297,40 @@ ipn_inbox = Table(
     Column("received_at", Stamp, nullable=False),
     Column("processed_at", Stamp),
     Column("error", Text),
+)
+
+mail_outbox = Table(
+    # E-mails queued by the state change that calls for them, sent after the commit.
+    "mail_outbox",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("order_id", Id, ForeignKey("orders.id", ondelete="SET NULL")),
+    Column("kind", String(32), nullable=False),
+    Column("audience", String(8), nullable=False),  # buyer or staff
+    Column("mail", Text, nullable=False),  # amzpay.mail.Mail as JSON
+    Column("status", String(8), nullable=False),  # due, sent, failed
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("not_before", Stamp, nullable=False),
+    Column("last_error", Text),
+    Column("created_at", Stamp, nullable=False),
+    Column("sent_at", Stamp),
+    Index("ix_mail_outbox_status_not_before", "status", "not_before"),
+)
+
+external_refunds = Table(
+    # Refunds Amazon told us about that we never asked for (made in Seller Central):
+    # recorded, never booked on items, flagged for staff until acknowledged.
+    "external_refunds",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("order_id", Id, ForeignKey("orders.id", ondelete="SET NULL")),
+    Column("amazon_refund_id", String(64), nullable=False, unique=True),
+    Column("reference_id", String(64), nullable=False),
+    Column("state", String(32), nullable=False),
+    Column("reason_code", String(64)),
+    Column("amount", Minor),
+    Column("currency", Currency),
+    Column("first_seen_at", Stamp, nullable=False),
+    Column("updated_at", Stamp, nullable=False),
+    Column("acknowledged_at", Stamp),
 )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from amzpay.store.flow_rows import FlowRows
 from amzpay.store.log_rows import LogRows
 from amzpay.store.oms_rows import OmsRows
 from amzpay.store.order_rows import OrderRows
 from amzpay.store.payments import PaymentRows
 
 
-class Transaction(OrderRows, OmsRows, PaymentRows, LogRows):
+class Transaction(OrderRows, OmsRows, PaymentRows, LogRows, FlowRows):
     """Made by ``Database.transaction()``; valid until that block ends."""

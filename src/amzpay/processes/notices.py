@@ -1,0 +1,59 @@
+"""The e-mails a state change calls for, queued in the outbox in the same transaction.
+
+Queued here, sent later by the worker (``services/outbox.py``): a mail server that is down
+never blocks or rolls back the change that asked for the mail.
+
+    authorization declined, InvalidPaymentMethod   buyer: choose another payment method
+    authorization declined, any other reason       buyer: contact the shop
+    refund completed                               buyer: the money is on its way back
+    refund declined                                staff: with Amazon's reason code
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final
+
+from amzpay.mail.messages import Mail, MailKind
+from amzpay.store.payments import PaymentKind, PaymentRecord
+from amzpay.store.transaction import Transaction
+
+BUYER: Final = "buyer"
+STAFF: Final = "staff"
+SOFT_DECLINES: Final = frozenset({"InvalidPaymentMethod"})
+"""Declines the buyer can mend by choosing another payment method (the order reference is
+Suspended: Amazon Pay API reference, "Authorization states and reason codes")."""
+
+
+def queue_notices(tx: Transaction, before: str, record: PaymentRecord, at: datetime) -> None:
+    """Queue what ``record``'s move from ``before`` to its state calls for (maybe nothing)."""
+    if before == record.state:
+        return
+    kind = _mail_kind(record)
+    if kind is None:
+        return
+    order = tx.order(record.order)
+    names: dict[str, str] = {line.id: line.name for line in order.items}
+    audience = STAFF if kind is MailKind.REFUND_DECLINED else BUYER
+    mail = Mail(
+        kind=kind,
+        to=order.customer_email if audience == BUYER else "",  # staff: filled in when sent
+        locale=order.locale,
+        order_reference=order.reference,
+        amount=record.amount,
+        reason_code=record.reason_code,
+        items=tuple(names[i] for i in record.items if i in names),
+    )
+    tx.queue_mail(order.reference, kind.value, audience, mail.to_json(), at)
+
+
+def _mail_kind(record: PaymentRecord) -> MailKind | None:
+    if record.kind is PaymentKind.AUTHORIZATION and record.state == "declined":
+        if record.reason_code in SOFT_DECLINES:
+            return MailKind.AUTHORIZATION_SUSPENDED
+        return MailKind.AUTHORIZATION_DECLINED
+    if record.kind is PaymentKind.REFUND and record.state == "completed":
+        return MailKind.REFUND_COMPLETED
+    if record.kind is PaymentKind.REFUND and record.state == "declined":
+        return MailKind.REFUND_DECLINED
+    return None

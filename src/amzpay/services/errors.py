@@ -1,0 +1,47 @@
+"""The services' exception tree: what a caller (the web layer, the command line) maps.
+
+    ServiceError
+    ├── InvalidOrderSpec (ValueError)     an order to import is malformed; ``field`` names where
+    ├── IpnRejected (ValueError)          an IPN failed verification: answer 4xx, Amazon stops
+    └── IpnNotStored (RuntimeError)       an IPN could not be stored: answer 5xx, Amazon retries
+
+The domain's, the OMS's and the store's errors pass through unchanged (RefundError,
+OmsError, OrderNotFound): each already says what went wrong.
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base of the services' own errors."""
+
+
+class InvalidOrderSpec(ServiceError, ValueError):
+    """Raised when an order to import is malformed; ``field`` is its path in the spec
+    (``lines[1].unit_price``)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field, self.reason = field, reason
+        super().__init__(f"{field}: {reason}")
+
+
+class IpnRejected(ServiceError, ValueError):
+    """Raised when an IPN fails verification; ``http_status`` 400 (Amazon does not retry a
+    4xx, right for a message that will never verify). Nothing was stored."""
+
+    http_status = 400
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"IPN rejected: {reason}")
+
+
+class IpnNotStored(ServiceError, RuntimeError):
+    """Raised when a verified IPN could not be stored; ``http_status`` 503, so that Amazon
+    delivers it again later (it retries 5xx answers for 14 days)."""
+
+    http_status = 503
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"IPN not stored: {reason}")

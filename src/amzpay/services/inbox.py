@@ -1,0 +1,124 @@
+"""The worker's side of IPNs: apply each stored message through ``apply_observation``.
+
+Each message is applied in one transaction that locks its order, then marked processed with
+a note of what happened. Duplicates never reach here twice (the inbox is unique by message
+id), and ``apply_observation`` ignores late, repeated and out-of-order news. A PaymentRefund
+no refund of ours asked for (made in Seller Central) is recorded as an external refund and
+flagged for staff; types and states we do not read are recorded and acknowledged. A message
+whose application fails is marked with the error: the poll settles what it would have.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from amzpay.amazonpay.gateway import ObjectKind, Observation
+from amzpay.amazonpay.ipn import IpnError, VerifiedNotification
+from amzpay.amazonpay.ipn.envelope import MessageType, read_envelope
+from amzpay.amazonpay.ipn.notification import read_message
+from amzpay.oms.engine import Engine
+from amzpay.processes.observations import apply_observation
+from amzpay.services.notifications import observation_of, sns_time
+from amzpay.store.database import Database
+from amzpay.store.flow_rows import ExternalRefund, InboxMessage
+from amzpay.store.payments import PaymentKind
+from amzpay.store.transaction import Transaction
+
+log = logging.getLogger(__name__)
+
+_KINDS = {
+    ObjectKind.AUTHORIZATION: PaymentKind.AUTHORIZATION,
+    ObjectKind.CAPTURE: PaymentKind.CAPTURE,
+    ObjectKind.REFUND: PaymentKind.REFUND,
+}
+_ORDER_REFERENCE_ID_LENGTH = 19  # S01-1234567-1234567: the prefix of its children's ids
+
+
+class InboxProcessor:
+    def __init__(
+        self,
+        database: Database,
+        engine: Engine[Transaction],
+        clock: Callable[[], datetime],
+        max_body_bytes: int = 256 * 1024,
+    ) -> None:
+        self.database, self.engine, self.clock = database, engine, clock
+        self.max_body_bytes = max_body_bytes
+
+    def apply_due(self, limit: int = 100) -> int:
+        """Apply the unprocessed messages, oldest first; return how many were handled."""
+        with self.database.transaction() as tx:
+            waiting = tx.unprocessed_ipns(limit)
+        return sum(1 for message in waiting if self._handle(message))
+
+    def _handle(self, message: InboxMessage) -> bool:
+        try:
+            with self.database.transaction() as tx:
+                if not tx.claim_ipn(message.message_id):
+                    return False  # another worker has it, or had it
+                note = self._apply(tx, message)
+                tx.mark_ipn_processed(message.message_id, self.clock(), note)
+        except Exception as error:  # one bad message must not stop the inbox
+            log.exception("IPN %s could not be applied", message.message_id)
+            with self.database.transaction() as tx:
+                tx.mark_ipn_processed(message.message_id, self.clock(), f"failed: {error!r}")
+        return True
+
+    def _apply(self, tx: Transaction, message: InboxMessage) -> str | None:
+        """Apply one message; return a note for the inbox (None: applied as expected)."""
+        try:
+            envelope = read_envelope(message.body.encode("utf-8"), self.max_body_bytes)
+            if envelope.type is not MessageType.NOTIFICATION:
+                return f"{envelope.type.value}: for the operator, nothing applied"
+            read = VerifiedNotification(envelope, read_message(envelope.message))
+        except IpnError as error:
+            return f"unreadable: {error}"
+        seen = observation_of(read.message.data, sns_time(envelope.timestamp, self.clock()))
+        if seen is None:
+            return f"{message.notification_type}: type or state not read; acknowledged"
+        if seen.kind is ObjectKind.ORDER_REFERENCE:
+            return self._order_reference(tx, seen)
+        return self._payment(tx, seen)
+
+    def _payment(self, tx: Transaction, seen: Observation) -> str | None:
+        kind = _KINDS[seen.kind]
+        record = tx.find_payment(kind, reference_id=seen.reference_id, amazon_id=None)
+        record = record or tx.find_payment(kind, amazon_id=seen.amazon_id)
+        if record is None:
+            if kind is PaymentKind.REFUND:
+                return self._external_refund(tx, seen)
+            return f"no {kind} {seen.amazon_id} of ours: ignored"
+        tx.lock_order(record.order)
+        applied = apply_observation(tx, seen, self.clock())
+        self.engine.check_conditions(tx, record.order, actor="ipn")
+        return None if applied is not None else "stale or repeated: nothing changed"
+
+    def _order_reference(self, tx: Transaction, seen: Observation) -> str | None:
+        order = tx.order_of_amazon_reference(seen.amazon_id)
+        if order is None:
+            return f"no order for order reference {seen.amazon_id}: ignored"
+        tx.lock_order(order)
+        tx.set_order_reference(
+            order, seen.amazon_id, seen.state.value, seen.reason_code, self.clock()
+        )
+        self.engine.check_conditions(tx, order, actor="ipn")
+        return None
+
+    def _external_refund(self, tx: Transaction, seen: Observation) -> str:
+        order = tx.order_of_amazon_reference(seen.amazon_id[:_ORDER_REFERENCE_ID_LENGTH])
+        tx.record_external_refund(
+            ExternalRefund(
+                amazon_refund_id=seen.amazon_id,
+                reference_id=seen.reference_id or "",
+                order=order,
+                state=seen.state.value,
+                reason_code=seen.reason_code,
+                amount=seen.amount,
+                acknowledged=False,
+            ),
+            self.clock(),
+        )
+        log.warning("external refund %s recorded for staff", seen.amazon_id)
+        return "external refund (not requested by amzpay): flagged for staff"

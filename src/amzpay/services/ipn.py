@@ -1,0 +1,68 @@
+"""IPN ingestion: verify, store the raw message, acknowledge only after the commit.
+
+``IpnReceiver.receive`` is what the web endpoint calls (issue 7 maps its errors):
+
+    verification fails      -> IpnRejected (400): Amazon does not retry; nothing is stored
+    storing fails           -> IpnNotStored (503): Amazon delivers again later
+    stored, or a duplicate  -> returns; the endpoint answers 200
+
+Applying a stored message is the worker's job (``inbox.py``): the endpoint stays fast and a
+message is never lost between its acknowledgement and its effect (Spryker swallowed errors
+and answered 200: research §3.4).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from amzpay.amazonpay.ipn import IpnError, IpnVerifier, VerifiedNotification
+from amzpay.services.errors import IpnNotStored, IpnRejected
+from amzpay.store.database import Database
+
+log = logging.getLogger(__name__)
+
+SUBSCRIPTION = "SubscriptionConfirmation"
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    message_id: str
+    notification_type: str
+    duplicate: bool  # the message id was in the inbox already
+
+
+class IpnReceiver:
+    def __init__(
+        self, database: Database, verifier: IpnVerifier, clock: Callable[[], datetime]
+    ) -> None:
+        self.database, self.verifier, self.clock = database, verifier, clock
+
+    def receive(self, body: bytes, headers: Mapping[str, str] | None = None) -> Receipt:
+        """Verify ``body`` and store it in the inbox; returns once it is committed.
+
+        Raises:
+            IpnRejected: the message failed verification (answer 4xx).
+            IpnNotStored: it could not be stored (answer 5xx, so Amazon retries).
+        """
+        try:
+            verified = self.verifier.verify(body, headers)
+        except IpnError as error:
+            log.warning("IPN rejected: %s", type(error).__name__)
+            raise IpnRejected(str(error)) from error
+        if isinstance(verified, VerifiedNotification):
+            kind = verified.message.notification_type
+        else:  # confirming a subscription is the operator's decision: kept, shown, not done
+            kind = verified.envelope.type.value
+        message_id = verified.envelope.message_id
+        try:
+            with self.database.transaction() as tx:
+                fresh = tx.receive_ipn(message_id, kind, body.decode("utf-8"), self.clock())
+        except (SQLAlchemyError, OSError) as error:
+            log.error("IPN %s not stored: %s", message_id, type(error).__name__)
+            raise IpnNotStored(type(error).__name__) from error
+        return Receipt(message_id, kind, duplicate=not fresh)

@@ -1,0 +1,120 @@
+"""Use cases on refunds: preview one, request it, read an order's refunds.
+
+The preview is ``plan_refund`` on the order as stored, with each item's reason when it cannot
+be refunded. The request fires the ``refund`` event: in that one transaction the refund
+command stores a record per capture with its RefundReferenceId and holds the lines as
+pending; the worker calls Amazon after the commit (ARCHITECTURE.md, the refund, steps 1-4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from amzpay.domain.money import Money
+from amzpay.domain.refund import RefundPlan, plan_refund, refusal
+from amzpay.oms.engine import Engine
+from amzpay.processes.records import capture_balances
+from amzpay.store.database import Database
+from amzpay.store.payments import PaymentKind, PaymentRecord
+from amzpay.store.transaction import Transaction
+
+
+@dataclass(frozen=True, slots=True)
+class LineStanding:
+    """One item or expense as a refund sees it: refundable, or the reason it is not."""
+
+    line_id: str
+    name: str
+    price_to_pay: Money
+    refused: str | None  # None: it may be refunded
+
+
+@dataclass(frozen=True, slots=True)
+class RefundPreview:
+    plan: RefundPlan
+    lines: tuple[LineStanding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RefundView:
+    """A refund record as staff read it."""
+
+    reference_id: str
+    amazon_id: str | None
+    state: str
+    amount: Money
+    reason_code: str | None
+    error_code: str | None
+    lines: tuple[tuple[str, Money], ...]
+    booked: bool
+
+
+class RefundService:
+    def __init__(self, database: Database, engine: Engine[Transaction]) -> None:
+        self.database, self.engine = database, engine
+
+    def standing(self, order: str) -> tuple[LineStanding, ...]:
+        """Every item and expense of the order, each with why it cannot be refunded now."""
+        with self.database.transaction() as tx:
+            stored = tx.order(order)
+        return tuple(
+            LineStanding(line.id, line.name, line.price_to_pay, refusal(stored, line))
+            for line in stored.lines()
+        )
+
+    def preview(self, order: str, selection: Iterable[str]) -> RefundPreview:
+        """What refunding ``selection`` (items, bundles, expenses) would ask of each capture.
+
+        Raises:
+            OrderNotFound; the domain's RefundError (EmptyRefund, ItemNotRefundable, ...).
+        """
+        with self.database.transaction() as tx:
+            stored = tx.order(order)
+            balances = capture_balances(tx, order)
+        plan = plan_refund(stored, list(selection), captures=balances)
+        lines = tuple(
+            LineStanding(line.id, line.name, line.price_to_pay, refusal(stored, line))
+            for line in stored.lines()
+        )
+        return RefundPreview(plan, lines)
+
+    def request(self, order: str, items: Iterable[str], actor: str) -> list[RefundView]:
+        """Refund ``items``: the records are stored now, Amazon is called by the worker.
+
+        Raises:
+            OrderNotFound; the OMS's EventNotAllowed for an item whose state allows no
+            refund; the domain's RefundError when Amazon's limits would be broken. Nothing
+            is stored then.
+        """
+        chosen = list(dict.fromkeys(items))
+        with self.database.transaction() as tx:
+            before = {r.id for r in tx.payments(order, PaymentKind.REFUND)}
+            self.engine.fire(tx, order, "refund", chosen, actor=actor)
+            made = [r for r in tx.payments(order, PaymentKind.REFUND) if r.id not in before]
+            return [_view(tx, record) for record in made]
+
+    def refunds(self, order: str) -> list[RefundView]:
+        with self.database.transaction() as tx:
+            return [_view(tx, r) for r in tx.payments(order, PaymentKind.REFUND)]
+
+    def find(self, reference_id: str) -> RefundView | None:
+        """The refund with our RefundReferenceId or Amazon's refund id."""
+        with self.database.transaction() as tx:
+            found = tx.find_payment(PaymentKind.REFUND, reference_id=reference_id)
+            found = found or tx.find_payment(PaymentKind.REFUND, amazon_id=reference_id)
+            return None if found is None else _view(tx, found)
+
+
+def _view(tx: Transaction, record: PaymentRecord) -> RefundView:
+    booked = any(refund_id == record.id for refund_id, _ in tx.refund_bookings(record.order))
+    return RefundView(
+        reference_id=record.reference_id,
+        amazon_id=record.amazon_id,
+        state=record.state,
+        amount=record.amount,
+        reason_code=record.reason_code,
+        error_code=record.error_code,
+        lines=tuple((x.line_id, x.amount) for x in (*record.item_lines, *record.expense_lines)),
+        booked=booked,
+    )

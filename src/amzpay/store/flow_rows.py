@@ -1,0 +1,251 @@
+"""The rows the flows keep beside the payment records: the mail outbox, the poll schedule,
+the IPN inbox's unprocessed messages and refunds made outside amzpay."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, or_, select, update
+
+from amzpay.domain.money import Money
+from amzpay.store import tables as t
+from amzpay.store.base import Rows
+from amzpay.store.payments import PaymentKind, payment_table
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedMail:
+    id: int
+    audience: str  # buyer or staff
+    mail: str  # amzpay.mail.Mail as JSON
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    kind: str
+    audience: str
+    status: str
+    attempts: int
+    mail: str
+
+
+@dataclass(frozen=True, slots=True)
+class InboxMessage:
+    message_id: str
+    notification_type: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class PollDue:
+    """A pending payment record to ask Amazon about."""
+
+    kind: PaymentKind
+    id: int
+    order: str
+    amazon_id: str
+    polls: int
+    next_poll_at: datetime | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalRefund:
+    amazon_refund_id: str
+    reference_id: str
+    order: str | None
+    state: str
+    reason_code: str | None
+    amount: Money | None
+    acknowledged: bool
+
+
+class FlowRows(Rows):
+    # -- mail outbox ------------------------------------------------------------------------
+
+    def queue_mail(
+        self, order: str | None, kind: str, audience: str, mail: str, at: datetime
+    ) -> None:
+        self.conn.execute(
+            insert(t.mail_outbox).values(
+                order_id=None if order is None else self.order_id(order),
+                kind=kind,
+                audience=audience,
+                mail=mail,
+                status="due",
+                not_before=at,
+                created_at=at,
+            )
+        )
+
+    def claim_mail(self, now: datetime, lease_until: datetime) -> QueuedMail | None:
+        """The oldest due mail, its next try pushed to ``lease_until`` so that no other
+        worker sends it meanwhile (SKIP LOCKED on PostgreSQL)."""
+        row = self.conn.execute(
+            select(t.mail_outbox)
+            .where(t.mail_outbox.c.status == "due", t.mail_outbox.c.not_before <= now)
+            .order_by(t.mail_outbox.c.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if row is None:
+            return None
+        self.conn.execute(
+            update(t.mail_outbox)
+            .where(t.mail_outbox.c.id == row.id)
+            .values(not_before=lease_until, attempts=t.mail_outbox.c.attempts + 1)
+        )
+        return QueuedMail(row.id, row.audience, row.mail, row.attempts + 1)
+
+    def mail_sent(self, mail_id: int, at: datetime) -> None:
+        self._mail(mail_id, status="sent", sent_at=at, last_error=None)
+
+    def mail_retry(self, mail_id: int, not_before: datetime, error: str) -> None:
+        self._mail(mail_id, not_before=not_before, last_error=error)
+
+    def mail_failed(self, mail_id: int, error: str) -> None:
+        self._mail(mail_id, status="failed", last_error=error)
+
+    def outbox(self, order: str | None = None) -> list[OutboxEntry]:
+        query = select(t.mail_outbox).order_by(t.mail_outbox.c.id)
+        if order is not None:
+            query = query.where(t.mail_outbox.c.order_id == self.order_id(order))
+        return [
+            OutboxEntry(r.kind, r.audience, r.status, r.attempts, r.mail)
+            for r in self.conn.execute(query)
+        ]
+
+    def _mail(self, mail_id: int, **values: object) -> None:
+        self.conn.execute(
+            update(t.mail_outbox).where(t.mail_outbox.c.id == mail_id).values(**values)
+        )
+
+    # -- IPN inbox --------------------------------------------------------------------------
+
+    def unprocessed_ipns(self, limit: int) -> list[InboxMessage]:
+        rows = self.conn.execute(
+            select(t.ipn_inbox)
+            .where(t.ipn_inbox.c.processed_at.is_(None))
+            .order_by(t.ipn_inbox.c.id)
+            .limit(limit)
+        )
+        return [InboxMessage(r.message_id, r.notification_type, r.body) for r in rows]
+
+    def claim_ipn(self, message_id: str) -> bool:
+        """Lock one unprocessed message (SKIP LOCKED): False when another worker has it or
+        it was processed meanwhile."""
+        found = self.conn.scalar(
+            select(t.ipn_inbox.c.id)
+            .where(t.ipn_inbox.c.message_id == message_id, t.ipn_inbox.c.processed_at.is_(None))
+            .with_for_update(skip_locked=True)
+        )
+        return found is not None
+
+    def ipn_outcomes(self) -> list[tuple[str, str, str | None]]:
+        """(message id, type, error or note) of every processed message, oldest first."""
+        rows = self.conn.execute(
+            select(t.ipn_inbox)
+            .where(t.ipn_inbox.c.processed_at.is_not(None))
+            .order_by(t.ipn_inbox.c.id)
+        )
+        return [(r.message_id, r.notification_type, r.error) for r in rows]
+
+    # -- polls ------------------------------------------------------------------------------
+
+    def polls_due(self, now: datetime, limit: int) -> list[PollDue]:
+        """Pending records with an Amazon id whose next poll is due or not yet scheduled."""
+        due: list[PollDue] = []
+        for kind in PaymentKind:
+            table, amazon_column = payment_table(kind)
+            rows = self.conn.execute(
+                select(table, t.orders.c.reference.label("order_reference"))
+                .join(t.orders, t.orders.c.id == table.c.order_id)
+                .where(
+                    table.c.state == "pending",
+                    table.c[amazon_column].is_not(None),
+                    or_(table.c.next_poll_at.is_(None), table.c.next_poll_at <= now),
+                )
+                .order_by(table.c.id)
+                .limit(limit)
+            )
+            due += [
+                PollDue(
+                    kind,
+                    r.id,
+                    r.order_reference,
+                    getattr(r, amazon_column),
+                    r.polls,
+                    r.next_poll_at,
+                    r.updated_at,
+                )
+                for r in rows
+            ]
+        return due
+
+    def schedule_poll(
+        self, kind: PaymentKind, record_id: int, polls: int, next_poll_at: datetime
+    ) -> None:
+        table, _ = payment_table(kind)
+        self.conn.execute(
+            update(table)
+            .where(table.c.id == record_id)
+            .values(polls=polls, next_poll_at=next_poll_at)
+        )
+
+    # -- external refunds -------------------------------------------------------------------
+
+    def record_external_refund(self, refund: ExternalRefund, at: datetime) -> None:
+        """Insert or update the refund Amazon reported that no record of ours asked for."""
+        order_id = None if refund.order is None else self.order_id(refund.order)
+        values = {
+            "state": refund.state,
+            "reason_code": refund.reason_code,
+            "amount": None if refund.amount is None else refund.amount.minor,
+            "currency": None if refund.amount is None else refund.amount.currency,
+            "updated_at": at,
+        }
+        table = t.external_refunds
+        changed = self.conn.execute(
+            update(table).where(table.c.amazon_refund_id == refund.amazon_refund_id).values(values)
+        ).rowcount
+        if not changed:
+            self.conn.execute(
+                insert(table).values(
+                    amazon_refund_id=refund.amazon_refund_id,
+                    reference_id=refund.reference_id,
+                    order_id=order_id,
+                    first_seen_at=at,
+                    **values,
+                )
+            )
+
+    def external_refunds(self, *, unacknowledged_only: bool = False) -> list[ExternalRefund]:
+        table = t.external_refunds
+        query = (
+            select(table, t.orders.c.reference.label("order_reference"))
+            .outerjoin(t.orders, t.orders.c.id == table.c.order_id)
+            .order_by(table.c.id)
+        )
+        if unacknowledged_only:
+            query = query.where(table.c.acknowledged_at.is_(None))
+        return [
+            ExternalRefund(
+                r.amazon_refund_id,
+                r.reference_id,
+                r.order_reference,
+                r.state,
+                r.reason_code,
+                None if r.amount is None else Money(r.amount, r.currency),
+                r.acknowledged_at is not None,
+            )
+            for r in self.conn.execute(query)
+        ]
+
+    def order_of_amazon_reference(self, amazon_order_reference_id: str) -> str | None:
+        return self.conn.scalar(
+            select(t.orders.c.reference).where(
+                t.orders.c.amazon_order_reference_id == amazon_order_reference_id
+            )
+        )
