@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +24,8 @@ from amzpay.store.transaction import Transaction
 log = logging.getLogger(__name__)
 
 BATCH = 100  # orders looked at per round and kind of work, by default
+Task = Callable[[], int]
+"""Extra work for each round; returns how much it did (0: nothing was due)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,25 +35,36 @@ class Round:
     timers: int
     jobs: int
     orders_checked: int
+    tasks: int = 0  # what the extra tasks did (IPNs applied, polls, mails)
 
     @property
     def busy(self) -> bool:
-        return bool(self.timers or self.jobs)
+        return bool(self.timers or self.jobs or self.tasks)
 
 
 class Worker:
     def __init__(
-        self, database: Database, engine: Engine[Transaction], name: str, batch: int = BATCH
+        self,
+        database: Database,
+        engine: Engine[Transaction],
+        name: str,
+        batch: int = BATCH,
+        tasks: Sequence[Task] = (),
     ) -> None:
         self.database, self.engine, self.name, self.batch = database, engine, name, batch
+        self.tasks = tuple(tasks)
         self._checked_up_to: str | None = None  # conditions are checked ``batch`` orders a round
 
     def run_once(self) -> Round:
-        """Fire the timers due now, run the jobs due now, check the waiting orders."""
+        """Fire the timers due now, run the jobs due now, check the waiting orders, then
+        run each extra task (apply stored IPNs, poll, send mails: bootstrap wires them)."""
         timers = self._fire_timers(self.engine.clock())
         jobs = self._run_jobs()
         checked = self._check_conditions()
-        return Round(timers, jobs, checked)
+        done = sum(task() for task in self.tasks)
+        # What the tasks changed may have queued jobs (a refund declined, released...).
+        jobs += self._run_jobs() if done else 0
+        return Round(timers, jobs, checked, done)
 
     def run(self, stop: threading.Event, idle_seconds: float = 1.0) -> None:
         """Work until ``stop`` is set; sleep ``idle_seconds`` after a round with nothing to do."""

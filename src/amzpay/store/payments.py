@@ -143,6 +143,16 @@ class PaymentRows(Rows):
         row = self.conn.execute(self._select(kind).where(where)).first()
         return None if row is None else self._record(kind, row)
 
+    def unsettled_refunds(self) -> list[PaymentRecord]:
+        """Every refund still requested or pending, oldest first."""
+        table = t.refunds
+        rows = self.conn.execute(
+            self._select(PaymentKind.REFUND)
+            .where(table.c.state.in_(["requested", "pending"]))
+            .order_by(table.c.id)
+        )
+        return [self._record(PaymentKind.REFUND, row) for row in rows]
+
     def update_payment(
         self, record: PaymentRecord, at: datetime, **changes: object
     ) -> PaymentRecord:

@@ -1,0 +1,152 @@
+"""Wiring: ``build(settings) -> App``, the one place that picks real or fake adapters.
+
+    app = build(Settings.load(os.environ))
+    app.orders.import_order(spec)
+    app.worker("w1").run_once()
+    app.close()
+
+The gateway comes from ``gateway_factory`` (default: ``UnavailableGateway``, every call
+retried later, until the real Amazon Pay gateway is wired in); tests and the demo hand in
+their own gateway, clock, mailer and certificate fetcher. Nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+
+from amzpay.amazonpay.calllog import CallLog
+from amzpay.amazonpay.gateway import PaymentGateway
+from amzpay.amazonpay.ipn import (
+    CertificateFetcher,
+    CertificateUrlPolicy,
+    HttpxCertificateFetcher,
+    IpnSettings,
+    IpnVerifier,
+)
+from amzpay.amazonpay.mws.regions import Environment
+from amzpay.amazonpay.unavailable import UnavailableGateway
+from amzpay.config import Settings
+from amzpay.mail.messages import Shop
+from amzpay.mail.render import environment
+from amzpay.mail.sender import SmtpMailer, SmtpSettings
+from amzpay.oms.engine import Engine
+from amzpay.processes.call_log import StoreCallLog
+from amzpay.processes.catalog import build_engine
+from amzpay.services.inbox import InboxProcessor
+from amzpay.services.ipn import IpnReceiver
+from amzpay.services.orders import OrderService
+from amzpay.services.outbox import Mailer, Outbox
+from amzpay.services.polling import Poller
+from amzpay.services.refunds import RefundService
+from amzpay.store.database import Database
+from amzpay.store.transaction import Transaction
+from amzpay.worker import Worker
+
+Clock = Callable[[], datetime]
+GatewayFactory = Callable[[Settings, CallLog], PaymentGateway]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def unavailable_gateway(settings: Settings, call_log: CallLog) -> PaymentGateway:
+    return UnavailableGateway()
+
+
+@dataclass
+class App:
+    """Everything a running amzpay holds; ``close`` releases it."""
+
+    settings: Settings
+    database: Database
+    gateway: PaymentGateway
+    engine: Engine[Transaction]
+    clock: Clock
+    orders: OrderService
+    refunds: RefundService
+    ipn: IpnReceiver
+    inbox: InboxProcessor
+    poller: Poller
+    outbox: Outbox
+    _closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def worker(self, name: str) -> Worker:
+        """A worker that also applies stored IPNs, polls and sends queued mails."""
+        tasks = (self.inbox.apply_due, self.poller.poll_due, self.outbox.send_due)
+        return Worker(self.database, self.engine, name, tasks=tasks)
+
+    def close(self) -> None:
+        for close in reversed(self._closers):
+            close()
+        self.database.dispose()
+
+
+def build(
+    settings: Settings,
+    *,
+    gateway_factory: GatewayFactory = unavailable_gateway,
+    clock: Clock = utc_now,
+    mailer: Mailer | None = None,
+    certificates: CertificateFetcher | None = None,
+) -> App:
+    """The application ``settings`` describe (see the module docstring for what to inject)."""
+    database = Database(settings.database_url)
+    closers: list[Callable[[], None]] = []
+    gateway = gateway_factory(settings, StoreCallLog(database))
+    engine = build_engine(gateway, clock)
+    if certificates is None:
+        http = httpx.Client()
+        closers.append(http.close)
+        certificates = HttpxCertificateFetcher(http)
+    return App(
+        settings=settings,
+        database=database,
+        gateway=gateway,
+        engine=engine,
+        clock=clock,
+        orders=OrderService(database, engine, clock, settings.process),
+        refunds=RefundService(database, engine),
+        ipn=IpnReceiver(database, _verifier(settings, certificates), clock),
+        inbox=InboxProcessor(database, engine, clock),
+        poller=Poller(
+            database,
+            engine,
+            gateway,
+            clock,
+            settings.polling.schedule,
+            settings.polling.stuck_after,
+        ),
+        outbox=_outbox(settings, database, mailer, clock),
+        _closers=closers,
+    )
+
+
+def _verifier(settings: Settings, certificates: CertificateFetcher) -> IpnVerifier:
+    amazon = settings.amazon
+    policy = CertificateUrlPolicy(
+        sandbox_simulator_mode=amazon.sandbox and amazon.simulator_host is not None,
+        simulator_host=amazon.simulator_host,
+    )
+    environment_name = Environment(amazon.release_environment)
+    ipn = IpnSettings(amazon.seller_id, environment_name, url_policy=policy)
+    return IpnVerifier(ipn, certificates)
+
+
+def _outbox(settings: Settings, database: Database, mailer: Mailer | None, clock: Clock) -> Outbox:
+    smtp = settings.smtp
+    if mailer is None and smtp.host is not None:
+        password = None if smtp.password is None else smtp.password.get_secret_value()
+        mailer = SmtpMailer(
+            SmtpSettings(
+                smtp.host, smtp.port, smtp.username, password, smtp.starttls, smtp.timeout_seconds
+            )
+        )
+    shop = Shop(settings.shop.name, settings.shop.sender, settings.shop.support)
+    return Outbox(
+        database, mailer, environment(), shop, settings.shop.staff, clock, settings.mail.retries
+    )

@@ -1,0 +1,115 @@
+"""The fallback for lost IPNs: every pending authorization, capture and refund is asked
+about on a backoff schedule until it settles (ARCHITECTURE.md, the refund, step 5).
+
+The schedule (default 1 min, 5 min, 30 min, 2 h, then every 6 h: config.py) counts from the
+moment a record became pending; each answer goes through ``apply_observation``, the function
+IPNs use, so a poll and an IPN can arrive in any order and book once. Refunds still pending
+after ``stuck_after`` are reported as stuck (the commonest complaint about payment modules:
+research peers.md §0.3).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from amzpay.amazonpay.gateway import CallFailed, CallRefused, Observation, PaymentGateway
+from amzpay.oms.engine import Engine
+from amzpay.processes.observations import apply_observation
+from amzpay.store.database import Database
+from amzpay.store.errors import RecordNotFound
+from amzpay.store.flow_rows import PollDue
+from amzpay.store.payments import PaymentKind, PaymentRecord
+from amzpay.store.transaction import Transaction
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PollResult:
+    record: PaymentRecord
+    answered: bool  # Amazon answered (the state may or may not have changed)
+    error: str | None = None
+
+
+class Poller:
+    def __init__(
+        self,
+        database: Database,
+        engine: Engine[Transaction],
+        gateway: PaymentGateway,
+        clock: Callable[[], datetime],
+        schedule: Sequence[timedelta],
+        stuck_after: timedelta,
+    ) -> None:
+        self.database, self.engine, self.gateway, self.clock = database, engine, gateway, clock
+        self.schedule, self.stuck_after = tuple(schedule), stuck_after
+
+    def poll_due(self, limit: int = 100) -> int:
+        """Ask about every pending record whose poll is due; return how many were asked."""
+        now = self.clock()
+        with self.database.transaction() as tx:
+            due = tx.polls_due(now, limit)
+        asked = 0
+        for record in due:
+            if record.next_poll_at is None and record.updated_at + self.schedule[0] > now:
+                self._schedule(record, record.polls, record.updated_at + self.schedule[0])
+                continue
+            self._poll(record.kind, record.id, record.polls)
+            asked += 1
+        return asked
+
+    def check_now(self, reference_id: str) -> PollResult:
+        """Ask Amazon about one refund at once (``amzpay refund status REF --check-now``).
+
+        Raises:
+            RecordNotFound: no refund with this reference id or Amazon id.
+        """
+        with self.database.transaction() as tx:
+            found = tx.find_payment(PaymentKind.REFUND, reference_id=reference_id)
+            found = found or tx.find_payment(PaymentKind.REFUND, amazon_id=reference_id)
+        if found is None:
+            raise RecordNotFound("refund", reference_id)
+        return self._poll(PaymentKind.REFUND, found.id, None)
+
+    def stuck_refunds(self) -> list[PaymentRecord]:
+        """Refunds sent and still unsettled after ``stuck_after``."""
+        limit = self.clock() - self.stuck_after
+        with self.database.transaction() as tx:
+            return [record for record in tx.unsettled_refunds() if record.created_at <= limit]
+
+    def _poll(self, kind: PaymentKind, record_id: int, polls: int | None) -> PollResult:
+        with self.database.transaction() as tx:
+            record = tx.payment(kind, record_id)
+        if record.amazon_id is None:
+            return PollResult(record, answered=False, error="not yet known to Amazon")
+        seen: Observation | None = None
+        failure: str | None = None
+        try:
+            seen = self._ask(kind, record.amazon_id)
+        except (CallFailed, CallRefused) as error:
+            log.info("poll of %s %s failed: %s", kind, record.reference_id, error)
+            failure = str(error)
+        with self.database.transaction() as tx:
+            tx.lock_order(record.order)
+            if seen is not None:
+                apply_observation(tx, seen, self.clock())
+                self.engine.check_conditions(tx, record.order, actor="poll")
+            if polls is not None:
+                step = self.schedule[min(polls + 1, len(self.schedule) - 1)]
+                tx.schedule_poll(kind, record_id, polls + 1, self.clock() + step)
+            return PollResult(tx.payment(kind, record_id), seen is not None, failure)
+
+    def _ask(self, kind: PaymentKind, amazon_id: str) -> Observation:
+        ask = {
+            PaymentKind.AUTHORIZATION: self.gateway.authorization_details,
+            PaymentKind.CAPTURE: self.gateway.capture_details,
+            PaymentKind.REFUND: self.gateway.refund_details,
+        }[kind]
+        return ask(amazon_id)
+
+    def _schedule(self, record: PollDue, polls: int, at: datetime) -> None:
+        with self.database.transaction() as tx:
+            tx.schedule_poll(record.kind, record.id, polls, at)
