@@ -1,0 +1,57 @@
+"""Fixtures: amzpay built by ``bootstrap.build`` on each database, with the fake Amazon."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flowkit import Shop, make_shop
+from simamazon import SELLER, SIMULATOR_HOST, SimulatedAmazon
+
+from amzpay.mail.sink import SmtpSink
+from fixtures_store import (  # noqa: F401 - fixtures
+    database_url,
+    postgres_server,
+    postgres_template,
+    postgres_url,
+    sqlite_url,
+)
+
+
+@pytest.fixture
+def sink() -> Iterator[SmtpSink]:
+    with SmtpSink() as running:
+        yield running
+
+
+@pytest.fixture
+def shop(database_url: str, sink: SmtpSink) -> Iterator[Shop]:
+    made = make_shop(database_url, sink)
+    try:
+        yield made
+    finally:
+        made.app.close()
+
+
+@pytest.fixture
+def simulated() -> Iterator[SimulatedAmazon]:
+    amazon = SimulatedAmazon()
+    try:
+        yield amazon
+    finally:
+        amazon.close()
+
+
+@pytest.fixture
+def sim_shop(database_url: str, sink: SmtpSink, simulated: SimulatedAmazon) -> Iterator[Shop]:
+    """A shop that accepts the simulator's IPNs (sandbox, its certificate host trusted)."""
+    environ = {
+        "AMZPAY_AMAZON__SELLER_ID": SELLER.seller_id,
+        "AMZPAY_AMAZON__SIMULATOR_HOST": SIMULATOR_HOST,
+    }
+    made = make_shop(database_url, sink, environ, simulated.certificates)
+    simulated.receiver = made.app.ipn
+    try:
+        yield made
+    finally:
+        made.app.close()

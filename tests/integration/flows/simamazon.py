@@ -1,0 +1,84 @@
+"""The simulator as the source of real signed IPNs for the flow tests.
+
+Until the real gateway is merged, the shop's calls go to the fake Amazon; the same payment
+objects are made at the simulator, with our reference ids, through amzpay's own MWS client,
+so that the simulator's signed IPNs name our records exactly as Amazon's would. IPNs are
+delivered straight to the shop's ``IpnReceiver``, answered 200, 400 or 503 as the web layer
+will; the simulator's certificate is served in-process.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Final
+
+import httpx
+
+from amzpay.amazonpay.ipn import HttpxCertificateFetcher
+from amzpay.amazonpay.mws.client import MwsClient
+from amzpay.amazonpay.mws.regions import Endpoint
+from amzpay.amazonpay.mws.transport import Credentials, Pacing
+from amzpay.domain.money import Money
+from amzpay.services.errors import IpnNotStored, IpnRejected
+from amzpay.services.ipn import IpnReceiver
+from amzpay.simulator import (
+    InProcessTransport,
+    Ipn,
+    ManualClock,
+    Seller,
+    SimulatorConfig,
+    create_simulator,
+    simulator_of,
+)
+
+SELLER: Final = Seller(seller_id="A1FLOWSELLER", access_key_id="AKIAFLOW", secret_key="s3")
+SIMULATOR_HOST: Final = "sim.test"
+_ENDPOINT: Final = "https://mws-eu.amazonservices.com/OffAmazonPayments_Sandbox/2013-01-01"
+
+
+class SimulatedAmazon:
+    def __init__(self, start: datetime | None = None) -> None:
+        self.clock = ManualClock(start or datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
+        self.receiver: IpnReceiver | None = None
+        self.answers: list[tuple[Ipn, int]] = []
+        config = SimulatorConfig(sellers=(SELLER,), public_url=f"http://{SIMULATOR_HOST}", seed=3)
+        self.app = create_simulator(config, clock=self.clock, sender=self._deliver)
+        self.sim = simulator_of(self.app)
+        self.http = httpx.Client(transport=InProcessTransport(self.app))
+        credentials = Credentials(SELLER.seller_id, SELLER.access_key_id, SELLER.secret_key)
+        pacing = Pacing(now=self.clock.now, sleep=lambda _: None)
+        self.client = MwsClient(self.http, Endpoint.at(_ENDPOINT), credentials, pacing=pacing)
+        self.certificates = HttpxCertificateFetcher(self.http)
+
+    def _deliver(self, url: str | None, ipn: Ipn) -> int:
+        status = 200
+        if self.receiver is None:
+            status = 503
+        else:
+            try:
+                self.receiver.receive(ipn.body, ipn.headers)
+            except IpnRejected as rejected:
+                status = rejected.http_status
+            except IpnNotStored as failed:
+                status = failed.http_status
+        self.answers.append((ipn, status))
+        return status
+
+    def captured(self, total: Money, reference: str) -> str:
+        """A Completed capture of ``total`` on a fresh order; returns its Amazon id."""
+        order_id = self.sim.create_order_reference(payment_method="visa")
+        self.client.set_order_reference_details(order_id, total)
+        self.client.confirm_order_reference(order_id)
+        auth = self.client.authorize(order_id, f"A{reference}", total, transaction_timeout=0)
+        capture = self.client.capture(auth.value.amazon_authorization_id, f"C{reference}", total)
+        return capture.value.amazon_capture_id
+
+    def refund(self, capture_id: str, reference_id: str, amount: Money, note: str = "") -> str:
+        answer = self.client.refund(capture_id, reference_id, amount, seller_note=note or None)
+        return answer.value.amazon_refund_id
+
+    def advance(self, seconds: float) -> None:
+        self.sim.advance(seconds)
+
+    def close(self) -> None:
+        self.http.close()
