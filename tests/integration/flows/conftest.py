@@ -25,7 +25,7 @@ def sink() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture
-def shop(database_url: str, sink: SmtpSink) -> Iterator[Shop]:
+def shop(database_url: str, sink: SmtpSink) -> Iterator[Shop]:  # noqa: F811
     made = make_shop(database_url, sink)
     try:
         yield made
@@ -43,7 +43,11 @@ def simulated() -> Iterator[SimulatedAmazon]:
 
 
 @pytest.fixture
-def sim_shop(database_url: str, sink: SmtpSink, simulated: SimulatedAmazon) -> Iterator[Shop]:
+def sim_shop(
+    database_url: str,  # noqa: F811 - the fixture of that name
+    sink: SmtpSink,
+    simulated: SimulatedAmazon,
+) -> Iterator[Shop]:
     """A shop that accepts the simulator's IPNs (sandbox, its certificate host trusted)."""
     environ = {
         "AMZPAY_AMAZON__SELLER_ID": SELLER.seller_id,

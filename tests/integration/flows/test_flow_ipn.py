@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from flowkit import Shop
+from simamazon import SimulatedAmazon
 
 from amzpay.domain.money import Money
 from amzpay.services.errors import IpnRejected
-from flowkit import Shop
-from simamazon import SimulatedAmazon
 
 DECLINE = '{"SandboxSimulation": {"State": "Declined", "ReasonCode": "AmazonRejected"}}'
 
@@ -76,11 +76,12 @@ def test_an_ipn_with_a_bad_signature_is_refused_and_changes_nothing(sim_shop, si
     assert {status for _, status in simulated.answers} == {400}
     assert sim_shop.states(order)["L1-1"] == "refund pending"
     with sim_shop.app.database.transaction() as tx:
-        assert tx.unprocessed_ipns(10) == [] and tx.ipn_outcomes() == []
+        assert tx.unprocessed_ipns(10) == []
+        assert tx.ipn_outcomes() == []
 
 
 def test_a_tampered_body_is_a_verification_error_for_the_web_layer(sim_shop, simulated):
-    order, refund = pending_refund(sim_shop, ["L1-1"])
+    _, refund = pending_refund(sim_shop, ["L1-1"])
     mirror_at_amazon(simulated, refund)
     delivered = simulated.answers[-1][0]
     tampered = delivered.body.replace(b"Completed", b"Declined")
