@@ -98,7 +98,7 @@ def build(
     database = Database(settings.database_url)
     closers: list[Callable[[], None]] = []
     gateway = gateway_factory(settings, StoreCallLog(database))
-    engine = build_engine(gateway, clock)
+    engine = build_engine(gateway, clock, settings.polling.schedule)
     if certificates is None:
         http = httpx.Client()
         closers.append(http.close)

@@ -23,6 +23,7 @@ from amzpay.processes.commands import (
     RefreshCommand,
 )
 from amzpay.processes.conditions import conditions
+from amzpay.processes.polls import DEFAULT_SCHEDULE, Schedule
 from amzpay.processes.refund import RefundCommand
 from amzpay.store.payments import PaymentKind
 from amzpay.store.transaction import Transaction
@@ -38,23 +39,25 @@ def process_directory() -> Traversable:
 
 
 Clock = Callable[[], datetime]
-_Factory = Callable[[PaymentGateway, Clock], Command[Transaction]]
+_Factory = Callable[[PaymentGateway, Clock, Schedule], Command[Transaction]]
 _COMMANDS: Mapping[str, _Factory] = {
-    "authorize": lambda g, c: AuthorizeCommand(g, c, capture_now=False),
-    "authorize and capture": lambda g, c: AuthorizeCommand(g, c, capture_now=True),
-    "refresh authorization": lambda g, c: RefreshCommand(g, c, PaymentKind.AUTHORIZATION),
-    "capture": CaptureCommand,
-    "refresh capture": lambda g, c: RefreshCommand(g, c, PaymentKind.CAPTURE),
-    "close order": lambda g, c: OrderReferenceCommand(g, c, cancel=False),
-    "cancel order": lambda g, c: OrderReferenceCommand(g, c, cancel=True),
-    "refund": RefundCommand,
-    "refresh refund": lambda g, c: RefreshCommand(g, c, PaymentKind.REFUND),
+    "authorize": lambda g, c, _: AuthorizeCommand(g, c, capture_now=False),
+    "authorize and capture": lambda g, c, _: AuthorizeCommand(g, c, capture_now=True),
+    "refresh authorization": lambda g, c, s: RefreshCommand(g, c, PaymentKind.AUTHORIZATION, s),
+    "capture": lambda g, c, _: CaptureCommand(g, c),
+    "refresh capture": lambda g, c, s: RefreshCommand(g, c, PaymentKind.CAPTURE, s),
+    "close order": lambda g, c, _: OrderReferenceCommand(g, c, cancel=False),
+    "cancel order": lambda g, c, _: OrderReferenceCommand(g, c, cancel=True),
+    "refund": lambda g, c, _: RefundCommand(g, c),
+    "refresh refund": lambda g, c, s: RefreshCommand(g, c, PaymentKind.REFUND, s),
 }
 
 
-def commands(gateway: PaymentGateway, clock: Clock) -> dict[str, Command[Transaction]]:
+def commands(
+    gateway: PaymentGateway, clock: Clock, poll_schedule: Schedule = DEFAULT_SCHEDULE
+) -> dict[str, Command[Transaction]]:
     """Every command by the name the process files use."""
-    return {name: make(gateway, clock) for name, make in _COMMANDS.items()}
+    return {name: make(gateway, clock, poll_schedule) for name, make in _COMMANDS.items()}
 
 
 def load_processes(directory: Traversable | None = None) -> dict[str, Process]:
@@ -67,10 +70,14 @@ def load_processes(directory: Traversable | None = None) -> dict[str, Process]:
     }
 
 
-def build_engine(gateway: PaymentGateway, clock: Clock) -> Engine[Transaction]:
+def build_engine(
+    gateway: PaymentGateway, clock: Clock, poll_schedule: Schedule = DEFAULT_SCHEDULE
+) -> Engine[Transaction]:
+    """The engine with every process and command; the ``refresh ...`` commands ask Amazon
+    on ``poll_schedule`` (``polls.py``), however often their timers fire."""
     return Engine(
         load_processes(),
-        commands=commands(gateway, clock),
+        commands=commands(gateway, clock, poll_schedule),
         conditions=conditions(),
         clock=clock,
     )

@@ -21,6 +21,7 @@ from amzpay.amazonpay.gateway import (
 from amzpay.oms.ports import Job, Transactions
 from amzpay.processes.calls import attempt, missing
 from amzpay.processes.observations import apply_observation, apply_refusal
+from amzpay.processes.polls import DEFAULT_SCHEDULE, Schedule, next_poll_at, poll_is_due
 from amzpay.processes.records import (
     REQUESTED,
     TAKEN,
@@ -144,15 +145,23 @@ class CaptureCommand:
 
 class RefreshCommand:
     """Ask Amazon for the state of the items' newest ``kind`` record (the poll for lost
-    IPNs); records already settled are not asked about."""
+    IPNs); records already settled, or whose next poll is not yet due on the backoff
+    ``schedule`` (``polls.py``), are not asked about."""
 
-    def __init__(self, gateway: PaymentGateway, clock: Clock, kind: PaymentKind) -> None:
-        self.gateway, self.clock, self.kind = gateway, clock, kind
+    def __init__(
+        self,
+        gateway: PaymentGateway,
+        clock: Clock,
+        kind: PaymentKind,
+        schedule: Schedule = DEFAULT_SCHEDULE,
+    ) -> None:
+        self.gateway, self.clock, self.kind, self.schedule = gateway, clock, kind, schedule
 
     def plan(self, tx: Transaction, job: Job) -> None:
         """Nothing to store: the records exist."""
 
     def call(self, job: Job, transactions: Transactions[Transaction]) -> Record:
+        now = self.clock()
         with transactions() as tx:
             records = {
                 record.id: record
@@ -160,13 +169,19 @@ class RefreshCommand:
                 if (record := latest_covering(tx, job.order, item, self.kind)) is not None
                 and record.amazon_id is not None
                 and record.state in ("pending", "open", REQUESTED)
+                and poll_is_due(record, now, self.schedule)
             }
-        answers = [self._ask(record) for record in records.values()]
+        answers = [(record, self._ask(record)) for record in records.values()]
 
         def record_all(tx: Transaction) -> None:
-            for answer in answers:
+            at = self.clock()
+            for record, answer in answers:
+                polls = record.polls + 1
+                tx.schedule_poll(
+                    self.kind, record.id, polls, next_poll_at(polls, at, self.schedule)
+                )
                 if isinstance(answer, Observation):
-                    apply_observation(tx, answer, self.clock())
+                    apply_observation(tx, answer, at)
 
         return record_all
 

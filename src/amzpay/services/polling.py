@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 from amzpay.amazonpay.gateway import CallFailed, CallRefused, Observation, PaymentGateway
 from amzpay.oms.engine import Engine
 from amzpay.processes.observations import apply_observation
+from amzpay.processes.polls import first_poll_at, next_poll_at, poll_is_due
 from amzpay.store.database import Database
 from amzpay.store.errors import RecordNotFound
-from amzpay.store.flow_rows import PollDue
 from amzpay.store.payments import PaymentKind, PaymentRecord
 from amzpay.store.transaction import Transaction
 
@@ -54,10 +54,12 @@ class Poller:
             due = tx.polls_due(now, limit)
         asked = 0
         for record in due:
-            if record.next_poll_at is None and record.updated_at + self.schedule[0] > now:
-                self._schedule(record, record.polls, record.updated_at + self.schedule[0])
+            if not poll_is_due(record, now, self.schedule):
+                first = first_poll_at(record.updated_at, self.schedule)
+                with self.database.transaction() as tx:
+                    tx.schedule_poll(record.kind, record.id, record.polls, first)
                 continue
-            self._poll(record.kind, record.id, record.polls)
+            self._poll(record.kind, record.id, scheduled=True)
             asked += 1
         return asked
 
@@ -72,7 +74,7 @@ class Poller:
             found = found or tx.find_payment(PaymentKind.REFUND, amazon_id=reference_id)
         if found is None:
             raise RecordNotFound("refund", reference_id)
-        return self._poll(PaymentKind.REFUND, found.id, None)
+        return self._poll(PaymentKind.REFUND, found.id, scheduled=False)
 
     def stuck_refunds(self) -> list[PaymentRecord]:
         """Refunds sent and still unsettled after ``stuck_after``."""
@@ -80,7 +82,9 @@ class Poller:
         with self.database.transaction() as tx:
             return [record for record in tx.unsettled_refunds() if record.created_at <= limit]
 
-    def _poll(self, kind: PaymentKind, record_id: int, polls: int | None) -> PollResult:
+    def _poll(self, kind: PaymentKind, record_id: int, *, scheduled: bool) -> PollResult:
+        """Ask about one record and apply the answer; a ``scheduled`` poll also sets the
+        next one (a check by hand leaves the schedule as it was)."""
         with self.database.transaction() as tx:
             record = tx.payment(kind, record_id)
         if record.amazon_id is None:
@@ -97,9 +101,11 @@ class Poller:
             if seen is not None:
                 apply_observation(tx, seen, self.clock())
                 self.engine.check_conditions(tx, record.order, actor="poll")
-            if polls is not None:
-                step = self.schedule[min(polls + 1, len(self.schedule) - 1)]
-                tx.schedule_poll(kind, record_id, polls + 1, self.clock() + step)
+            if scheduled:
+                polls = record.polls + 1
+                tx.schedule_poll(
+                    kind, record_id, polls, next_poll_at(polls, self.clock(), self.schedule)
+                )
             return PollResult(tx.payment(kind, record_id), seen is not None, failure)
 
     def _ask(self, kind: PaymentKind, amazon_id: str) -> Observation:
@@ -109,7 +115,3 @@ class Poller:
             PaymentKind.REFUND: self.gateway.refund_details,
         }[kind]
         return ask(amazon_id)
-
-    def _schedule(self, record: PollDue, polls: int, at: datetime) -> None:
-        with self.database.transaction() as tx:
-            tx.schedule_poll(record.kind, record.id, polls, at)

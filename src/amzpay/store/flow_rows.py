@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import insert, select, update
 
 from amzpay.domain.money import Money
 from amzpay.store import tables as t
@@ -36,19 +36,6 @@ class InboxMessage:
     message_id: str
     notification_type: str
     body: str
-
-
-@dataclass(frozen=True, slots=True)
-class PollDue:
-    """A pending payment record to ask Amazon about."""
-
-    kind: PaymentKind
-    id: int
-    order: str
-    amazon_id: str
-    polls: int
-    next_poll_at: datetime | None
-    updated_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,36 +140,6 @@ class FlowRows(Rows):
         return [(r.message_id, r.notification_type, r.error) for r in rows]
 
     # -- polls ------------------------------------------------------------------------------
-
-    def polls_due(self, now: datetime, limit: int) -> list[PollDue]:
-        """Pending records with an Amazon id whose next poll is due or not yet scheduled."""
-        due: list[PollDue] = []
-        for kind in PaymentKind:
-            table, amazon_column = payment_table(kind)
-            rows = self.conn.execute(
-                select(table, t.orders.c.reference.label("order_reference"))
-                .join(t.orders, t.orders.c.id == table.c.order_id)
-                .where(
-                    table.c.state == "pending",
-                    table.c[amazon_column].is_not(None),
-                    or_(table.c.next_poll_at.is_(None), table.c.next_poll_at <= now),
-                )
-                .order_by(table.c.id)
-                .limit(limit)
-            )
-            due += [
-                PollDue(
-                    kind,
-                    r.id,
-                    r.order_reference,
-                    getattr(r, amazon_column),
-                    r.polls,
-                    r.next_poll_at,
-                    r.updated_at,
-                )
-                for r in rows
-            ]
-        return due
 
     def schedule_poll(
         self, kind: PaymentKind, record_id: int, polls: int, next_poll_at: datetime

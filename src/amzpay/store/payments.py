@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Row, Table, insert, select, update
+from sqlalchemy import Row, Table, insert, or_, select, update
 
 from amzpay.domain.money import Money
 from amzpay.domain.order import ExpenseId, ItemId
@@ -64,6 +64,8 @@ class PaymentRecord:
     expense_lines: tuple[RefundLine, ...] = ()
     over_refund: Money | None = None
     job_id: int | None = None
+    polls: int = 0  # how often the poll for lost IPNs asked Amazon about it
+    next_poll_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +155,24 @@ class PaymentRows(Rows):
         )
         return [self._record(PaymentKind.REFUND, row) for row in rows]
 
+    def polls_due(self, now: datetime, limit: int) -> list[PaymentRecord]:
+        """Pending records with an Amazon id whose next poll is due or not yet scheduled
+        (whether a first poll is due depends on the schedule: ``processes/polls.py``)."""
+        due: list[PaymentRecord] = []
+        for kind, (table, amazon_column) in _TABLES.items():
+            rows = self.conn.execute(
+                self._select(kind)
+                .where(
+                    table.c.state == "pending",
+                    table.c[amazon_column].is_not(None),
+                    or_(table.c.next_poll_at.is_(None), table.c.next_poll_at <= now),
+                )
+                .order_by(table.c.id)
+                .limit(limit)
+            )
+            due += [self._record(kind, row) for row in rows]
+        return due
+
     def update_payment(
         self, record: PaymentRecord, at: datetime, **changes: object
     ) -> PaymentRecord:
@@ -239,6 +259,8 @@ class PaymentRows(Rows):
             updated_at=row.updated_at,
             observed_at=row.observed_at,
             job_id=row.job_id,
+            polls=row.polls,
+            next_poll_at=row.next_poll_at,
             **fields,
         )
 
