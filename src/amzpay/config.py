@@ -64,6 +64,11 @@ class SmtpConfig(BaseModel):
     starttls: bool = False
     timeout_seconds: float = 10.0
 
+    @field_validator("host")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None  # AMZPAY_SMTP__HOST= (empty) turns mail off
+
 
 class ShopSettings(BaseModel):
     """Who the e-mails come from and which staff address hears of declined refunds."""

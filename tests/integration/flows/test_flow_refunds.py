@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flowkit import order_spec
+
+from amzpay.amazonpay.gateway import ObjectKind, PaymentState
+from amzpay.domain.errors import ItemNotRefundable
+from amzpay.domain.money import Money
+from amzpay.oms.errors import EventNotAllowed
+
+
+def test_a_preview_prices_the_chosen_items_and_says_why_others_cannot_be_refunded(shop):
+    order = shop.closed_order()
+    shop.app.refunds.request(order, ["L1-1"], actor="staff")
+
+    preview = shop.app.refunds.preview(order, ["B1"])
+
+    assert preview.plan.total == Money(4900, "EUR")
+    standing = {line.line_id: line.refused for line in preview.lines}
+    assert standing == {
+        "L1-1": "refund pending",
+        "L1-2": None,
+        "B1-pot": None,
+        "B1-cup": None,
+        "ship-1": None,
+    }
+
+
+def test_a_preview_of_the_last_items_takes_the_shipping_with_them(shop):
+    order = shop.closed_order()
+
+    preview = shop.app.refunds.preview(order, ["L1-1", "L1-2", "B1"])
+
+    assert preview.plan.total == Money(2 * 1999 + 4900 + 490, "EUR")
+
+
+def test_a_preview_refuses_an_item_already_held_by_a_refund(shop):
+    order = shop.closed_order()
+    shop.app.refunds.request(order, ["L1-1"], actor="staff")
+
+    with pytest.raises(ItemNotRefundable):
+        shop.app.refunds.preview(order, ["L1-1"])
+
+
+def test_a_requested_refund_is_stored_with_its_reference_id_before_amazon_is_called(shop):
+    order = shop.closed_order()
+
+    made = shop.app.refunds.request(order, ["L1-1"], actor="staff")
+
+    assert [(r.state, r.amount, r.lines) for r in made] == [
+        ("requested", Money(1999, "EUR"), (("L1-1", Money(1999, "EUR")),))
+    ]
+    assert shop.amazon.calls["refund", made[0].reference_id] == 0
+    shop.work()
+    assert shop.app.refunds.refunds(order)[0].state == "pending"
+
+
+def test_a_refund_call_that_failed_is_sent_again_with_the_same_reference_id(shop):
+    order = shop.closed_order()
+    shop.amazon.fail("refund")
+
+    made = shop.app.refunds.request(order, ["L1-1"], actor="staff")
+    shop.work()
+    shop.later(timedelta(minutes=1))
+
+    assert shop.amazon.calls["refund", made[0].reference_id] == 2
+    assert len(shop.amazon.of_kind(ObjectKind.REFUND)) == 1
+    assert shop.states(order)["L1-1"] == "refund pending"
+
+
+def test_an_item_not_captured_cannot_be_refunded(shop):
+    order = shop.place(order_spec())
+
+    with pytest.raises(EventNotAllowed):
+        shop.app.refunds.request(order, ["L1-1"], actor="staff")
+
+
+def test_items_of_a_declined_refund_are_refunded_again_with_a_new_reference_id(shop):
+    order = shop.closed_order()
+    first = shop.app.refunds.request(order, ["L1-1"], actor="staff")[0]
+    shop.work()
+    amazon_id = shop.refunds(order)[0].amazon_id
+    shop.amazon.settle(amazon_id, PaymentState.DECLINED, "AmazonRejected")
+    shop.later(timedelta(minutes=1))
+
+    again = shop.app.refunds.request(order, ["L1-1"], actor="staff")[0]
+
+    assert shop.app.refunds.find(first.reference_id).state == "declined"
+    assert again.reference_id != first.reference_id
+    assert again.amount == first.amount
+
+
+def test_staff_read_an_order_s_refunds_with_what_was_booked(shop):
+    order = shop.closed_order()
+    shop.app.refunds.request(order, ["L1-1"], actor="staff")
+    shop.work()
+    shop.amazon.settle(shop.refunds(order)[0].amazon_id, PaymentState.COMPLETED)
+    shop.later(timedelta(minutes=1))
+
+    [view] = shop.app.refunds.refunds(order)
+
+    assert (view.state, view.booked, view.amount) == ("completed", True, Money(1999, "EUR"))
