@@ -96,15 +96,19 @@ class _Reader:
         if type(quantity) is not int or quantity < 1:
             raise InvalidOrderSpec(f"{where}.quantity", "a whole number of at least 1")
         options = _each(line, "options", where, self.option)
+        price = self.money(line, "unit_price", where)
+        discount = self.money(line, "discount", where, "0")
+        if discount > price * quantity:
+            raise InvalidOrderSpec(f"{where}.discount", "above the line's price")
         try:
             return units_of_line(
                 _text(line, "id", where),
                 quantity=quantity,
                 sku=_text(line, "sku", where),
                 name=_text(line, "name", where),
-                unit_gross_price=self.money(line, "unit_price", where),
+                unit_gross_price=price,
                 tax_rate=_rate(line, where),
-                line_discount=self.money(line, "discount", where, "0"),
+                line_discount=discount,
                 options=options,
                 shipment_id=self.shipment(line, where),
             )
