@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from amzpay import __version__
-from amzpay.cli import db, process, simulator, worker
+from amzpay.cli import db, process, refund, simulator, worker
 
 
 def build_app() -> typer.Typer:
@@ -36,6 +36,7 @@ def _register(app: typer.Typer) -> None:
     app.add_typer(db.app, name="db")
     app.add_typer(process.app, name="process")
     app.add_typer(worker.app, name="worker")
+    app.add_typer(refund.app, name="refund")
 
 
 def _root() -> None:

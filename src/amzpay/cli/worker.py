@@ -5,23 +5,15 @@ from __future__ import annotations
 import signal
 import socket
 import threading
-from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from amzpay.amazonpay.unavailable import UnavailableGateway
-from amzpay.cli.options import DatabaseOption, resolve_database, shown
-from amzpay.processes.catalog import build_engine
-from amzpay.store.database import Database
-from amzpay.worker import Worker
+from amzpay.bootstrap import build
+from amzpay.cli.options import DatabaseOption, resolve_database, settings_for, shown
 
 app = typer.Typer(help="The background worker.")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @app.callback(invoke_without_command=True)
@@ -33,9 +25,9 @@ def work(
     """Work until stopped (Ctrl-C); several workers may share one PostgreSQL database."""
     console = Console()
     url = resolve_database(database)
-    db = Database(url)
-    # Until the Amazon Pay client is wired in (bootstrap), commands wait and are retried.
-    worker = Worker(db, build_engine(UnavailableGateway(), _now), name or socket.gethostname())
+    running = build(settings_for(url))
+    # Besides timers, jobs and conditions: stored IPNs, polls and queued mails.
+    worker = running.worker(name or socket.gethostname())
     try:
         if once:
             done = worker.run_once()
@@ -53,4 +45,4 @@ def work(
             stop.set()
         console.print("stopped")
     finally:
-        db.dispose()
+        running.close()

@@ -10,7 +10,7 @@ def test_db_upgrade_migrates_a_new_database(sqlite_url, capsys):
     code = main(["db", "upgrade", "--database", sqlite_url])
 
     assert code == 0
-    assert "is at revision 0001" in capsys.readouterr().out
+    assert "is at revision 0002" in capsys.readouterr().out
 
 
 def test_the_worker_once_does_what_is_due_and_exits(sqlite_url, capsys):

@@ -1,0 +1,82 @@
+"""``amzpay refund``: a refund's status (asking Amazon at once on request), stuck refunds."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from amzpay.bootstrap import App, build
+from amzpay.cli.options import DatabaseOption, settings_for
+from amzpay.services.refunds import RefundView
+from amzpay.store.errors import RecordNotFound
+
+app = typer.Typer(help="Refunds: their status, the poll, stuck ones.", no_args_is_help=True)
+
+
+@app.command()
+def status(
+    reference: Annotated[str, typer.Argument(help="Our RefundReferenceId or Amazon's id.")],
+    check_now: Annotated[
+        bool, typer.Option("--check-now", help="Ask Amazon now (GetRefundDetails).")
+    ] = False,
+    database: DatabaseOption = None,
+) -> None:
+    """Show one refund; with --check-now ask Amazon first and apply its answer."""
+    console = Console()
+    running = build(settings_for(database))
+    try:
+        if check_now:
+            _check(running, reference, console)
+        view = running.refunds.find(reference)
+    finally:
+        running.close()
+    if view is None:
+        console.print(f"[red]no refund {reference!r}[/red]")
+        raise typer.Exit(1)
+    console.print(_table([view]))
+
+
+@app.command()
+def stuck(database: DatabaseOption = None) -> None:
+    """Refunds still unsettled after the configured age (AMZPAY_POLLING__STUCK_AFTER)."""
+    console = Console()
+    running = build(settings_for(database))
+    try:
+        found = running.poller.stuck_refunds()
+        views = [running.refunds.find(record.reference_id) for record in found]
+    finally:
+        running.close()
+    if not views:
+        console.print("[green]✓[/green] no stuck refunds")
+        return
+    console.print(_table([view for view in views if view is not None]))
+    raise typer.Exit(3)  # something for staff to look at: scripts and cron can tell
+
+
+def _check(running: App, reference: str, console: Console) -> None:
+    try:
+        result = running.poller.check_now(reference)
+    except RecordNotFound as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from error
+    if result.error is not None:
+        console.print(f"[yellow]Amazon could not be asked:[/yellow] {result.error}")
+
+
+def _table(views: list[RefundView]) -> Table:
+    table = Table()
+    for column in ("reference id", "Amazon id", "state", "amount", "reason", "booked"):
+        table.add_column(column, overflow="fold")  # ids are copied from here: never cut
+    for view in views:
+        table.add_row(
+            view.reference_id,
+            view.amazon_id or "-",
+            view.state,
+            str(view.amount),
+            view.reason_code or view.error_code or "",
+            "yes" if view.booked else "no",
+        )
+    return table
