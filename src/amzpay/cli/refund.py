@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from amzpay.bootstrap import App, build
 from amzpay.cli.options import DatabaseOption, settings_for
@@ -36,7 +35,7 @@ def status(
     if view is None:
         console.print(f"[red]no refund {reference!r}[/red]")
         raise typer.Exit(1)
-    console.print(_table([view]))
+    _show(console, [view])
 
 
 @app.command()
@@ -52,7 +51,7 @@ def stuck(database: DatabaseOption = None) -> None:
     if not views:
         console.print("[green]✓[/green] no stuck refunds")
         return
-    console.print(_table([view for view in views if view is not None]))
+    _show(console, [view for view in views if view is not None])
     raise typer.Exit(3)  # something for staff to look at: scripts and cron can tell
 
 
@@ -66,17 +65,14 @@ def _check(running: App, reference: str, console: Console) -> None:
         console.print(f"[yellow]Amazon could not be asked:[/yellow] {result.error}")
 
 
-def _table(views: list[RefundView]) -> Table:
-    table = Table()
-    for column in ("reference id", "Amazon id", "state", "amount", "reason", "booked"):
-        table.add_column(column, overflow="fold")  # ids are copied from here: never cut
+def _show(console: Console, views: list[RefundView]) -> None:
+    """One line per refund, never wrapped: ids are copied from here."""
     for view in views:
-        table.add_row(
-            view.reference_id,
-            view.amazon_id or "-",
-            view.state,
-            str(view.amount),
-            view.reason_code or view.error_code or "",
-            "yes" if view.booked else "no",
+        reason = view.reason_code or view.error_code
+        console.print(
+            f"[bold]{view.reference_id}[/bold]  Amazon {view.amazon_id or '-'}  "
+            f"[bold]{view.state}[/bold]  {view.amount}"
+            + (f"  reason {reason}" if reason else "")
+            + f"  booked: {'yes' if view.booked else 'no'}",
+            soft_wrap=True,
         )
-    return table
