@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flowkit import Shop
 from simamazon import SimulatedAmazon
 
+from amzpay.amazonpay.gateway import PaymentState
 from amzpay.domain.money import Money
 from amzpay.services.errors import IpnRejected
 
@@ -137,3 +140,17 @@ def test_a_refund_made_in_seller_central_is_recorded_and_flagged_for_staff(sim_s
         (amazon_id, "completed", Money(500, "EUR"))
     ]
     assert bookings(sim_shop, order) == []
+
+
+def test_an_ipn_arriving_after_the_poll_settled_the_refund_changes_nothing(sim_shop, simulated):
+    order, refund = pending_refund(sim_shop, ["L1-1"])
+    sim_shop.amazon.settle(refund.amazon_id, PaymentState.COMPLETED)
+    sim_shop.later(timedelta(minutes=1))
+
+    mirror_at_amazon(simulated, refund)
+    sim_shop.work()
+
+    assert bookings(sim_shop, order) == [Money(1999, "EUR")]
+    with sim_shop.app.database.transaction() as tx:
+        notes = {kind: note for _, kind, note in tx.ipn_outcomes()}
+    assert notes["PaymentRefund"] == "stale or repeated: nothing changed"
