@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from amzpay.amazonpay.gateway import ObjectKind, Observation
+from amzpay.amazonpay.gateway import ObjectKind, Observation, PaymentState
 from amzpay.amazonpay.ipn import IpnError, VerifiedNotification
 from amzpay.amazonpay.ipn.envelope import MessageType, read_envelope
 from amzpay.amazonpay.ipn.notification import read_message
@@ -33,6 +33,7 @@ _KINDS = {
     ObjectKind.CAPTURE: PaymentKind.CAPTURE,
     ObjectKind.REFUND: PaymentKind.REFUND,
 }
+REAUTHORIZE = "reauthorize"
 _ORDER_REFERENCE_ID_LENGTH = 19  # S01-1234567-1234567: the prefix of its children's ids
 
 
@@ -99,12 +100,30 @@ class InboxProcessor:
         order = tx.order_of_amazon_reference(seen.amazon_id)
         if order is None:
             return f"no order for order reference {seen.amazon_id}: ignored"
-        tx.lock_order(order)
+        head = tx.lock_order(order)
+        before = tx.order_reference_state(order)
         tx.set_order_reference(
             order, seen.amazon_id, seen.state.value, seen.reason_code, self.clock()
         )
+        note = None
+        if before == "suspended" and seen.state is PaymentState.OPEN and not head.closed:
+            note = self._reauthorize(tx, order, head.process)
         self.engine.check_conditions(tx, order, actor="ipn")
-        return None
+        return note
+
+    def _reauthorize(self, tx: Transaction, order: str, process_name: str) -> str:
+        """The buyer chose another payment method (the order reference is Open again after
+        Suspended: Amazon Pay integration guide, "Handling declined authorizations"):
+        authorize the declined items again."""
+        process = self.engine.process(process_name)
+        declined = [
+            item
+            for item, state in tx.item_states(order).items()
+            if state is not None and REAUTHORIZE in process.manual_events(state)
+        ]
+        if declined:
+            self.engine.fire(tx, order, REAUTHORIZE, declined, actor="ipn: payment method updated")
+        return f"payment method updated: {len(declined)} item(s) authorized again"
 
     def _external_refund(self, tx: Transaction, seen: Observation) -> str:
         order = tx.order_of_amazon_reference(seen.amazon_id[:_ORDER_REFERENCE_ID_LENGTH])
