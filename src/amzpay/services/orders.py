@@ -9,14 +9,31 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol, runtime_checkable
 
+from amzpay.amazonpay.gateway import Observation
+from amzpay.domain.money import Money
+from amzpay.domain.order import Order
 from amzpay.oms.engine import Engine
+from amzpay.services.errors import ServiceError
 from amzpay.services.order_spec import read_order
 from amzpay.store.database import Database
 from amzpay.store.errors import DuplicateOrder, OrderNotFound
 from amzpay.store.transaction import Transaction
 
 Clock = Callable[[], datetime]
+
+
+@runtime_checkable
+class OrderReferenceSetup(Protocol):
+    """The two calls of a checkout (Amazon Pay API reference, "SetOrderReferenceDetails",
+    "ConfirmOrderReference"): part of the PaymentGateway port once the gateway lands."""
+
+    def set_order_reference_details(
+        self, order_reference_id: str, amount: Money, seller_order_id: str, note: str | None = None
+    ) -> Observation: ...
+
+    def confirm_order_reference(self, order_reference_id: str) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,17 +46,31 @@ class ItemView:
 
 class OrderService:
     def __init__(
-        self, database: Database, engine: Engine[Transaction], clock: Clock, process: str
+        self,
+        database: Database,
+        engine: Engine[Transaction],
+        clock: Clock,
+        process: str,
+        checkout: OrderReferenceSetup | None = None,
     ) -> None:
         self.database, self.engine, self.clock, self.process = database, engine, clock, process
+        self.checkout = checkout
 
-    def import_order(self, spec: object, *, process: str | None = None) -> str:
+    def import_order(
+        self, spec: object, *, process: str | None = None, confirm: bool = False
+    ) -> str:
         """Store the order ``spec`` describes and start its process; return its reference.
+
+        With ``confirm`` the buyer's Draft order reference is first given the order's total
+        and number and confirmed (no transaction is open meanwhile); without, it is taken to
+        be confirmed (Open) already, as a shop that confirms at checkout hands it over.
 
         Raises:
             InvalidOrderSpec: the spec is malformed (the field is named).
             DuplicateOrder: an order with this reference is stored already.
             UnknownProcess: no such process.
+            CallRefused, CallFailed: Amazon refused or could not be asked to confirm
+                (``ConstraintsExist``: the buyer must choose again); nothing is stored.
         """
         order = read_order(spec)
         name = process or self.process
@@ -47,9 +78,23 @@ class OrderService:
         with self.database.transaction() as tx:
             if _is_stored(tx, order.reference):
                 raise DuplicateOrder(order.reference)
+        if confirm:
+            self._confirm(order)
+        with self.database.transaction() as tx:
+            if _is_stored(tx, order.reference):
+                raise DuplicateOrder(order.reference)
             tx.add_order(order, process=name, at=self.clock())
             self.engine.start(tx, order.reference, actor="import")
         return order.reference
+
+    def _confirm(self, order: Order) -> None:
+        if self.checkout is None:
+            raise ServiceError("no Amazon Pay gateway is configured to confirm the order")
+        amazon_id = order.amazon_order_reference_id
+        assert amazon_id is not None  # read_order requires it
+        total = Money.total((line.price_to_pay for line in order.lines()), order.currency)
+        self.checkout.set_order_reference_details(amazon_id, total, order.reference)
+        self.checkout.confirm_order_reference(amazon_id)
 
     def fire(self, order: str, event: str, items: Iterable[str] | None, actor: str) -> None:
         """Fire the manual ``event`` on ``items`` (None: every item of the order).
