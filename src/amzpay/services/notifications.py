@@ -19,6 +19,7 @@ from amzpay.amazonpay.ipn import (
 )
 from amzpay.amazonpay.ipn.notification import NotificationData
 from amzpay.amazonpay.mws import wire
+from amzpay.domain.money import Money
 
 
 def observation_of(data: NotificationData, sent_at: datetime) -> Observation | None:
@@ -72,7 +73,10 @@ def _observed(
     reference_id: str | None,
     status: wire.Status,
     sent_at: datetime,
-    **extra: object,
+    *,
+    amount: Money | None = None,
+    children: tuple[str, ...] = (),
+    soft_decline: bool = False,
 ) -> Observation | None:
     try:
         state = PaymentState(status.state.lower())
@@ -84,9 +88,11 @@ def _observed(
         reference_id=reference_id,
         state=state,
         updated_at=status.last_update or sent_at,
+        amount=amount,
         reason_code=status.reason_code,
         reason_description=status.reason_description,
-        **extra,  # type: ignore[arg-type]
+        children=children,
+        soft_decline=soft_decline,
     )
 
 

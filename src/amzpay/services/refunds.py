@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from amzpay.domain.money import Money
+from amzpay.domain.order import Order
 from amzpay.domain.refund import RefundPlan, plan_refund, refusal
 from amzpay.oms.engine import Engine
 from amzpay.processes.records import capture_balances
@@ -57,11 +58,7 @@ class RefundService:
     def standing(self, order: str) -> tuple[LineStanding, ...]:
         """Every item and expense of the order, each with why it cannot be refunded now."""
         with self.database.transaction() as tx:
-            stored = tx.order(order)
-        return tuple(
-            LineStanding(line.id, line.name, line.price_to_pay, refusal(stored, line))
-            for line in stored.lines()
-        )
+            return _standing(tx.order(order))
 
     def preview(self, order: str, selection: Iterable[str]) -> RefundPreview:
         """What refunding ``selection`` (items, bundles, expenses) would ask of each capture.
@@ -73,11 +70,7 @@ class RefundService:
             stored = tx.order(order)
             balances = capture_balances(tx, order)
         plan = plan_refund(stored, list(selection), captures=balances)
-        lines = tuple(
-            LineStanding(line.id, line.name, line.price_to_pay, refusal(stored, line))
-            for line in stored.lines()
-        )
-        return RefundPreview(plan, lines)
+        return RefundPreview(plan, _standing(stored))
 
     def request(self, order: str, items: Iterable[str], actor: str) -> list[RefundView]:
         """Refund ``items``: the records are stored now, Amazon is called by the worker.
@@ -104,6 +97,13 @@ class RefundService:
             found = tx.find_payment(PaymentKind.REFUND, reference_id=reference_id)
             found = found or tx.find_payment(PaymentKind.REFUND, amazon_id=reference_id)
             return None if found is None else _view(tx, found)
+
+
+def _standing(order: Order) -> tuple[LineStanding, ...]:
+    return tuple(
+        LineStanding(line.id, line.name, line.price_to_pay, refusal(order, line))
+        for line in order.lines()
+    )
 
 
 def _view(tx: Transaction, record: PaymentRecord) -> RefundView:
