@@ -38,6 +38,7 @@ from amzpay.processes.call_log import StoreCallLog
 from amzpay.processes.catalog import build_engine
 from amzpay.services.inbox import InboxProcessor
 from amzpay.services.ipn import IpnReceiver
+from amzpay.services.ledger import LedgerService
 from amzpay.services.orders import OrderReferenceSetup, OrderService
 from amzpay.services.outbox import Mailer, Outbox
 from amzpay.services.polling import Poller
@@ -73,6 +74,7 @@ class App:
     inbox: InboxProcessor
     poller: Poller
     outbox: Outbox
+    ledger: LedgerService
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def worker(self, name: str) -> Worker:
@@ -122,6 +124,7 @@ def build(
             settings.polling.stuck_after,
         ),
         outbox=_outbox(settings, database, mailer, clock),
+        ledger=LedgerService(database),
         _closers=closers,
     )
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from amzpay.domain.money import Money
-from amzpay.domain.order import Order
+from amzpay.domain.order import BundleId, Order
 from amzpay.domain.refund import RefundPlan, plan_refund, refusal
 from amzpay.oms.engine import Engine
 from amzpay.processes.records import capture_balances
@@ -73,15 +73,17 @@ class RefundService:
         return RefundPreview(plan, _standing(stored))
 
     def request(self, order: str, items: Iterable[str], actor: str) -> list[RefundView]:
-        """Refund ``items``: the records are stored now, Amazon is called by the worker.
+        """Refund ``items`` (a bundle's id stands for those of its items that can still be
+        refunded; expenses come with the last items): the records are stored now, Amazon
+        is called by the worker.
 
         Raises:
             OrderNotFound; the OMS's EventNotAllowed for an item whose state allows no
             refund; the domain's RefundError when Amazon's limits would be broken. Nothing
             is stored then.
         """
-        chosen = list(dict.fromkeys(items))
         with self.database.transaction() as tx:
+            chosen = _unfold_bundles(tx.order(order), items)
             before = {r.id for r in tx.payments(order, PaymentKind.REFUND)}
             self.engine.fire(tx, order, "refund", chosen, actor=actor)
             made = [r for r in tx.payments(order, PaymentKind.REFUND) if r.id not in before]
@@ -97,6 +99,18 @@ class RefundService:
             found = tx.find_payment(PaymentKind.REFUND, reference_id=reference_id)
             found = found or tx.find_payment(PaymentKind.REFUND, amazon_id=reference_id)
             return None if found is None else _view(tx, found)
+
+
+def _unfold_bundles(order: Order, selection: Iterable[str]) -> list[str]:
+    bundles = {bundle.id for bundle in order.bundles}
+    chosen: list[str] = []
+    for line_id in selection:
+        if line_id in bundles:
+            children = order.children_of(BundleId(line_id))
+            chosen += [child.id for child in children if refusal(order, child) is None]
+        else:
+            chosen.append(line_id)
+    return list(dict.fromkeys(chosen))
 
 
 def _standing(order: Order) -> tuple[LineStanding, ...]:

@@ -98,6 +98,15 @@ class OmsRows(Rows):
         )
         return [(r.item_id, r.from_state, r.to_state, r.event) for r in rows]
 
+    def timeline(self, order: str) -> list[tuple[datetime, str, str | None, str, str | None, str]]:
+        """(at, item, from, to, event, actor) of every move of the order's items, oldest first."""
+        rows = self.conn.execute(
+            select(t.state_history)
+            .where(t.state_history.c.order_id == self.order_id(order))
+            .order_by(t.state_history.c.id)
+        )
+        return [(r.at, r.item_id, r.from_state, r.to_state, r.event, r.actor) for r in rows]
+
     # -- timers ---------------------------------------------------------------------------------
 
     def set_timer(self, order: str, item: str, state: str, event: str, due_at: datetime) -> None:
