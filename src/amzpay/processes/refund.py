@@ -70,7 +70,10 @@ class RefundCommand:
             return missing("Refund", "the capture")
         return attempt(
             lambda: self.gateway.refund(
-                capture_id=capture_id, reference_id=refund.reference_id, amount=refund.amount
+                capture_id=capture_id,
+                reference_id=refund.reference_id,
+                amount=refund.amount,
+                note=refund.seller_note,
             )
         )
 

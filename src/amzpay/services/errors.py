@@ -2,6 +2,7 @@
 
     ServiceError
     ├── InvalidOrderSpec (ValueError)     an order to import is malformed; ``field`` names where
+    ├── NoteTooLong (ValueError)          a note longer than Amazon takes
     ├── IpnRejected (ValueError)          an IPN failed verification: answer 4xx, Amazon stops
     └── IpnNotStored (RuntimeError)       an IPN could not be stored: answer 5xx, Amazon retries
 
@@ -23,6 +24,14 @@ class InvalidOrderSpec(ServiceError, ValueError):
     def __init__(self, field: str, reason: str) -> None:
         self.field, self.reason = field, reason
         super().__init__(f"{field}: {reason}")
+
+
+class NoteTooLong(ServiceError, ValueError):
+    """Raised when a note for Amazon is longer than the ``limit`` it accepts."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        self.length, self.limit = length, limit
+        super().__init__(f"a note of {length} characters; Amazon takes at most {limit}")
 
 
 class IpnRejected(ServiceError, ValueError):

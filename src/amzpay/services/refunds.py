@@ -16,9 +16,12 @@ from amzpay.domain.order import BundleId, Order
 from amzpay.domain.refund import RefundPlan, plan_refund, refusal
 from amzpay.oms.engine import Engine
 from amzpay.processes.records import capture_balances
+from amzpay.services.errors import NoteTooLong
 from amzpay.store.database import Database
 from amzpay.store.payments import PaymentKind, PaymentRecord
 from amzpay.store.transaction import Transaction
+
+SELLER_NOTE_LIMIT = 255  # Amazon Pay API reference, "Refund": SellerRefundNote
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,21 +75,30 @@ class RefundService:
         plan = plan_refund(stored, list(selection), captures=balances)
         return RefundPreview(plan, _standing(stored))
 
-    def request(self, order: str, items: Iterable[str], actor: str) -> list[RefundView]:
+    def request(
+        self, order: str, items: Iterable[str], actor: str, *, note: str | None = None
+    ) -> list[RefundView]:
         """Refund ``items`` (a bundle's id stands for those of its items that can still be
         refunded; expenses come with the last items): the records are stored now, Amazon
-        is called by the worker.
+        is called by the worker. ``note`` goes to Amazon as the SellerRefundNote (at most
+        255 characters; Amazon shows it to the buyer; in the sandbox it may carry a
+        simulation string such as ``{"SandboxSimulation": {"State": "Declined", ...}}``).
 
         Raises:
-            OrderNotFound; the OMS's EventNotAllowed for an item whose state allows no
+            NoteTooLong; OrderNotFound; the OMS's EventNotAllowed for an item whose state allows no
             refund; the domain's RefundError when Amazon's limits would be broken. Nothing
             is stored then.
         """
+        if note is not None and len(note) > SELLER_NOTE_LIMIT:
+            raise NoteTooLong(len(note), SELLER_NOTE_LIMIT)
         with self.database.transaction() as tx:
             chosen = _unfold_bundles(tx.order(order), items)
             before = {r.id for r in tx.payments(order, PaymentKind.REFUND)}
             self.engine.fire(tx, order, "refund", chosen, actor=actor)
             made = [r for r in tx.payments(order, PaymentKind.REFUND) if r.id not in before]
+            if note:
+                for record in made:
+                    tx.set_seller_note(record, note)
             return [_view(tx, record) for record in made]
 
     def refunds(self, order: str) -> list[RefundView]:

@@ -66,6 +66,7 @@ class PaymentRecord:
     job_id: int | None = None
     polls: int = 0  # how often the poll for lost IPNs asked Amazon about it
     next_poll_at: datetime | None = None
+    seller_note: str | None = None  # refunds only: sent as SellerRefundNote
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,12 @@ class PaymentRows(Rows):
             return None
         row = self.conn.execute(self._select(kind).where(where)).first()
         return None if row is None else self._record(kind, row)
+
+    def set_seller_note(self, refund: PaymentRecord, note: str) -> None:
+        """The note the Refund call will carry (before it is made)."""
+        self.conn.execute(
+            update(t.refunds).where(t.refunds.c.id == refund.id).values(seller_note=note)
+        )
 
     def unsettled_refunds(self) -> list[PaymentRecord]:
         """Every refund still requested or pending, oldest first."""
@@ -244,6 +251,7 @@ class PaymentRows(Rows):
             fields = {"items": tuple(row.items), "parent_id": row.authorization_id}
         else:
             fields = self._refund_fields(row.id, row.capture_id, Money(row.over_refund, currency))
+            fields["seller_note"] = row.seller_note
         return PaymentRecord(
             id=row.id,
             kind=kind,

@@ -242,6 +242,8 @@ refunds = Table(
     Column("amazon_refund_id", String(64), unique=True),
     Column("over_refund", Minor, nullable=False, server_default="0"),
     *_payment_columns(),
+    # Amazon's SellerRefundNote (<= 255 characters; in the sandbox, a simulation string)
+    Column("seller_note", String(255)),
 )
 
 refund_lines = Table(

@@ -62,12 +62,13 @@ def make_shop(
     sink: SmtpSink,
     environ: dict[str, str] | None = None,
     certificates: CertificateFetcher | None = None,
+    amazon_type: type[FakeGateway] = FakeGateway,
 ) -> Shop:
     clock = FakeClock()
     made: list[FakeGateway] = []
 
     def fake_amazon(_settings: Settings, call_log: Any) -> FakeGateway:
-        made.append(FakeGateway(clock, call_log=call_log))
+        made.append(amazon_type(clock, call_log=call_log))
         return made[0]
 
     config = Settings.load(

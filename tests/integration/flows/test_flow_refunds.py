@@ -3,12 +3,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from flowkit import order_spec
+from flowkit import make_shop, order_spec
 
 from amzpay.amazonpay.gateway import ObjectKind, PaymentState
 from amzpay.domain.errors import ItemNotRefundable
 from amzpay.domain.money import Money
 from amzpay.oms.errors import EventNotAllowed
+from amzpay.services.errors import NoteTooLong
+from fakes.gateway import FakeGateway
 
 
 def test_a_preview_prices_the_chosen_items_and_says_why_others_cannot_be_refunded(shop):
@@ -102,3 +104,36 @@ def test_staff_read_an_order_s_refunds_with_what_was_booked(shop):
     [view] = shop.app.refunds.refunds(order)
 
     assert (view.state, view.booked, view.amount) == ("completed", True, Money(1999, "EUR"))
+
+
+class NotedAmazon(FakeGateway):
+    """The fake Amazon, keeping the SellerRefundNote of each Refund call."""
+
+    notes: dict[str, str | None]
+
+    def refund(self, *, capture_id, reference_id, amount, note=None):
+        self.notes = {**getattr(self, "notes", {}), reference_id: note}
+        return super().refund(
+            capture_id=capture_id, reference_id=reference_id, amount=amount, note=note
+        )
+
+
+def test_a_refund_note_goes_to_amazon_with_the_refund(sqlite_url, sink):
+    shop = make_shop(sqlite_url, sink, amazon_type=NotedAmazon)
+    order = shop.closed_order()
+    note = '{"SandboxSimulation": {"State": "Declined", "ReasonCode": "AmazonRejected"}}'
+
+    [made] = shop.app.refunds.request(order, ["L1-1"], actor="staff", note=note)
+    shop.work()
+    shop.app.close()
+
+    assert shop.amazon.notes == {made.reference_id: note}
+
+
+def test_a_note_longer_than_amazon_takes_is_refused_before_anything_is_stored(shop):
+    order = shop.closed_order()
+
+    with pytest.raises(NoteTooLong):
+        shop.app.refunds.request(order, ["L1-1"], actor="staff", note="x" * 256)
+
+    assert shop.refunds(order) == []

@@ -1,4 +1,5 @@
-"""The flows: the poll schedule of payment records, the mail outbox, external refunds.
+"""The flows: the poll schedule of payment records, refunds' seller notes, the mail outbox,
+external refunds.
 
 Revision ID: 0002
 Revises: 0001
@@ -28,6 +29,7 @@ def upgrade() -> None:
     for table in _PAYMENTS:
         op.add_column(table, sa.Column("polls", sa.Integer(), server_default="0", nullable=False))
         op.add_column(table, sa.Column("next_poll_at", _stamp(), nullable=True))
+    op.add_column("amazon_refunds", sa.Column("seller_note", sa.String(length=255), nullable=True))
     op.create_table(
         "mail_outbox",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -80,6 +82,8 @@ def downgrade() -> None:
     op.drop_table("external_refunds")
     op.drop_index("ix_mail_outbox_status_not_before", table_name="mail_outbox")
     op.drop_table("mail_outbox")
+    with op.batch_alter_table("amazon_refunds") as batch:
+        batch.drop_column("seller_note")
     for table in _PAYMENTS:
         with op.batch_alter_table(table) as batch:
             batch.drop_column("next_poll_at")
