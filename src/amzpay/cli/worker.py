@@ -1,4 +1,5 @@
-"""``amzpay worker``: fire due timers, run queued commands, check waiting conditions."""
+"""``amzpay worker``: fire due timers, run queued commands, check waiting conditions, apply
+stored IPNs, poll pending objects and send queued mails (``bootstrap.App.worker``)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def work(
             done = worker.run_once()
             console.print(
                 f"{done.timers} timer(s) fired, {done.jobs} command(s) run, "
-                f"{done.orders_checked} order(s) checked"
+                f"{done.orders_checked} order(s) checked, "
+                f"{done.tasks} IPN(s), poll(s) and mail(s) handled"
             )
             return
         console.print(f"worker [bold]{worker.name}[/bold] on {shown(url)}; Ctrl-C stops it")
