@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from amzpay.amazonpay.gateway import SYNCHRONOUS, Observation
 from amzpay.domain.money import Money
-
 from integration.amazonpay.amazon_sides import AmazonSide
 
 _numbers = itertools.count(1)

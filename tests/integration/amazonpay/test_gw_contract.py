@@ -77,7 +77,8 @@ def test_a_synchronous_authorization_is_open_at_once(amazon: AmazonSide):
         PaymentState.OPEN,
         eur("80.00"),
     )
-    assert auth.reference_id is not None and auth.reference_id.startswith("auth-")
+    assert auth.reference_id is not None
+    assert auth.reference_id.startswith("auth-")
     assert amazon.gateway.order_reference_details(order_id).children == (auth.amazon_id,)
 
 
