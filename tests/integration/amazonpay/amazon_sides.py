@@ -9,6 +9,7 @@ inbox of every IPN the simulator sends.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -20,7 +21,7 @@ from amzpay.amazonpay.mws.client import MwsClient
 from amzpay.amazonpay.mws.gateway import MwsGateway
 from amzpay.amazonpay.mws.regions import Endpoint
 from amzpay.amazonpay.mws.transport import Credentials, Pacing
-from amzpay.amazonpay.throttle import Throttle
+from amzpay.amazonpay.throttle import Quota, Throttle
 from amzpay.simulator import (
     InProcessTransport,
     Ipn,
@@ -83,7 +84,11 @@ class Inbox(list[Ipn]):
 
 
 class SimulatorSide:
-    def __init__(self, *, throttling: bool = False, throttle: Throttle | None = None) -> None:
+    def __init__(
+        self, *, throttling: Throttling | None = None, quotas: Mapping[str, Quota] | None = None
+    ) -> None:
+        """``throttling``: how the simulator throttles (default: not at all); ``quotas``:
+        the client's own token buckets (default: none)."""
         self.clock = ManualClock(START)
         self.inbox = Inbox()
         self.sleeps: list[float] = []
@@ -91,17 +96,18 @@ class SimulatorSide:
             sellers=(SELLER,),
             public_url=f"http://{SIMULATOR_HOST}",
             seed=11,
-            throttling=Throttling(enabled=throttling),
+            throttling=throttling or Throttling(),
         )
         self.app = create_simulator(config, clock=self.clock, sender=self.inbox, sleep=_no_wait)
         self.sim: Simulator = simulator_of(self.app)
         self.http = httpx.Client(transport=InProcessTransport(self.app))
+        throttle = Throttle(quotas or {}, clock=self._seconds, sleep=self._client_sleeps)
         pacing = Pacing(
-            throttle=throttle or Throttle.unlimited(),
+            throttle=throttle,
             sleep=self._client_sleeps,
             rng=lambda: 0.5,
             now=self.clock.now,
-            monotonic=lambda: self.clock.now().timestamp(),
+            monotonic=self._seconds,
         )
         credentials = Credentials(SELLER.seller_id, SELLER.access_key_id, SELLER.secret_key)
         self.call_log = InMemoryCallLog()
@@ -120,6 +126,9 @@ class SimulatorSide:
         """The client waits (backoff, throttle) on Amazon's clock: no test waits for real."""
         self.sleeps.append(seconds)
         self.sim.advance(seconds)
+
+    def _seconds(self) -> float:
+        return self.clock.now().timestamp()
 
     def calls(self, action: str) -> list[tuple[int, str | None]]:
         """Every ``action`` the simulator answered: HTTP status and error code."""
