@@ -83,14 +83,20 @@ def _local(tag: str) -> str:
 
 
 class Node:
-    """An element read by local names; ``path`` is kept for error messages."""
+    """An element read by local names; ``path`` names it in error messages."""
 
-    __slots__ = ("_element", "_index", "path")
+    __slots__ = ("_element", "_index", "_parent", "_step")
 
-    def __init__(self, element: Element, path: str) -> None:
+    def __init__(self, element: Element, step: str, parent: Node | None = None) -> None:
         self._element = element
         self._index: dict[str, Element] | None = None
-        self.path = path
+        # The path is spelled out only for an error: a read asks for dozens of nodes.
+        self._parent, self._step = parent, step
+
+    @property
+    def path(self) -> str:
+        parent = self._parent
+        return self._step if parent is None else f"{parent.path}/{self._step}"
 
     @property
     def name(self) -> str:
@@ -106,7 +112,7 @@ class Node:
     def find(self, name: str) -> Node | None:
         """The first child called ``name``, or None."""
         found = self._child_element(name)
-        return Node(found, f"{self.path}/{name}") if found is not None else None
+        return Node(found, name, self) if found is not None else None
 
     def child(self, name: str) -> Node:
         found = self.find(name)
@@ -117,13 +123,13 @@ class Node:
     def children(self, name: str) -> Iterator[Node]:
         for child in self._element:
             if _local(child.tag) == name:
-                yield Node(child, f"{self.path}/{name}")
+                yield Node(child, name, self)
 
     def descendant(self, name: str) -> Node | None:
         """The first element called ``name`` below this one, in document order."""
         for element in self._element.iter():
             if element is not self._element and _local(element.tag) == name:
-                return Node(element, f"{self.path}//{name}")
+                return Node(element, f"/{name}", self)
         return None
 
     @property
