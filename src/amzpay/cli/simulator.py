@@ -19,7 +19,7 @@ def simulator_config(
     port: int,
     seller: Seller,
     time_scale: float = 1.0,
-    throttle: bool = False,
+    throttle: bool = True,
 ) -> SimulatorConfig:
     """The configuration a command line run stands for."""
     return SimulatorConfig(
@@ -47,7 +47,10 @@ def serve(
     time_scale: Annotated[
         float, typer.Option(help="Run Amazon's delays this many times faster.")
     ] = 1.0,
-    throttle: Annotated[bool, typer.Option(help="Throttle like Amazon's sandbox.")] = False,
+    throttle: Annotated[
+        bool,
+        typer.Option(help="Throttle like Amazon's sandbox (on by default on the real clock)."),
+    ] = True,
 ) -> None:
     """Run the local Amazon Pay sandbox simulator (legacy API 2013-01-01 and its IPNs)."""
     import uvicorn  # only a serving run needs it

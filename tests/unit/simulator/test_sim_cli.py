@@ -17,6 +17,13 @@ def test_the_simulator_command_documents_its_options(capsys: object) -> None:
     assert main(["simulator", "--help"]) == 0
 
 
+def test_the_standalone_simulator_throttles_like_amazon_unless_told_not_to() -> None:
+    seller = Seller()
+
+    assert simulator_config("127.0.0.1", 8900, seller).throttling.enabled
+    assert not simulator_config("127.0.0.1", 8900, seller, throttle=False).throttling.enabled
+
+
 def test_the_command_line_config_points_ipn_certificates_at_the_served_address() -> None:
     config = simulator_config(
         "127.0.0.1", 8123, Seller(ipn_url="http://shop/ipn"), time_scale=10, throttle=True
