@@ -7,7 +7,10 @@ SignatureVersion 1 = SHA1withRSA): "raw" is ``public_key.verify`` alone, on the 
 string to sign; "full" is ``IpnVerifier.verify`` on the body bytes (size cap, envelope JSON,
 certificate URL policy / key cache, signature, inner Message JSON, NotificationData XML, the
 seller and environment checks). The certificate is fetched and parsed once, before timing; the
-fetcher counts its calls to prove it. Results go to docs/performance.md by hand.
+fetcher counts its calls to prove it. Then each step of "full" is timed alone (best of 5), with
+defusedxml's parse of the same NotificationData for comparison (what the parser cost before
+any DOCTYPE was refused up front and the C parser took over). Results go to
+docs/performance.md by hand.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import argparse
 import platform
 import statistics
 import time
+import timeit
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,9 +28,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from amzpay.amazonpay.ipn import IpnSettings, IpnVerifier
-from amzpay.amazonpay.ipn.envelope import read_envelope
+from amzpay.amazonpay.ipn.envelope import read_envelope, read_message_object
+from amzpay.amazonpay.ipn.notification import read_message, read_notification_data
+from amzpay.amazonpay.mws.elements import parse_xml
 
 FIXTURE = Path(__file__).parent.parent / "tests" / "fixtures" / "amazon-pay-sdk-python-test-ipn"
 
@@ -50,6 +57,39 @@ def rates(raw: Callable[[], object], full: Callable[[], object], seconds: float)
         raw_rates.append(one_round(raw, seconds / rounds / 2))
         full_rates.append(one_round(full, seconds / rounds / 2))
     return [statistics.median(raw_rates), statistics.median(full_rates)]
+
+
+def microseconds(work: Callable[[], object], calls: int = 2000) -> float:
+    """Best of five: the cost of one call of ``work`` with the least interference."""
+    return min(timeit.repeat(work, number=calls, repeat=5)) / calls * 1e6
+
+
+def steps(verifier: IpnVerifier, body: bytes, raw: Callable[[], object]) -> dict[str, float]:
+    """The cost of each step of ``IpnVerifier.verify``, measured alone."""
+    envelope = read_envelope(body, 65536)
+    message = read_message_object(envelope.message)
+    kind, xml = str(message["NotificationType"]), str(message["NotificationData"])
+    parse = microseconds(lambda: parse_xml(xml))
+    data = microseconds(lambda: read_notification_data(kind, xml))
+    return {
+        "RSA verify (the raw rate's work)": microseconds(raw),
+        "envelope: size cap, JSON, fields, string to sign, base64": microseconds(
+            lambda: read_envelope(body, 65536)
+        ),
+        "key cache, signature, header checks (verify_envelope minus the above)": microseconds(
+            lambda: verifier.verify_envelope(body)
+        )
+        - microseconds(lambda: read_envelope(body, 65536))
+        - microseconds(raw),
+        "inner Message JSON and its fields": microseconds(lambda: read_message(envelope.message))
+        - data,
+        "NotificationData: DOCTYPE check + C parser": parse,
+        "NotificationData: read into typed values": data - parse,
+        "(for comparison) defusedxml parse of the same XML": microseconds(
+            lambda: defused_fromstring(xml, forbid_dtd=True)
+        ),
+        "full IpnVerifier.verify": microseconds(lambda: verifier.verify(body)),
+    }
 
 
 def main() -> None:
@@ -81,6 +121,9 @@ def main() -> None:
     print(
         f"ratio: {full_rate / raw_rate:.0%} (target >= 70 %); certificate fetches: {len(fetches)}"
     )
+    print("per message, each step alone (best of 5 x 2,000):")
+    for step, cost in steps(verifier, body, raw).items():
+        print(f"  {cost:7.1f} us  {step}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from typing import TypeVar
 from amzpay.amazonpay.calllog import ApiCall, CallLog, CallOutcome, InMemoryCallLog
 from amzpay.amazonpay.gateway import (
     ASYNCHRONOUS,
+    SYNCHRONOUS,
     CallFailed,
     CallRefused,
     ObjectKind,
@@ -22,6 +23,7 @@ from amzpay.amazonpay.gateway import (
 )
 from amzpay.domain.money import Money
 from fakes.amazon import PlayedAmazon
+from fakes.sandbox import Timing
 
 T = TypeVar("T")
 
@@ -35,8 +37,15 @@ class FakeGateway(PlayedAmazon):
         answers: dict[str, PaymentState] | None = None,
         polls_to_settle: int | None = None,
         call_log: CallLog | None = None,
+        timing: Timing | None = None,
     ) -> None:
-        super().__init__(clock, lenient=lenient, answers=answers, polls_to_settle=polls_to_settle)
+        super().__init__(
+            clock,
+            lenient=lenient,
+            answers=answers,
+            polls_to_settle=polls_to_settle,
+            timing=timing,
+        )
         self.call_log = call_log or InMemoryCallLog()
 
     # -- the port: each call is logged, then played --------------------------------------------
@@ -58,7 +67,14 @@ class FakeGateway(PlayedAmazon):
         return self._logged(
             "Authorize",
             ids,
-            lambda: self._authorize(order_reference_id, reference_id, amount, capture_now),
+            lambda: self._authorize(
+                order_reference_id,
+                reference_id,
+                amount,
+                capture_now,
+                asynchronous=transaction_timeout > SYNCHRONOUS,
+                note=note,
+            ),
         )
 
     def capture(
@@ -68,7 +84,7 @@ class FakeGateway(PlayedAmazon):
         return self._logged(
             "Capture",
             ids,
-            lambda: self._capture(authorization_id, reference_id, amount),
+            lambda: self._capture(authorization_id, reference_id, amount, note),
         )
 
     def refund(
@@ -78,7 +94,27 @@ class FakeGateway(PlayedAmazon):
         return self._logged(
             "Refund",
             ids,
-            lambda: self._refund(capture_id, reference_id, amount),
+            lambda: self._refund(capture_id, reference_id, amount, note),
+        )
+
+    def set_order_reference_details(
+        self,
+        order_reference_id: str,
+        amount: Money,
+        seller_order_id: str,
+        note: str | None = None,
+    ) -> Observation:
+        return self._logged(
+            "SetOrderReferenceDetails",
+            {"AmazonOrderReferenceId": order_reference_id},
+            lambda: self._set_details(order_reference_id, amount, note),
+        )
+
+    def confirm_order_reference(self, order_reference_id: str) -> None:
+        self._logged(
+            "ConfirmOrderReference",
+            {"AmazonOrderReferenceId": order_reference_id},
+            lambda: self._confirm(order_reference_id),
         )
 
     def close_order_reference(self, *, order_reference_id: str, reason: str | None = None) -> None:

@@ -184,6 +184,21 @@ class PaymentGateway(Protocol):
         """Ask Amazon to refund ``amount`` of a capture; the answer is Pending (legacy API:
         always), the result follows by IPN or ``refund_details``."""
 
+    def set_order_reference_details(
+        self,
+        order_reference_id: str,
+        amount: Money,
+        seller_order_id: str,
+        note: str | None = None,
+    ) -> Observation:
+        """Give the buyer's Draft order reference our order's total and number (Amazon:
+        SetOrderReferenceDetails, allowed only while Draft). The observation is the order
+        reference, still Draft, with ``amount`` the order total."""
+
+    def confirm_order_reference(self, order_reference_id: str) -> None:
+        """Confirm the Draft order reference: it becomes Open and may be authorized. Amazon
+        refuses while constraints exist (``ConstraintsExist``) or once it is not Draft."""
+
     def order_reference_details(self, order_reference_id: str) -> Observation: ...
 
     def authorization_details(self, authorization_id: str) -> Observation: ...

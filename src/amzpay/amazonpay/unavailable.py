@@ -53,6 +53,18 @@ class UnavailableGateway:
     ) -> Observation:
         _fail("Refund")
 
+    def set_order_reference_details(
+        self,
+        order_reference_id: str,
+        amount: Money,
+        seller_order_id: str,
+        note: str | None = None,
+    ) -> Observation:
+        _fail("SetOrderReferenceDetails")
+
+    def confirm_order_reference(self, order_reference_id: str) -> None:
+        _fail("ConfirmOrderReference")
+
     def order_reference_details(self, order_reference_id: str) -> Observation:
         _fail("GetOrderReferenceDetails")
 

@@ -254,7 +254,15 @@ EXTERNAL_ENTITY = (
 
 
 @pytest.mark.parametrize(
-    "xml", [ENTITY_EXPANSION, EXTERNAL_ENTITY, "<RefundNotification>", "not xml at all"]
+    "xml",
+    [
+        ENTITY_EXPANSION,
+        EXTERNAL_ENTITY,
+        "<!DOCTYPE RefundNotification><RefundNotification/>",  # a DTD, even an empty one
+        "<RefundNotification>&undeclared;</RefundNotification>",
+        "<RefundNotification>",
+        "not xml at all",
+    ],
 )
 def test_bad_notification_data_xml_is_invalid_xml(xml):
     with pytest.raises(ipn.InvalidXml):

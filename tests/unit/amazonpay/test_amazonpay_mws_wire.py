@@ -14,7 +14,7 @@ from amazonpay_mws_samples import (
 )
 
 from amzpay.amazonpay.mws import wire
-from amzpay.amazonpay.mws.elements import InvalidValue, MalformedXml, MissingElement
+from amzpay.amazonpay.mws.elements import InvalidValue, MalformedXml, MissingElement, parse_xml
 from amzpay.domain.money import Money
 
 
@@ -133,3 +133,29 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 def test_entity_declarations_and_broken_xml_are_refused(body):
     with pytest.raises(MalformedXml):
         wire.read_reply(body, "RefundDetails", wire.read_refund)
+
+
+DOCTYPES = [
+    b'<?xml version="1.0"?><!DOCTYPE RefundResponse><RefundResponse/>',
+    b'<!DOCTYPE RefundResponse SYSTEM "http://127.0.0.1/evil.dtd"><RefundResponse/>',
+    b"<RefundResponse><!-- <!DOCTYPE in a comment --></RefundResponse>",
+    b"<RefundResponse><![CDATA[<!DOCTYPE x>]]></RefundResponse>",
+    b"<RefundResponse>" + b" " * 70000 + b"<!DOCTYPE late></RefundResponse>",
+    "<!DOCTYPE r><RefundResponse/>".encode("utf-16"),  # no ASCII "<!DOCTYPE" in the bytes
+]
+
+
+@pytest.mark.parametrize("body", DOCTYPES)
+def test_a_doctype_anywhere_in_any_encoding_is_refused(body):
+    with pytest.raises(MalformedXml):
+        parse_xml(body)
+
+
+def test_an_entity_reference_without_a_doctype_is_refused():
+    with pytest.raises(MalformedXml, match="undefined entity"):
+        parse_xml(b"<RefundResponse>&lol;</RefundResponse>")
+
+
+def test_a_doctype_in_a_text_argument_is_refused_too():
+    with pytest.raises(MalformedXml, match="DOCTYPE"):
+        parse_xml('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r><r/>')

@@ -5,6 +5,7 @@ import inspect
 import pytest
 
 from amzpay.amazonpay.gateway import CallFailed, PaymentGateway
+from amzpay.amazonpay.mws.gateway import MwsGateway
 from amzpay.amazonpay.unavailable import UnavailableGateway
 from amzpay.domain.money import Money
 from fakes.clock import FakeClock
@@ -13,7 +14,7 @@ from fakes.gateway import FakeGateway
 OPERATIONS = sorted(name for name in vars(PaymentGateway) if not name.startswith("_"))
 
 
-@pytest.mark.parametrize("adapter", [FakeGateway, UnavailableGateway])
+@pytest.mark.parametrize("adapter", [FakeGateway, UnavailableGateway, MwsGateway])
 def test_every_operation_of_the_port_is_offered_with_its_parameters(adapter):
     for operation in OPERATIONS:
         port = inspect.signature(getattr(PaymentGateway, operation))

@@ -12,8 +12,8 @@
     )
     notification = verifier.verify(body, headers)
 
-Imports amzpay.domain, amzpay.amazonpay.mws (its XML readers), the standard library, httpx,
-defusedxml and cryptography; never the simulator.
+Imports amzpay.domain, amzpay.amazonpay.mws (its XML readers), the standard library, httpx
+and cryptography; never the simulator.
 """
 
 from __future__ import annotations

@@ -59,10 +59,14 @@ SIGNED_FIELDS: Final[Mapping[MessageType, tuple[str, ...]]] = {
 _TYPE_NAMES: Final = frozenset(kind.value for kind in MessageType)
 _OPTIONAL_FIELDS: Final = frozenset({"Subject"})
 _UNSIGNED_REQUIRED: Final = ("SignatureVersion", "Signature", "SigningCertURL")
+_REQUIRED: Final[Mapping[MessageType, tuple[str, ...]]] = {
+    kind: (*_UNSIGNED_REQUIRED, *(f for f in signed if f not in _OPTIONAL_FIELDS))
+    for kind, signed in SIGNED_FIELDS.items()
+}
 
-HASHES: Final[Mapping[str, type[hashes.HashAlgorithm]]] = {
-    "1": hashes.SHA1,
-    "2": hashes.SHA256,
+HASHES: Final[Mapping[str, hashes.HashAlgorithm]] = {
+    "1": hashes.SHA1(),  # algorithm descriptors are stateless: shared by every message
+    "2": hashes.SHA256(),
 }
 
 
@@ -83,7 +87,7 @@ class Envelope:
 
     @property
     def hash_algorithm(self) -> hashes.HashAlgorithm:
-        return HASHES[self.signature_version]()
+        return HASHES[self.signature_version]
 
 
 def _json_object(body: bytes | str, what: str) -> dict[str, object]:
@@ -106,19 +110,27 @@ def _text(data: Mapping[str, object], field: str) -> str:
     return value
 
 
-def _signed_text(data: Mapping[str, object], kind: MessageType) -> bytes:
-    parts: list[str] = []
-    for field in SIGNED_FIELDS[kind]:
-        if field in _OPTIONAL_FIELDS and data.get(field) is None:
-            continue
-        parts.append(f"{field}\n{_text(data, field)}\n")
+def _signed_text(fields: Mapping[str, str], kind: MessageType) -> bytes:
+    parts = [
+        f"{name}\n{value}\n"
+        for name in SIGNED_FIELDS[kind]
+        if (value := fields.get(name)) is not None
+    ]
     # surrogatepass: a lone surrogate escaped in the JSON must fail verification, not crash.
     return "".join(parts).encode("utf-8", "surrogatepass")
 
 
-def _signature(data: Mapping[str, object]) -> bytes:
+def _fields(data: Mapping[str, object], kind: MessageType) -> dict[str, str]:
+    """Every field ``kind`` needs, each read (and type-checked) once; Subject when present."""
+    fields = {name: _text(data, name) for name in _REQUIRED[kind]}
+    if data.get("Subject") is not None:
+        fields["Subject"] = _text(data, "Subject")
+    return fields
+
+
+def _signature(text: str) -> bytes:
     try:
-        return base64.b64decode(_text(data, "Signature"), validate=True)
+        return base64.b64decode(text, validate=True)
     except binascii.Error:
         raise InvalidSignature("Signature is not base64") from None
 
@@ -132,22 +144,21 @@ def read_envelope(body: bytes, max_bytes: int) -> Envelope:
     if type_name not in _TYPE_NAMES:
         raise InvalidField("Type", f"unknown SNS message type {type_name!r}")
     kind = MessageType(type_name)
-    for field in _UNSIGNED_REQUIRED:
-        _text(data, field)
-    version = _text(data, "SignatureVersion")
+    fields = _fields(data, kind)
+    version = fields["SignatureVersion"]
     if version not in HASHES:
         raise InvalidField("SignatureVersion", f"{version!r} is neither '1' nor '2'")
     return Envelope(
         type=kind,
-        message_id=_text(data, "MessageId"),
-        topic_arn=_text(data, "TopicArn"),
-        message=_text(data, "Message"),
-        timestamp=_text(data, "Timestamp"),
+        message_id=fields["MessageId"],
+        topic_arn=fields["TopicArn"],
+        message=fields["Message"],
+        timestamp=fields["Timestamp"],
         signature_version=version,
-        signature=_signature(data),
-        signing_cert_url=_text(data, "SigningCertURL"),
-        subscribe_url=_text(data, "SubscribeURL") if kind != MessageType.NOTIFICATION else None,
-        signed_text=_signed_text(data, kind),
+        signature=_signature(fields["Signature"]),
+        signing_cert_url=fields["SigningCertURL"],
+        subscribe_url=fields.get("SubscribeURL"),
+        signed_text=_signed_text(fields, kind),
     )
 
 

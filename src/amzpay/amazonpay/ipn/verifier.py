@@ -34,6 +34,7 @@ from amzpay.amazonpay.ipn.errors import ForeignNotification, InvalidField, Inval
 from amzpay.amazonpay.ipn.notification import IpnMessage, read_message
 from amzpay.amazonpay.mws.regions import Environment
 
+_PKCS1: Final = padding.PKCS1v15()  # stateless: one for every verification
 DEFAULT_MAX_BODY_BYTES: Final = 64 * 1024  # Amazon Pay IPNs are 2-5 KB; SNS caps at 256 KB
 
 
@@ -114,7 +115,7 @@ class IpnVerifier:
             key.verify(
                 envelope.signature,
                 envelope.signed_text,
-                padding.PKCS1v15(),
+                _PKCS1,
                 envelope.hash_algorithm,
             )
         except (CryptoInvalidSignature, ValueError):

@@ -1,27 +1,26 @@
-"""Reading Amazon's XML safely: defusedxml, names without namespaces, typed leaf values.
+"""Reading Amazon's XML safely: no DOCTYPE, names without namespaces, typed leaf values.
 
 Amazon's responses use ``http://mws.amazonservices.com/schema/OffAmazonPayments/2013-01-01``
 while IPN NotificationData uses ``https://mws(-eu).amazonservices.com/ipn/...``; element order
 is not stable either. So elements are found by local name only, never by position or namespace
-(research: amazonpay-api.md A.5, B.4). DTDs, entities and external references are refused
-(defusedxml), which stops entity expansion ("billion laughs") and external entity attacks.
+(research: amazonpay-api.md A.5, B.4). Any DOCTYPE is refused before the (C) parser runs: with
+no DTD there are no entity declarations, which stops entity expansion ("billion laughs") and
+external entity attacks (``parse_xml``).
 
     WireError (ValueError)
-    ├── MalformedXml       not well-formed, or a DTD / entity declaration / external reference
+    ├── MalformedXml       not UTF-8, not well-formed, or a DOCTYPE anywhere
     ├── MissingElement     a required element is absent or empty
     └── InvalidValue       an amount, currency, timestamp or boolean that cannot be read
 
-Imports the standard library, defusedxml and ``amzpay.domain.money`` only.
+Imports the standard library and ``amzpay.domain.money`` only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from typing import Final
+from xml.etree.ElementTree import Element, ParseError, fromstring
 
 from amzpay.domain.errors import MoneyError
 from amzpay.domain.money import Money
@@ -51,15 +50,30 @@ class InvalidValue(WireError):
         super().__init__(f"invalid {path} {value!r}: {reason}")
 
 
+_DOCTYPE: Final = "<!DOCTYPE"
+
+
 def parse_xml(data: bytes | str) -> Node:
     """The document element of ``data``.
 
+    A document type declaration is refused before parsing, wherever it appears. Without one
+    no entity can be declared, so neither entity expansion ("billion laughs") nor external
+    entities or DTDs can occur, and the C parser may read the rest: an undeclared entity
+    reference is a syntax error there. Bytes must be UTF-8, as Amazon's responses and IPNs
+    are (the check runs on the decoded text, so no other encoding can hide a DOCTYPE).
+
     Raises:
-        MalformedXml: not well-formed, or a DTD, entity or external reference inside.
+        MalformedXml: not UTF-8, not well-formed, or a DOCTYPE inside.
     """
     try:
-        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (ParseError, DefusedXmlException, UnicodeError) as error:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeError:
+        raise MalformedXml("unreadable XML: not UTF-8") from None
+    if _DOCTYPE in text:
+        raise MalformedXml("a DOCTYPE is refused: no DTD, entity or external reference")
+    try:
+        root = fromstring(text)
+    except (ParseError, UnicodeError) as error:
         raise MalformedXml(f"unreadable XML: {error}") from None
     return Node(root, _local(root.tag))
 
@@ -69,14 +83,20 @@ def _local(tag: str) -> str:
 
 
 class Node:
-    """An element read by local names; ``path`` is kept for error messages."""
+    """An element read by local names; ``path`` names it in error messages."""
 
-    __slots__ = ("_element", "_index", "path")
+    __slots__ = ("_element", "_index", "_parent", "_step")
 
-    def __init__(self, element: Element, path: str) -> None:
+    def __init__(self, element: Element, step: str, parent: Node | None = None) -> None:
         self._element = element
         self._index: dict[str, Element] | None = None
-        self.path = path
+        # The path is spelled out only for an error: a read asks for dozens of nodes.
+        self._parent, self._step = parent, step
+
+    @property
+    def path(self) -> str:
+        parent = self._parent
+        return self._step if parent is None else f"{parent.path}/{self._step}"
 
     @property
     def name(self) -> str:
@@ -92,7 +112,7 @@ class Node:
     def find(self, name: str) -> Node | None:
         """The first child called ``name``, or None."""
         found = self._child_element(name)
-        return Node(found, f"{self.path}/{name}") if found is not None else None
+        return Node(found, name, self) if found is not None else None
 
     def child(self, name: str) -> Node:
         found = self.find(name)
@@ -103,13 +123,13 @@ class Node:
     def children(self, name: str) -> Iterator[Node]:
         for child in self._element:
             if _local(child.tag) == name:
-                yield Node(child, f"{self.path}/{name}")
+                yield Node(child, name, self)
 
     def descendant(self, name: str) -> Node | None:
         """The first element called ``name`` below this one, in document order."""
         for element in self._element.iter():
             if element is not self._element and _local(element.tag) == name:
-                return Node(element, f"{self.path}//{name}")
+                return Node(element, f"/{name}", self)
         return None
 
     @property
