@@ -39,7 +39,7 @@ from amzpay.processes.catalog import build_engine
 from amzpay.services.inbox import InboxProcessor
 from amzpay.services.ipn import IpnReceiver
 from amzpay.services.ledger import LedgerService
-from amzpay.services.orders import OrderReferenceSetup, OrderService
+from amzpay.services.orders import OrderService
 from amzpay.services.outbox import Mailer, Outbox
 from amzpay.services.polling import Poller
 from amzpay.services.refunds import RefundService
@@ -111,7 +111,7 @@ def build(
         gateway=gateway,
         engine=engine,
         clock=clock,
-        orders=OrderService(database, engine, clock, settings.process, _checkout(gateway)),
+        orders=OrderService(database, engine, clock, settings.process, gateway),
         refunds=RefundService(database, engine),
         ipn=IpnReceiver(database, _verifier(settings, certificates), clock),
         inbox=InboxProcessor(database, engine, clock),
@@ -127,12 +127,6 @@ def build(
         ledger=LedgerService(database),
         _closers=closers,
     )
-
-
-def _checkout(gateway: PaymentGateway) -> OrderReferenceSetup | None:
-    """The gateway, when it can set and confirm order references (the port gains both with
-    the real gateway; until then a checkout cannot confirm, and says so)."""
-    return gateway if isinstance(gateway, OrderReferenceSetup) else None
 
 
 def _verifier(settings: Settings, certificates: CertificateFetcher) -> IpnVerifier:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 from amzpay.amazonpay.gateway import Observation
 from amzpay.domain.money import Money
@@ -24,10 +24,9 @@ from amzpay.store.transaction import Transaction
 Clock = Callable[[], datetime]
 
 
-@runtime_checkable
 class OrderReferenceSetup(Protocol):
     """The two calls of a checkout (Amazon Pay API reference, "SetOrderReferenceDetails",
-    "ConfirmOrderReference"): part of the PaymentGateway port once the gateway lands."""
+    "ConfirmOrderReference"): what the import needs of the PaymentGateway port."""
 
     def set_order_reference_details(
         self, order_reference_id: str, amount: Money, seller_order_id: str, note: str | None = None

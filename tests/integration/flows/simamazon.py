@@ -14,8 +14,10 @@ from typing import Final
 
 import httpx
 
+from amzpay.amazonpay.calllog import CallLog
 from amzpay.amazonpay.ipn import HttpxCertificateFetcher
 from amzpay.amazonpay.mws.client import MwsClient
+from amzpay.amazonpay.mws.gateway import MwsGateway
 from amzpay.amazonpay.mws.regions import Endpoint
 from amzpay.amazonpay.mws.transport import Credentials, Pacing
 from amzpay.domain.money import Money
@@ -36,13 +38,17 @@ SIMULATOR_HOST: Final = "sim.test"
 _ENDPOINT: Final = "https://mws-eu.amazonservices.com/OffAmazonPayments_Sandbox/2013-01-01"
 
 
+async def _no_wait(seconds: float) -> None:
+    """The simulator's fault delays (a lost response hangs 120 s) cost no real time."""
+
+
 class SimulatedAmazon:
     def __init__(self, start: datetime | None = None) -> None:
         self.clock = ManualClock(start or datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
         self.receiver: IpnReceiver | None = None
         self.answers: list[tuple[Ipn, int]] = []
         config = SimulatorConfig(sellers=(SELLER,), public_url=f"http://{SIMULATOR_HOST}", seed=3)
-        self.app = create_simulator(config, clock=self.clock, sender=self._deliver)
+        self.app = create_simulator(config, clock=self.clock, sender=self._deliver, sleep=_no_wait)
         self.sim = simulator_of(self.app)
         self.http = httpx.Client(transport=InProcessTransport(self.app))
         credentials = Credentials(SELLER.seller_id, SELLER.access_key_id, SELLER.secret_key)
@@ -76,6 +82,15 @@ class SimulatedAmazon:
     def refund(self, capture_id: str, reference_id: str, amount: Money, note: str = "") -> str:
         answer = self.client.refund(capture_id, reference_id, amount, seller_note=note or None)
         return answer.value.amazon_refund_id
+
+    def gateway(self, call_log: CallLog) -> MwsGateway:
+        """The real gateway over amzpay's MWS client, talking to this simulator."""
+        credentials = Credentials(SELLER.seller_id, SELLER.access_key_id, SELLER.secret_key)
+        pacing = Pacing(now=self.clock.now, sleep=lambda _: None, rng=lambda: 0.5)
+        client = MwsClient(
+            self.http, Endpoint.at(_ENDPOINT), credentials, pacing=pacing, call_log=call_log
+        )
+        return MwsGateway(client, now=self.clock.now)
 
     def advance(self, seconds: float) -> None:
         self.sim.advance(seconds)
