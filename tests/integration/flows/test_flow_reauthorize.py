@@ -50,6 +50,7 @@ def test_a_soft_decline_suspends_the_order_and_the_updated_payment_method_is_aut
     sim_shop.work()
     with sim_shop.app.database.transaction() as tx:
         suspended = tx.order_reference_state(order)
+    sim_shop.amazon.open_order_reference(amazon_order)  # the fake Amazon hears of it too
 
     buyer_updates_the_payment_method(sim_shop, simulated)
     sim_shop.work()
