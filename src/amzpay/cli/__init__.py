@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from amzpay import __version__
-from amzpay.cli import db, process, refund, simulator, worker
+from amzpay.cli import db, demo, process, refund, simulator, worker
 
 
 def build_app() -> typer.Typer:
@@ -33,6 +33,7 @@ def build_app() -> typer.Typer:
 def _register(app: typer.Typer) -> None:
     """Add the areas' sub-apps (``app.add_typer(area.app, name="area")``)."""
     app.command(name="simulator")(simulator.serve)
+    app.command(name="demo")(demo.demo)
     app.add_typer(db.app, name="db")
     app.add_typer(process.app, name="process")
     app.add_typer(worker.app, name="worker")
