@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from flowkit import Shop
 from simamazon import SimulatedAmazon
+from sqlalchemy import text
 
 from amzpay.amazonpay.gateway import PaymentState
 from amzpay.domain.money import Money
@@ -154,3 +155,17 @@ def test_an_ipn_arriving_after_the_poll_settled_the_refund_changes_nothing(sim_s
     with sim_shop.app.database.transaction() as tx:
         notes = {kind: note for _, kind, note in tx.ipn_outcomes()}
     assert notes["PaymentRefund"] == "stale or repeated: nothing changed"
+
+
+def test_an_ipn_that_cannot_be_stored_is_a_server_error_so_amazon_sends_it_again(
+    sim_shop, simulated
+):
+    _, refund = pending_refund(sim_shop, ["L1-1"])
+    with sim_shop.app.database.engine.begin() as connection:
+        connection.execute(text("DROP TABLE ipn_inbox"))  # the database lets us down
+
+    mirror_at_amazon(simulated, refund)
+
+    refund_answers = [s for ipn, s in simulated.answers if ipn.notification_type == "PaymentRefund"]
+    assert refund_answers
+    assert set(refund_answers) == {503}
