@@ -5,13 +5,17 @@
     app.worker("w1").run_once()
     app.close()
 
-The gateway comes from ``gateway_factory`` (default: ``UnavailableGateway``, every call
-retried later, until the real Amazon Pay gateway is wired in); tests and the demo hand in
-their own gateway, clock, mailer and certificate fetcher. Nothing is built at import time.
+The gateway is the one the settings describe: with Amazon credentials, ``MwsGateway`` over the
+legacy API client at Amazon's quotas for the environment (the region's endpoint, or
+``amazon.endpoint_url``, e.g. a local simulator); without them, ``UnavailableGateway``, whose
+every call is retried later with its reference id. Tests and the demo hand in their own
+``gateway_factory``, ``http`` client (its transport is the test seam), clock, mailer and
+certificate fetcher. Nothing is built at import time.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,7 +31,11 @@ from amzpay.amazonpay.ipn import (
     IpnSettings,
     IpnVerifier,
 )
-from amzpay.amazonpay.mws.regions import Environment
+from amzpay.amazonpay.mws.client import MwsClient
+from amzpay.amazonpay.mws.gateway import MwsGateway
+from amzpay.amazonpay.mws.regions import Endpoint, Environment, Region
+from amzpay.amazonpay.mws.transport import Credentials, Pacing
+from amzpay.amazonpay.throttle import LIVE_QUOTAS, SANDBOX_QUOTAS, Throttle
 from amzpay.amazonpay.unavailable import UnavailableGateway
 from amzpay.config import Settings
 from amzpay.mail.messages import Shop
@@ -47,6 +55,8 @@ from amzpay.store.database import Database
 from amzpay.store.transaction import Transaction
 from amzpay.worker import Worker
 
+log = logging.getLogger(__name__)
+
 Clock = Callable[[], datetime]
 GatewayFactory = Callable[[Settings, CallLog], PaymentGateway]
 
@@ -55,8 +65,32 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def unavailable_gateway(settings: Settings, call_log: CallLog) -> PaymentGateway:
-    return UnavailableGateway()
+def configured_gateway(http: httpx.Client, clock: Clock) -> GatewayFactory:
+    """The gateway ``settings.amazon`` describes, sending over ``http``."""
+
+    def gateway(settings: Settings, call_log: CallLog) -> PaymentGateway:
+        amazon = settings.amazon
+        secret = amazon.secret_key.get_secret_value()
+        if not (amazon.seller_id and amazon.access_key_id and secret):
+            log.warning("no Amazon Pay credentials: calls wait, with their reference ids")
+            return UnavailableGateway()
+        environment_name = Environment(amazon.release_environment)
+        endpoint = (
+            Endpoint.at(amazon.endpoint_url)
+            if amazon.endpoint_url
+            else Endpoint.of(Region(amazon.region), environment_name)
+        )
+        quotas = SANDBOX_QUOTAS if amazon.sandbox else LIVE_QUOTAS
+        client = MwsClient(
+            http,
+            endpoint,
+            Credentials(amazon.seller_id, amazon.access_key_id, secret),
+            pacing=Pacing(throttle=Throttle(quotas), now=clock),
+            call_log=call_log,
+        )
+        return MwsGateway(client, now=clock)
+
+    return gateway
 
 
 @dataclass
@@ -91,7 +125,8 @@ class App:
 def build(
     settings: Settings,
     *,
-    gateway_factory: GatewayFactory = unavailable_gateway,
+    gateway_factory: GatewayFactory | None = None,
+    http: httpx.Client | None = None,
     clock: Clock = utc_now,
     mailer: Mailer | None = None,
     certificates: CertificateFetcher | None = None,
@@ -99,11 +134,13 @@ def build(
     """The application ``settings`` describe (see the module docstring for what to inject)."""
     database = Database(settings.database_url)
     closers: list[Callable[[], None]] = []
-    gateway = gateway_factory(settings, StoreCallLog(database))
+    if http is None:
+        http = httpx.Client(timeout=httpx.Timeout(20.0, connect=5.0))
+        closers.append(http.close)
+    factory = gateway_factory or configured_gateway(http, clock)
+    gateway = factory(settings, StoreCallLog(database))
     engine = build_engine(gateway, clock, settings.polling.schedule)
     if certificates is None:
-        http = httpx.Client()
-        closers.append(http.close)
         certificates = HttpxCertificateFetcher(http)
     return App(
         settings=settings,
