@@ -188,5 +188,12 @@ def _outbox(settings: Settings, database: Database, mailer: Mailer | None, clock
         )
     shop = Shop(settings.shop.name, settings.shop.sender, settings.shop.support)
     return Outbox(
-        database, mailer, environment(), shop, settings.shop.staff, clock, settings.mail.retries
+        database,
+        mailer,
+        environment(),
+        shop,
+        settings.shop.staff,
+        clock,
+        settings.mail.retries,
+        staff_locale=settings.shop.staff_locale,
     )

@@ -77,6 +77,7 @@ class ShopSettings(BaseModel):
     sender: str = "shop@example.com"
     support: str = "support@example.com"
     staff: str = "staff@example.com"
+    staff_locale: str = "en_GB"  # staff mails are in the back office's language, not the buyer's
 
 
 class PollingSettings(BaseModel):

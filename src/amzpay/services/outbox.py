@@ -43,9 +43,11 @@ class Outbox:
         staff: str,
         clock: Callable[[], datetime],
         retries: Sequence[timedelta],
+        staff_locale: str = "en_GB",
     ) -> None:
         self.database, self.mailer, self.templates = database, mailer, templates
         self.shop, self.staff, self.clock, self.retries = shop, staff, clock, tuple(retries)
+        self.staff_locale = staff_locale
 
     def send_due(self, limit: int = 100) -> int:
         """Send the mails due now; return how many were tried (0 with no mailer)."""
@@ -64,7 +66,7 @@ class Outbox:
             return False
         mail = Mail.from_json(queued.mail)
         if queued.audience == STAFF:
-            mail = replace(mail, to=self.staff)
+            mail = replace(mail, to=self.staff, locale=self.staff_locale)
         assert self.mailer is not None
         try:
             self.mailer.send(render(self.templates, mail, self.shop))

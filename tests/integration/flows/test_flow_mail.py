@@ -37,6 +37,8 @@ def test_staff_hear_of_a_declined_refund_with_amazons_reason(shop, sink):
     [mail] = sink.messages
     assert mail["To"] == STAFF
     assert "AmazonRejected" in mail.get_body(("plain",)).get_content()
+    # the buyer reads German (de_DE); staff read the back office's language, English by default
+    assert mail["Subject"].startswith("Refund declined by Amazon Pay")
 
 
 def test_a_buyer_whose_payment_method_is_declined_is_asked_to_choose_another(shop, sink):
