@@ -130,10 +130,8 @@ class Amazon:
             return 503
         try:
             self.receive(ipn.body, ipn.headers)
-        except IpnRejected:
-            return 400
-        except IpnNotStored:
-            return 503
+        except (IpnRejected, IpnNotStored) as refused:
+            return refused.http_status  # the answer the IPN endpoint gives, defined once
         return 200
 
 
