@@ -9,8 +9,8 @@ The gateway is the one the settings describe: with Amazon credentials, ``MwsGate
 legacy API client at Amazon's quotas for the environment (the region's endpoint, or
 ``amazon.endpoint_url``, e.g. a local simulator); without them, ``UnavailableGateway``, whose
 every call is retried later with its reference id. Tests and the demo hand in their own
-``gateway_factory``, ``http`` client (its transport is the test seam), clock, mailer and
-certificate fetcher. Nothing is built at import time.
+``gateway_factory``, ``http`` client (its transport is the test seam), clock, mailer,
+certificate fetcher and a cheaper argon2 ``password_hasher``. Nothing is built at import time.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx
+from argon2 import PasswordHasher
 
 from amzpay.amazonpay.calllog import CallLog
 from amzpay.amazonpay.gateway import PaymentGateway
@@ -44,6 +45,7 @@ from amzpay.mail.sender import SmtpMailer, SmtpSettings
 from amzpay.oms.engine import Engine
 from amzpay.processes.call_log import StoreCallLog
 from amzpay.processes.catalog import build_engine
+from amzpay.services.access import AccessService
 from amzpay.services.inbox import InboxProcessor
 from amzpay.services.ipn import IpnReceiver
 from amzpay.services.ledger import LedgerService
@@ -109,6 +111,7 @@ class App:
     poller: Poller
     outbox: Outbox
     ledger: LedgerService
+    access: AccessService
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def worker(self, name: str) -> Worker:
@@ -130,6 +133,7 @@ def build(
     clock: Clock = utc_now,
     mailer: Mailer | None = None,
     certificates: CertificateFetcher | None = None,
+    password_hasher: PasswordHasher | None = None,
 ) -> App:
     """The application ``settings`` describe (see the module docstring for what to inject)."""
     database = Database(settings.database_url)
@@ -162,6 +166,7 @@ def build(
         ),
         outbox=_outbox(settings, database, mailer, clock),
         ledger=LedgerService(database),
+        access=AccessService(database, clock, hasher=password_hasher),
         _closers=closers,
     )
 

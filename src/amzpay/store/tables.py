@@ -335,4 +335,44 @@ external_refunds = Table(
     Column("first_seen_at", Stamp, nullable=False),
     Column("updated_at", Stamp, nullable=False),
     Column("acknowledged_at", Stamp),
+    Column("acknowledged_by", String(64)),
+)
+
+staff_users = Table(
+    # Back-office users (``amzpay user add``); the password only as an argon2 hash.
+    "staff_users",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(128)),
+    Column("password_hash", String(255), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", Stamp, nullable=False),
+    Column("last_login_at", Stamp),
+)
+
+staff_sessions = Table(
+    # A logged-in browser: the cookie holds the token, the table only its SHA-256, so a leaked
+    # database opens no session. Logging out deletes the row.
+    "staff_sessions",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Id, ForeignKey("staff_users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", Stamp, nullable=False),
+    Column("expires_at", Stamp, nullable=False),
+)
+
+api_tokens = Table(
+    # Machine clients of the REST API (``amzpay token add``): the secret is shown once, the
+    # table keeps its SHA-256.
+    "api_tokens",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", Stamp, nullable=False),
+    Column("last_used_at", Stamp),
+    Column("revoked_at", Stamp),
 )

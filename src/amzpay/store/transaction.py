@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from amzpay.store.access_rows import AccessRows
 from amzpay.store.flow_rows import FlowRows
 from amzpay.store.log_rows import LogRows
 from amzpay.store.oms_rows import OmsRows
@@ -9,5 +10,5 @@ from amzpay.store.order_rows import OrderRows
 from amzpay.store.payments import PaymentRows
 
 
-class Transaction(OrderRows, OmsRows, PaymentRows, LogRows, FlowRows):
+class Transaction(OrderRows, OmsRows, PaymentRows, LogRows, FlowRows, AccessRows):
     """Made by ``Database.transaction()``; valid until that block ends."""

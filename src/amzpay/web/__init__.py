@@ -1,5 +1,7 @@
-"""The REST API, the IPN endpoint and the back office.
+"""The HTTP face of amzpay: the REST API (``/api/v1``), the IPN endpoint
+(``POST /amazonpay/ipn``), the back office (``/``), health and metrics.
 
-Empty until its issue lands; it exists now so the layer contracts in pyproject.toml hold
-from the first commit.
+``create_app(services)`` builds the FastAPI application from the services a running amzpay
+holds (``bootstrap.App`` is one); this layer sits beside the worker, above the services, and
+never reads the settings itself.
 """
