@@ -16,6 +16,7 @@ from amzpay.simulator import (
     create_simulator,
     simulator_of,
 )
+from amzpay.store.migrate import head_revision
 
 
 def test_built_with_no_configuration_amzpay_waits_for_an_amazon_client(sqlite_url):
@@ -23,7 +24,7 @@ def test_built_with_no_configuration_amzpay_waits_for_an_amazon_client(sqlite_ur
     try:
         assert isinstance(app.gateway, UnavailableGateway)
         assert app.outbox.mailer is None
-        assert app.database.revision() == "0002"
+        assert app.database.revision() == head_revision()
     finally:
         app.close()
 

@@ -60,7 +60,8 @@ def test_the_database_holds_neither_the_password_nor_the_session_token(access, d
 
     assert users[0].password_hash.startswith("$argon2id$")
     assert PASSWORD not in users[0].password_hash
-    assert sessions[0].token_hash != session.token and len(sessions[0].token_hash) == 64
+    assert sessions[0].token_hash != session.token
+    assert len(sessions[0].token_hash) == 64
 
 
 @pytest.mark.parametrize(("username", "password"), [("ada", "wrong password!"), ("bob", PASSWORD)])
