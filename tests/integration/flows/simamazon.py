@@ -1,18 +1,22 @@
-"""The simulator as the source of real signed IPNs for the flow tests.
+"""The simulator for the flow tests, in-process or served over HTTP.
 
-Until the real gateway is merged, the shop's calls go to the fake Amazon; the same payment
-objects are made at the simulator, with our reference ids, through amzpay's own MWS client,
-so that the simulator's signed IPNs name our records exactly as Amazon's would. IPNs are
-delivered straight to the shop's ``IpnReceiver``, answered 200, 400 or 503 as the web layer
-will; the simulator's certificate is served in-process.
+It is the source of real signed IPNs, delivered straight to the shop's ``IpnReceiver`` and
+answered 200, 400 or 503 as the web layer will, with its certificate served in-process. The
+end-to-end tests hand the real gateway (``gateway``) to ``bootstrap.build``; the others keep
+the fake Amazon for calls and make the same payment objects here, with our reference ids,
+through amzpay's own MWS client, so that the IPNs name our records exactly as Amazon's would.
+``serve`` puts it on a loopback port for worker processes (the crash tests).
 """
 
 from __future__ import annotations
 
+import socket
+import threading
 from datetime import UTC, datetime
 from typing import Final
 
 import httpx
+import uvicorn
 
 from amzpay.amazonpay.calllog import CallLog
 from amzpay.amazonpay.ipn import HttpxCertificateFetcher
@@ -32,10 +36,12 @@ from amzpay.simulator import (
     create_simulator,
     simulator_of,
 )
+from amzpay.simulator.core import Sleep
 
 SELLER: Final = Seller(seller_id="A1FLOWSELLER", access_key_id="AKIAFLOW", secret_key="s3")
 SIMULATOR_HOST: Final = "sim.test"
-_ENDPOINT: Final = "https://mws-eu.amazonservices.com/OffAmazonPayments_Sandbox/2013-01-01"
+SANDBOX_PATH: Final = "/OffAmazonPayments_Sandbox/2013-01-01"
+_ENDPOINT: Final = f"https://mws-eu.amazonservices.com{SANDBOX_PATH}"
 
 
 async def _no_wait(seconds: float) -> None:
@@ -43,12 +49,13 @@ async def _no_wait(seconds: float) -> None:
 
 
 class SimulatedAmazon:
-    def __init__(self, start: datetime | None = None) -> None:
+    def __init__(self, start: datetime | None = None, sleep: Sleep = _no_wait) -> None:
         self.clock = ManualClock(start or datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
         self.receiver: IpnReceiver | None = None
         self.answers: list[tuple[Ipn, int]] = []
+        self._server: tuple[uvicorn.Server, threading.Thread] | None = None
         config = SimulatorConfig(sellers=(SELLER,), public_url=f"http://{SIMULATOR_HOST}", seed=3)
-        self.app = create_simulator(config, clock=self.clock, sender=self._deliver, sleep=_no_wait)
+        self.app = create_simulator(config, clock=self.clock, sender=self._deliver, sleep=sleep)
         self.sim = simulator_of(self.app)
         self.http = httpx.Client(transport=InProcessTransport(self.app))
         credentials = Credentials(SELLER.seller_id, SELLER.access_key_id, SELLER.secret_key)
@@ -95,5 +102,26 @@ class SimulatedAmazon:
     def advance(self, seconds: float) -> None:
         self.sim.advance(seconds)
 
+    def serve(self) -> str:
+        """Serve this simulator over HTTP on a free loopback port, as ``amzpay simulator
+        --no-throttle`` would but on this clock (uvicorn in a thread); returns the endpoint
+        URL for another process's settings."""
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(self.app, log_level="critical", lifespan="off"))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+        thread.start()
+        self._server = (server, thread)
+        for _ in range(500):
+            if server.started:
+                return f"http://127.0.0.1:{port}{SANDBOX_PATH}"
+            thread.join(0.01)
+        raise AssertionError("the simulator's server did not start")
+
     def close(self) -> None:
+        if self._server is not None:
+            server, thread = self._server
+            server.should_exit = True
+            thread.join(10)
         self.http.close()
