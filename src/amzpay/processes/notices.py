@@ -3,7 +3,9 @@
 Queued here, sent later by the worker (``services/outbox.py``): a mail server that is down
 never blocks or rolls back the change that asked for the mail.
 
-    authorization declined, InvalidPaymentMethod   buyer: choose another payment method
+    authorization declined, soft (Suspended)       buyer: choose another payment method
+    authorization declined, InvalidPaymentMethod   buyer: contact the shop (the method failed)
+      but hard
     authorization declined, any other reason       buyer: contact the shop
     refund completed                               buyer: the money is on its way back
     refund declined                                staff: with Amazon's reason code
@@ -20,16 +22,19 @@ from amzpay.store.transaction import Transaction
 
 BUYER: Final = "buyer"
 STAFF: Final = "staff"
-SOFT_DECLINES: Final = frozenset({"InvalidPaymentMethod"})
-"""Declines the buyer can mend by choosing another payment method (the order reference is
-Suspended: Amazon Pay API reference, "Authorization states and reason codes")."""
 
 
-def queue_notices(tx: Transaction, before: str, record: PaymentRecord, at: datetime) -> None:
-    """Queue what ``record``'s move from ``before`` to its state calls for (maybe nothing)."""
+def queue_notices(
+    tx: Transaction, before: str, record: PaymentRecord, at: datetime, *, soft: bool = False
+) -> None:
+    """Queue what ``record``'s move from ``before`` to its state calls for (maybe nothing).
+    ``soft`` is Amazon's word that a declined authorization is a soft decline: the buyer can
+    mend it by choosing another payment method while the order reference is Suspended
+    (Amazon Pay API reference, "Handle soft and hard declines"); only the gateway, which
+    reads Amazon's SoftDecline element, can tell."""
     if before == record.state:
         return
-    kind = _mail_kind(record)
+    kind = _mail_kind(record, soft)
     if kind is None:
         return
     order = tx.order(record.order)
@@ -47,9 +52,9 @@ def queue_notices(tx: Transaction, before: str, record: PaymentRecord, at: datet
     tx.queue_mail(order.reference, kind.value, audience, mail.to_json(), at)
 
 
-def _mail_kind(record: PaymentRecord) -> MailKind | None:
+def _mail_kind(record: PaymentRecord, soft: bool) -> MailKind | None:
     if record.kind is PaymentKind.AUTHORIZATION and record.state == "declined":
-        if record.reason_code in SOFT_DECLINES:
+        if soft:
             return MailKind.AUTHORIZATION_SUSPENDED
         return MailKind.AUTHORIZATION_DECLINED
     if record.kind is PaymentKind.REFUND and record.state == "completed":

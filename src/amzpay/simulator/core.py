@@ -28,7 +28,7 @@ from .ids import IdFactory
 from .ledger import Ledger
 from .model import Buyer, Payment
 from .operations import perform
-from .orders import open_order_reference
+from .orders import change_payment_method, open_order_reference
 from .params import Call
 from .scheduler import Scheduler
 from .throttle import Throttle
@@ -93,6 +93,12 @@ class Simulator:
         with self.lock:
             chosen = buyer or sandbox_buyer(payment_method)
             return open_order_reference(self.ledger, seller.seller_id, chosen, sandbox)
+
+    def change_payment_method(self, order_reference_id: str, payment_method: str) -> None:
+        """The buyer chooses ``payment_method`` for the order instead (after a soft decline:
+        the order reference goes from Suspended back to Open, with its IPN)."""
+        with self.lock:
+            change_payment_method(self.ledger, order_reference_id, payment_method)
 
     def seller(self, seller_id: str | None = None) -> Seller:
         for seller in self.config.sellers:
