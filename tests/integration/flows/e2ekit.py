@@ -92,8 +92,13 @@ def closed_order(shop: Shop) -> str:
 
 
 def assert_books_equal_amazons(shop: Shop, order: str) -> None:
-    """Per capture, what we booked as captured and refunded is what Amazon says; the items
-    marked refunded are exactly those of completed refund records."""
+    """Every authorization we know is in the state Amazon says; per capture, what we booked
+    as captured and refunded is what Amazon says; the items marked refunded are exactly
+    those of completed refund records."""
+    for auth in shop.payments(order, PaymentKind.AUTHORIZATION):
+        if auth.amazon_id is not None:
+            seen = shop.app.gateway.authorization_details(auth.amazon_id)
+            assert (auth.state, auth.reason_code) == (seen.state.value, seen.reason_code)
     books = shop.app.ledger.books(order)
     for capture in books.captures:
         assert capture.amazon_id is not None
