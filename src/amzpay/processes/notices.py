@@ -9,6 +9,7 @@ never blocks or rolls back the change that asked for the mail.
     authorization declined, any other reason       buyer: contact the shop
     refund completed                               buyer: the money is on its way back
     refund declined                                staff: with Amazon's reason code
+    a refund made outside amzpay, first seen       staff: check it and acknowledge it
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import datetime
 from typing import Final
 
 from amzpay.mail.messages import Mail, MailKind
+from amzpay.store.flow_rows import ExternalRefund
 from amzpay.store.payments import PaymentKind, PaymentRecord
 from amzpay.store.transaction import Transaction
 
@@ -50,6 +52,20 @@ def queue_notices(
         items=tuple(names[i] for i in record.items if i in names),
     )
     tx.queue_mail(order.reference, kind.value, audience, mail.to_json(), at)
+
+
+def queue_external_refund_notice(tx: Transaction, refund: ExternalRefund, at: datetime) -> None:
+    """Tell staff of a refund Amazon reported that amzpay never asked for (Seller Central):
+    it is not booked on any item, so someone must look at it."""
+    mail = Mail(
+        kind=MailKind.EXTERNAL_REFUND,
+        to="",  # staff: filled in when sent, in the staff's locale
+        locale="",
+        order_reference=refund.order or "",
+        amount=refund.amount,
+        amazon_id=refund.amazon_refund_id,
+    )
+    tx.queue_mail(refund.order, MailKind.EXTERNAL_REFUND.value, STAFF, mail.to_json(), at)
 
 
 def _mail_kind(record: PaymentRecord, soft: bool) -> MailKind | None:

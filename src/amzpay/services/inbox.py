@@ -19,6 +19,7 @@ from amzpay.amazonpay.ipn import IpnError, VerifiedNotification
 from amzpay.amazonpay.ipn.envelope import MessageType, read_envelope
 from amzpay.amazonpay.ipn.notification import read_message
 from amzpay.oms.engine import Engine
+from amzpay.processes.notices import queue_external_refund_notice
 from amzpay.processes.observations import apply_observation
 from amzpay.services.notifications import observation_of, sns_time
 from amzpay.store.database import Database
@@ -127,17 +128,17 @@ class InboxProcessor:
 
     def _external_refund(self, tx: Transaction, seen: Observation) -> str:
         order = tx.order_of_amazon_reference(seen.amazon_id[:_ORDER_REFERENCE_ID_LENGTH])
-        tx.record_external_refund(
-            ExternalRefund(
-                amazon_refund_id=seen.amazon_id,
-                reference_id=seen.reference_id or "",
-                order=order,
-                state=seen.state.value,
-                reason_code=seen.reason_code,
-                amount=seen.amount,
-                acknowledged=False,
-            ),
-            self.clock(),
+        refund = ExternalRefund(
+            amazon_refund_id=seen.amazon_id,
+            reference_id=seen.reference_id or "",
+            order=order,
+            state=seen.state.value,
+            reason_code=seen.reason_code,
+            amount=seen.amount,
+            acknowledged=False,
         )
+        now = self.clock()
+        if tx.record_external_refund(refund, now):
+            queue_external_refund_notice(tx, refund, now)  # staff hear of it once
         log.warning("external refund %s recorded for staff", seen.amazon_id)
         return "external refund (not requested by amzpay): flagged for staff"

@@ -47,6 +47,9 @@ class ExternalRefund:
     reason_code: str | None
     amount: Money | None
     acknowledged: bool
+    first_seen_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
 
 
 class FlowRows(Rows):
@@ -153,8 +156,9 @@ class FlowRows(Rows):
 
     # -- external refunds -------------------------------------------------------------------
 
-    def record_external_refund(self, refund: ExternalRefund, at: datetime) -> None:
-        """Insert or update the refund Amazon reported that no record of ours asked for."""
+    def record_external_refund(self, refund: ExternalRefund, at: datetime) -> bool:
+        """Insert or update the refund Amazon reported that no record of ours asked for;
+        True when it was recorded now for the first time."""
         order_id = None if refund.order is None else self.order_id(refund.order)
         values = {
             "state": refund.state,
@@ -167,18 +171,39 @@ class FlowRows(Rows):
         changed = self.conn.execute(
             update(table).where(table.c.amazon_refund_id == refund.amazon_refund_id).values(values)
         ).rowcount
-        if not changed:
-            self.conn.execute(
-                insert(table).values(
-                    amazon_refund_id=refund.amazon_refund_id,
-                    reference_id=refund.reference_id,
-                    order_id=order_id,
-                    first_seen_at=at,
-                    **values,
-                )
+        if changed:
+            return False
+        self.conn.execute(
+            insert(table).values(
+                amazon_refund_id=refund.amazon_refund_id,
+                reference_id=refund.reference_id,
+                order_id=order_id,
+                first_seen_at=at,
+                **values,
             )
+        )
+        return True
 
-    def external_refunds(self, *, unacknowledged_only: bool = False) -> list[ExternalRefund]:
+    def acknowledge_external_refund(self, amazon_refund_id: str, by: str, at: datetime) -> bool:
+        """Mark the refund seen by staff member ``by``; False when it was already (the first
+        acknowledgement's who and when are kept) or is unknown."""
+        table = t.external_refunds
+        return bool(
+            self.conn.execute(
+                update(table)
+                .where(
+                    table.c.amazon_refund_id == amazon_refund_id,
+                    table.c.acknowledged_at.is_(None),
+                )
+                .values(acknowledged_at=at, acknowledged_by=by)
+            ).rowcount
+        )
+
+    def external_refunds(
+        self, *, unacknowledged_only: bool = False, amazon_refund_id: str | None = None
+    ) -> list[ExternalRefund]:
+        """Refunds made outside amzpay, oldest first; only those staff have not acknowledged,
+        or only the one with ``amazon_refund_id``, when asked."""
         table = t.external_refunds
         query = (
             select(table, t.orders.c.reference.label("order_reference"))
@@ -187,6 +212,8 @@ class FlowRows(Rows):
         )
         if unacknowledged_only:
             query = query.where(table.c.acknowledged_at.is_(None))
+        if amazon_refund_id is not None:
+            query = query.where(table.c.amazon_refund_id == amazon_refund_id)
         return [
             ExternalRefund(
                 r.amazon_refund_id,
@@ -196,6 +223,9 @@ class FlowRows(Rows):
                 r.reason_code,
                 None if r.amount is None else Money(r.amount, r.currency),
                 r.acknowledged_at is not None,
+                r.first_seen_at,
+                r.acknowledged_at,
+                r.acknowledged_by,
             )
             for r in self.conn.execute(query)
         ]
