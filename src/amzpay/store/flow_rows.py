@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 
 from amzpay.domain.money import Money
 from amzpay.store import tables as t
@@ -36,6 +36,7 @@ class InboxMessage:
     message_id: str
     notification_type: str
     body: str
+    attempts: int = 0  # failed applications so far
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,14 +115,27 @@ class FlowRows(Rows):
 
     # -- IPN inbox --------------------------------------------------------------------------
 
-    def unprocessed_ipns(self, limit: int) -> list[InboxMessage]:
-        rows = self.conn.execute(
-            select(t.ipn_inbox)
-            .where(t.ipn_inbox.c.processed_at.is_(None))
-            .order_by(t.ipn_inbox.c.id)
-            .limit(limit)
+    def unprocessed_ipns(self, limit: int, now: datetime | None = None) -> list[InboxMessage]:
+        """Messages not processed yet, oldest first; with ``now``, only those whose next
+        attempt (after a failed one) is due."""
+        inbox = t.ipn_inbox
+        query = select(inbox).where(inbox.c.processed_at.is_(None))
+        if now is not None:
+            query = query.where(
+                or_(inbox.c.next_attempt_at.is_(None), inbox.c.next_attempt_at <= now)
+            )
+        rows = self.conn.execute(query.order_by(inbox.c.id).limit(limit))
+        return [InboxMessage(r.message_id, r.notification_type, r.body, r.attempts) for r in rows]
+
+    def retry_ipn(self, message_id: str, next_attempt_at: datetime, error: str) -> None:
+        """Count a failed application of the message, note why, and leave it unprocessed
+        until ``next_attempt_at``."""
+        inbox = t.ipn_inbox
+        self.conn.execute(
+            update(inbox)
+            .where(inbox.c.message_id == message_id)
+            .values(attempts=inbox.c.attempts + 1, next_attempt_at=next_attempt_at, error=error)
         )
-        return [InboxMessage(r.message_id, r.notification_type, r.body) for r in rows]
 
     def claim_ipn(self, message_id: str) -> bool:
         """Lock one unprocessed message (SKIP LOCKED): False when another worker has it or
