@@ -15,67 +15,26 @@ import threading
 from datetime import UTC, datetime
 from typing import Final
 
-import httpx
 import uvicorn
 
-from amzpay.amazonpay.calllog import CallLog
-from amzpay.amazonpay.ipn import HttpxCertificateFetcher
-from amzpay.amazonpay.mws.client import MwsClient
-from amzpay.amazonpay.mws.gateway import MwsGateway
-from amzpay.amazonpay.mws.regions import Endpoint
-from amzpay.amazonpay.mws.transport import Credentials, Pacing
+from amzpay.cli.local_amazon import SANDBOX_PATH, LocalAmazon, no_wait
 from amzpay.domain.money import Money
-from amzpay.services.errors import IpnNotStored, IpnRejected
-from amzpay.services.ipn import IpnReceiver
-from amzpay.simulator import (
-    InProcessTransport,
-    Ipn,
-    ManualClock,
-    Seller,
-    SimulatorConfig,
-    create_simulator,
-    simulator_of,
-)
+from amzpay.simulator import Seller
 from amzpay.simulator.core import Sleep
 
 SELLER: Final = Seller(seller_id="A1FLOWSELLER", access_key_id="AKIAFLOW", secret_key="s3")
 SIMULATOR_HOST: Final = "sim.test"
-SANDBOX_PATH: Final = "/OffAmazonPayments_Sandbox/2013-01-01"
-_ENDPOINT: Final = f"https://mws-eu.amazonservices.com{SANDBOX_PATH}"
 
 
-async def _no_wait(seconds: float) -> None:
-    """The simulator's fault delays (a lost response hangs 120 s) cost no real time."""
+class SimulatedAmazon(LocalAmazon):
+    """``amzpay demo``'s local Amazon for the flow tests' seller, with builders for payment
+    objects made straight at Amazon and a loopback server for other processes."""
 
-
-class SimulatedAmazon:
-    def __init__(self, start: datetime | None = None, sleep: Sleep = _no_wait) -> None:
-        self.clock = ManualClock(start or datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
-        self.receiver: IpnReceiver | None = None
-        self.answers: list[tuple[Ipn, int]] = []
+    def __init__(self, start: datetime | None = None, sleep: Sleep = no_wait) -> None:
+        start = start or datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+        super().__init__(SELLER, SIMULATOR_HOST, start=start, seed=3, sleep=sleep)
         self._server: tuple[uvicorn.Server, threading.Thread] | None = None
-        config = SimulatorConfig(sellers=(SELLER,), public_url=f"http://{SIMULATOR_HOST}", seed=3)
-        self.app = create_simulator(config, clock=self.clock, sender=self._deliver, sleep=sleep)
-        self.sim = simulator_of(self.app)
-        self.http = httpx.Client(transport=InProcessTransport(self.app))
-        credentials = Credentials(SELLER.seller_id, SELLER.access_key_id, SELLER.secret_key)
-        pacing = Pacing(now=self.clock.now, sleep=lambda _: None)
-        self.client = MwsClient(self.http, Endpoint.at(_ENDPOINT), credentials, pacing=pacing)
-        self.certificates = HttpxCertificateFetcher(self.http)
-
-    def _deliver(self, url: str | None, ipn: Ipn) -> int:
-        status = 200
-        if self.receiver is None:
-            status = 503
-        else:
-            try:
-                self.receiver.receive(ipn.body, ipn.headers)
-            except IpnRejected as rejected:
-                status = rejected.http_status
-            except IpnNotStored as failed:
-                status = failed.http_status
-        self.answers.append((ipn, status))
-        return status
+        self.client = self.mws_client()  # calls the tests make straight at Amazon
 
     def captured(self, total: Money, reference: str) -> str:
         """A Completed capture of ``total`` on a fresh order; returns its Amazon id."""
@@ -89,18 +48,6 @@ class SimulatedAmazon:
     def refund(self, capture_id: str, reference_id: str, amount: Money, note: str = "") -> str:
         answer = self.client.refund(capture_id, reference_id, amount, seller_note=note or None)
         return answer.value.amazon_refund_id
-
-    def gateway(self, call_log: CallLog) -> MwsGateway:
-        """The real gateway over amzpay's MWS client, talking to this simulator."""
-        credentials = Credentials(SELLER.seller_id, SELLER.access_key_id, SELLER.secret_key)
-        pacing = Pacing(now=self.clock.now, sleep=lambda _: None, rng=lambda: 0.5)
-        client = MwsClient(
-            self.http, Endpoint.at(_ENDPOINT), credentials, pacing=pacing, call_log=call_log
-        )
-        return MwsGateway(client, now=self.clock.now)
-
-    def advance(self, seconds: float) -> None:
-        self.sim.advance(seconds)
 
     def serve(self) -> str:
         """Serve this simulator over HTTP on a free loopback port, as ``amzpay simulator
@@ -124,4 +71,4 @@ class SimulatedAmazon:
             server, thread = self._server
             server.should_exit = True
             thread.join(10)
-        self.http.close()
+        super().close()
