@@ -112,7 +112,7 @@ def assert_books_equal_amazons(shop: Shop, order: str) -> None:
     )
 
 
-def wait_for(what: str, check: Callable[[], bool], seconds: float = 30.0) -> None:
+def wait_for(what: str, check: Callable[[], bool], seconds: float = 90.0) -> None:
     """Poll ``check`` until it holds; fail naming ``what`` after ``seconds`` (a bound on
     waiting for another process, not a timed assertion)."""
     deadline = time.monotonic() + seconds
