@@ -4,9 +4,8 @@ Queued here, sent later by the worker (``services/outbox.py``): a mail server th
 never blocks or rolls back the change that asked for the mail.
 
     authorization declined, soft (Suspended)       buyer: choose another payment method
-    authorization declined, InvalidPaymentMethod   buyer: contact the shop (the method failed)
-      but hard
-    authorization declined, any other reason       buyer: contact the shop
+    authorization declined, hard                   buyer: contact the shop (the template has
+                                                   its own words for InvalidPaymentMethod)
     refund completed                               buyer: the money is on its way back
     refund declined                                staff: with Amazon's reason code
     a refund made outside amzpay, first seen       staff: check it and acknowledge it
