@@ -251,5 +251,6 @@ def test_a_worker_killed_after_amazon_refunded_but_before_the_answer_makes_no_se
     assert (left_behind.state, left_behind.reference_id) == ("requested", reference)
     assert crash.refund_calls() == [(200, reference), (200, reference)]
     assert crash.refunds_at_amazon() == [reference]
+    assert crash.logged_refund_calls(order) == [reference]  # the killed call left no entry
     assert crash.refund(order).amount == committed.amount
     assert_books_equal_amazons(crash.shop, order)
