@@ -134,3 +134,36 @@ def _amazon_order(shop: Shop, order: str) -> str:
         found = tx.order(order).amazon_order_reference_id
     assert found is not None
     return found
+
+
+def test_an_authorization_that_timed_out_is_authorized_again_once_the_buyer_paid_otherwise(
+    e2e: Shop, sink: SmtpSink
+) -> None:
+    order = e2e.place(payment_method="*transaction-timed-out")
+    timed_out = (e2e.states(order), order_reference(e2e, order), authorizations(e2e, order))
+
+    e2e.amazon.sim.change_payment_method(_amazon_order(e2e, order), "visa")
+    e2e.app.orders.fire(order, "reauthorize", None, actor="staff")
+    e2e.work()
+    e2e.later(AUTHORIZATION_OPENS)
+    captured_and_closed(e2e, order)
+
+    assert timed_out == ({"auth declined"}, "open", [("declined", "TransactionTimedOut")])
+    assert "Bitte schreiben Sie uns" in body(sink.messages[0])  # a hard decline: contact us
+    assert e2e.states(order) == {"closed"}
+    assert_books_equal_amazons(e2e, order)
+
+
+def test_an_order_amazon_rejected_is_cancelled_by_staff_though_amazon_closed_it_already(
+    e2e: Shop,
+) -> None:
+    order = e2e.place(payment_method="*amazon-rejected")
+
+    e2e.app.orders.fire(order, "cancel", None, actor="staff")
+    e2e.work()
+    e2e.later(1)
+
+    at_amazon = e2e.app.gateway.order_reference_details(_amazon_order(e2e, order))
+    assert e2e.states(order) == {"cancelled"}
+    assert (order_reference(e2e, order), at_amazon.state.value) == ("closed", "closed")
+    assert_books_equal_amazons(e2e, order)
