@@ -52,6 +52,7 @@ from amzpay.services.ledger import LedgerService
 from amzpay.services.orders import OrderService
 from amzpay.services.outbox import Mailer, Outbox
 from amzpay.services.polling import Poller
+from amzpay.services.queries import QueryService
 from amzpay.services.refunds import RefundService
 from amzpay.store.database import Database
 from amzpay.store.transaction import Transaction
@@ -112,6 +113,7 @@ class App:
     outbox: Outbox
     ledger: LedgerService
     access: AccessService
+    queries: QueryService
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def worker(self, name: str) -> Worker:
@@ -167,6 +169,7 @@ def build(
         outbox=_outbox(settings, database, mailer, clock),
         ledger=LedgerService(database),
         access=AccessService(database, clock, hasher=password_hasher),
+        queries=QueryService(database, clock),
         _closers=closers,
     )
 
