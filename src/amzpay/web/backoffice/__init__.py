@@ -14,7 +14,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from amzpay.web.backoffice import login, orders, refund_form
+from amzpay.web.backoffice import lists, login, orders, refund_form, waiting
 from amzpay.web.backoffice.rendering import refusal_page
 from amzpay.web.backoffice.security import Refusal
 
@@ -25,7 +25,7 @@ STATIC_PATH = "/static/backoffice"
 def router() -> APIRouter:
     """Every back-office route (the tests walk it to check that each one refuses strangers)."""
     combined = APIRouter(include_in_schema=False)
-    for part in (login, orders, refund_form):
+    for part in (login, lists, orders, refund_form, waiting):
         combined.include_router(part.router)
     return combined
 
