@@ -8,6 +8,7 @@ runs the app with uvicorn on a free loopback port in a thread, for a browser.
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 from argon2 import PasswordHasher
 from fastapi import FastAPI
@@ -24,7 +26,9 @@ from amzpay.amazonpay.ipn import HttpxCertificateFetcher
 from amzpay.bootstrap import App, build
 from amzpay.cli.demo import HOST, ORDER, SELLER, Amazon
 from amzpay.config import Settings
+from amzpay.simulator import InProcessTransport
 from amzpay.web.app import create_app
+from amzpay.web.backoffice.security import LOGIN_COOKIE
 
 USERNAME = "ada"
 PASSWORD = "correct horse battery"
@@ -124,3 +128,26 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def log_in(client: httpx.Client, username: str = USERNAME, password: str = PASSWORD) -> str:
+    """Log ``client`` in through the login form; return the session's CSRF token."""
+    client.get("/login")
+    answer = client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": password,
+            "login_token": client.cookies.get(LOGIN_COOKIE) or "",
+        },
+    )
+    assert answer.status_code == 303, answer.text
+    page = client.get("/orders").text
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def http_client(web: FastAPI, base_url: str = "http://backoffice.test") -> httpx.Client:
+    """An HTTP client talking to the web app in-process (no redirects followed)."""
+    return httpx.Client(transport=InProcessTransport(web), base_url=base_url)

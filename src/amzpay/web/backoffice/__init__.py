@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from amzpay.web.backoffice import lists, login, orders, refund_form, waiting
@@ -22,12 +23,26 @@ STATIC = Path(__file__).parent / "static"
 STATIC_PATH = "/static/backoffice"
 
 
+PARTS = (login, lists, orders, refund_form, waiting)
+
+
 def router() -> APIRouter:
-    """Every back-office route (the tests walk it to check that each one refuses strangers)."""
+    """Every back-office route, none of them in the OpenAPI document."""
     combined = APIRouter(include_in_schema=False)
-    for part in (login, lists, orders, refund_form, waiting):
+    for part in PARTS:
         combined.include_router(part.router)
     return combined
+
+
+def routes() -> list[tuple[str, str]]:
+    """(method, path) of every route (the tests walk them: each must refuse strangers)."""
+    return sorted(
+        (method, route.path)
+        for part in PARTS
+        for route in part.router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods
+    )
 
 
 def install(app: FastAPI, *, secure_cookies: bool | None = None) -> None:

@@ -17,9 +17,9 @@ router = APIRouter()
 
 NOTIFICATION_TYPES = (
     "OrderReferenceNotification",
-    "AuthorizationNotification",
-    "CaptureNotification",
-    "RefundNotification",
+    "PaymentAuthorize",
+    "PaymentCapture",
+    "PaymentRefund",
 )
 HISTORY_KINDS = ("state", "payment", "api_call", "ipn", "mail")
 
