@@ -55,6 +55,7 @@ class BackOfficeShop:
         )
         self.amazon.receive = self.app.ipn.receive
         self.web: FastAPI = create_app(self.app)
+        self.web.state.backoffice_poll_seconds = 0.5  # the browser tests wait less
         self._orders = 0
 
     def close(self) -> None:

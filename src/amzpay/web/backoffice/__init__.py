@@ -45,11 +45,15 @@ def routes() -> list[tuple[str, str]]:
     )
 
 
-def install(app: FastAPI, *, secure_cookies: bool | None = None) -> None:
+def install(
+    app: FastAPI, *, secure_cookies: bool | None = None, poll_seconds: float = 2
+) -> None:
     """Add the back office to ``app``. Cookies are Secure when ``secure_cookies`` is True, or,
     when it is None, when the request came over HTTPS (behind a proxy: uvicorn's
-    ``--proxy-headers``)."""
+    ``--proxy-headers``). An order page with a payment waiting on Amazon asks for its news
+    every ``poll_seconds``."""
     app.state.backoffice_secure_cookies = secure_cookies
+    app.state.backoffice_poll_seconds = poll_seconds
     app.include_router(router())
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC), name="backoffice-static")
     app.add_exception_handler(Refusal, refusal_page)

@@ -31,7 +31,6 @@ from amzpay.web.backoffice.security import (
 )
 
 router = APIRouter()
-POLL_SECONDS = 2
 
 
 @router.get("/")
@@ -48,7 +47,7 @@ def order_page(request: Request, reference: str, staff: PageStaff) -> Response:
 def order_live(request: Request, reference: str, staff: ActionStaff) -> Response:
     """The items and payments alone: what the page swaps in while something is pending."""
     order = read_order(request, reference)
-    return render(request, "_order_live.html", staff, order=order, poll_seconds=POLL_SECONDS)
+    return render(request, "_order_live.html", staff, order=order)
 
 
 @router.post("/orders/{reference}/events")
@@ -101,7 +100,6 @@ def _order_response(
         status,
         order=order,
         message=message,
-        poll_seconds=POLL_SECONDS,
     )
 
 
