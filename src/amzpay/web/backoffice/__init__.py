@@ -45,9 +45,7 @@ def routes() -> list[tuple[str, str]]:
     )
 
 
-def install(
-    app: FastAPI, *, secure_cookies: bool | None = None, poll_seconds: float = 2
-) -> None:
+def install(app: FastAPI, *, secure_cookies: bool | None = None, poll_seconds: float = 2) -> None:
     """Add the back office to ``app``. Cookies are Secure when ``secure_cookies`` is True, or,
     when it is None, when the request came over HTTPS (behind a proxy: uvicorn's
     ``--proxy-headers``). An order page with a payment waiting on Amazon asks for its news
