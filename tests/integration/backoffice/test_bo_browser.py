@@ -79,9 +79,9 @@ def test_a_declined_refund_shows_amazons_reason(shop, page):
     shop.later(REFUND_SETTLES)
 
     expect(page.locator("[data-refund] .refund-state")).to_have_text("declined")
-    expect(page.locator("[data-refund] .reason")).to_contain_text(
-        "AmazonRejected: Amazon rejected it"
-    )
+    reason = page.locator("[data-refund] .reason")
+    expect(reason).to_contain_text("AmazonRejected")
+    expect(reason).to_contain_text("Amazon rejected it, usually because the seller account")
     expect(item_state(page, "mug-1")).to_have_text("refund declined")
 
 

@@ -21,7 +21,7 @@ from amzpay.web.backoffice.security import (
     services_of,
     session_of,
 )
-from amzpay.web.backoffice.words import reason_in_words, tone
+from amzpay.web.backoffice.words import reason_in_words, reason_words, tone
 
 HEADERS = {
     "Cache-Control": "no-store",
@@ -49,6 +49,7 @@ def environment() -> Environment:
         "age": age,
         "when": when,
         "reason": reason_in_words,
+        "reason_words": reason_words,
         "tone": tone,
     }
     env.globals |= {"csrf_header": CSRF_HEADER}

@@ -30,6 +30,11 @@ REASONS = {
 }
 
 
+def reason_words(code: str | None) -> str:
+    """What Amazon's reason code means, or "" when it is not known."""
+    return REASONS.get(code or "", "")
+
+
 def reason_in_words(code: str | None) -> str:
     if not code:
         return ""
