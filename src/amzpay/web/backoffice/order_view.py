@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from amzpay.domain.money import Money
 from amzpay.domain.order import Order
-from amzpay.services.refunds import LineStanding
 from amzpay.store.payments import PaymentKind, PaymentRecord
 from amzpay.web.context import Services
 
@@ -120,7 +119,3 @@ def _groups(order: Order, lines: list[Line]) -> Iterable[Group]:
             children = tuple(by_id[child.id] for child in order.children_of(bundle.id))
             price = Money.total((child.price for child in children), order.currency)
             yield Group(bundle.id, bundle.name, price, children)
-
-
-def standing_by_id(standing: Iterable[LineStanding]) -> dict[str, LineStanding]:
-    return {line.line_id: line for line in standing}
