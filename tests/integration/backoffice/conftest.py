@@ -1,5 +1,5 @@
 """Fixtures: a shop with its back office (``bo_shop.py``), a client of it, and one browser
-for the whole session (Debian's chromium, driven by Playwright)."""
+(Debian's chromium, driven by Playwright) for the module of browser tests."""
 
 from __future__ import annotations
 
@@ -27,8 +27,11 @@ def client(shop: BackOfficeShop) -> Iterator[httpx.Client]:
         yield made
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Module-scoped, not session-scoped: Playwright's sync API keeps an asyncio loop running in
+    the main thread until it stops, which breaks every later test that runs a loop of its own
+    (asyncio.run, anyio's portals)."""
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

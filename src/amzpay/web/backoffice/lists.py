@@ -4,6 +4,8 @@ the IPN log."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -37,7 +39,7 @@ def orders_page(request: Request, staff: PageStaff) -> Response:
     )
     found = services.queries.orders(where, limit=PAGE_SIZE, offset=query.offset)
     if where.search and found.total == 1 and found.rows[0].reference == where.search:
-        return redirect(f"/orders/{found.rows[0].reference}")  # typed a reference exactly
+        return redirect(f"/orders/{quote(found.rows[0].reference)}")  # typed a reference exactly
     return render(
         request,
         "orders.html",

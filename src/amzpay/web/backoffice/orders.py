@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -69,7 +70,7 @@ def fire_event(
         return _order_response(request, staff, reference, _refusal_words(refused), 409)
     except OmsError as error:
         return _order_response(request, staff, reference, str(error), 409)
-    return redirect(f"/orders/{reference}")
+    return redirect(f"/orders/{quote(reference)}")
 
 
 @router.get("/orders/{reference}/diagram")

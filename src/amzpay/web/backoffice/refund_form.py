@@ -7,6 +7,8 @@ worker then calls Amazon, and the order page follows the refund until Amazon set
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -65,7 +67,7 @@ def refund_request(
         )
     except (RefundError, OmsError, NoteTooLong) as refused:
         return _form(request, staff, reference, items, note, f"Nothing was refunded: {refused}")
-    return redirect(f"/orders/{reference}")
+    return redirect(f"/orders/{quote(reference)}")
 
 
 def _preview(

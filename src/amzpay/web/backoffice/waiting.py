@@ -4,6 +4,8 @@ once (``Poller.check_now``: GetRefundDetails, the answer applied as an IPN's wou
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -50,7 +52,7 @@ def check_now(request: Request, reference_id: str, staff: PostedStaff) -> Respon
         services_of(request).poller.check_now(reference_id)
     except RecordNotFound as missing:
         raise NotFound(f"There is no refund {reference_id!r}.") from missing
-    return redirect(f"/refunds?checked={reference_id}")
+    return redirect(f"/refunds?{urlencode({'checked': reference_id})}")
 
 
 def _refunds(
