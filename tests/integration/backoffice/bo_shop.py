@@ -78,6 +78,14 @@ class BackOfficeShop:
     def closed_order(self, **changes: Any) -> str:
         """The demo's order (two mugs, a tea set of teapot and cup, shipping), authorized,
         captured in full and closed; each call gets a reference of its own."""
+        order = self.authorized_order(**changes)
+        self.app.orders.fire(order, "capture", None, actor="staff")
+        self.work()
+        self.later(1)
+        return order
+
+    def authorized_order(self, **changes: Any) -> str:
+        """The demo's order, its authorization open: ready to be captured."""
         self._orders += 1
         buyer = self.amazon.sim.create_order_reference(payment_method="visa")
         spec = ORDER | {
@@ -88,9 +96,6 @@ class BackOfficeShop:
         order = self.app.orders.import_order(spec, confirm=True)
         self.work()
         self.later(31)  # the asynchronous authorization opens; its IPN arrives
-        self.app.orders.fire(order, "capture", None, actor="staff")
-        self.work()
-        self.later(1)
         return order
 
     def add_staff(self, username: str = USERNAME, password: str = PASSWORD) -> None:

@@ -46,6 +46,27 @@ def test_the_order_page_shows_bundles_with_their_items_and_the_payments(shop, cl
     assert "No refund yet" in page
 
 
+def test_the_events_the_items_allow_are_buttons_that_fire_them(shop, client, csrf):
+    order = shop.authorized_order()
+
+    page = client.get(f"/orders/{order}").text
+    fired = client.post(
+        f"/orders/{order}/events",
+        data={"event": "capture", "items": ["mug-1", "mug-2"], "csrf_token": csrf},
+    )
+    shop.work()
+    after = _rows(client.get(f"/orders/{order}").text, "item")
+
+    assert re.search(r"Capture 4 items</button>", page)
+    assert re.search(
+        r'data-item="pot".*?<button class="small" type="submit">capture</button>', page, re.S
+    )
+    assert '<span class="button disabled" title="No item can be refunded now">' in page
+    assert fired.headers["location"] == f"/orders/{order}"
+    assert "capture" in after["mug-1"]
+    assert "auth open" in after["pot"]
+
+
 def test_an_event_the_items_refuse_is_a_readable_409(shop, client, csrf):
     order = shop.closed_order()
 
