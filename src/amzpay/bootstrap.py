@@ -53,6 +53,7 @@ from amzpay.services.ledger import LedgerService
 from amzpay.services.orders import OrderService
 from amzpay.services.outbox import Mailer, Outbox
 from amzpay.services.polling import Poller
+from amzpay.services.queries import QueryService
 from amzpay.services.refunds import RefundService
 from amzpay.store.database import Database
 from amzpay.store.transaction import Transaction
@@ -114,6 +115,7 @@ class App:
     ledger: LedgerService
     access: AccessService
     external_refunds: ExternalRefundService
+    queries: QueryService
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def worker(self, name: str) -> Worker:
@@ -170,6 +172,7 @@ def build(
         ledger=LedgerService(database),
         access=AccessService(database, clock, hasher=password_hasher),
         external_refunds=ExternalRefundService(database, clock),
+        queries=QueryService(database, clock),
         _closers=closers,
     )
 

@@ -8,7 +8,8 @@ from amzpay.store.log_rows import LogRows
 from amzpay.store.oms_rows import OmsRows
 from amzpay.store.order_rows import OrderRows
 from amzpay.store.payments import PaymentRows
+from amzpay.store.query_rows import QueryRows
 
 
-class Transaction(OrderRows, OmsRows, PaymentRows, LogRows, FlowRows, AccessRows):
+class Transaction(OrderRows, OmsRows, PaymentRows, LogRows, FlowRows, AccessRows, QueryRows):
     """Made by ``Database.transaction()``; valid until that block ends."""

@@ -16,6 +16,7 @@ from amzpay.services.ipn import IpnReceiver
 from amzpay.services.ledger import LedgerService
 from amzpay.services.orders import OrderService
 from amzpay.services.polling import Poller
+from amzpay.services.queries import QueryService
 from amzpay.services.refunds import RefundService
 from amzpay.store.database import Database
 from amzpay.store.transaction import Transaction
@@ -42,3 +43,5 @@ class Services(Protocol):
     def ledger(self) -> LedgerService: ...
     @property
     def access(self) -> AccessService: ...
+    @property
+    def queries(self) -> QueryService: ...

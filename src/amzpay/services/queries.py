@@ -1,0 +1,306 @@
+"""What staff and the REST API read: pages of orders, refunds and IPNs, an order's history.
+
+    page = queries.orders(OrderFilter(search="flow", state="closed"), limit=50, offset=0)
+    page.total, [o.reference for o in page.rows]
+    queries.history("DE-1001")   # state moves, payment records, API calls, IPNs, e-mails
+    queries.refunds(RefundFilter(state="pending", older_than=timedelta(hours=1)))
+    queries.ipns()
+
+Read-only, each in one short transaction. An IPN is linked to its order through the Amazon
+ids inside it (Amazon's payment object ids begin with their order reference id), so the
+inbox needs no order column; a message that cannot be read stays unlinked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Generic, TypeVar
+
+from amzpay.amazonpay.gateway import ObjectKind, Observation
+from amzpay.amazonpay.ipn import IpnError
+from amzpay.amazonpay.ipn.envelope import MessageType, read_envelope
+from amzpay.amazonpay.ipn.notification import read_message
+from amzpay.services.errors import ServiceError
+from amzpay.services.notifications import observation_of, sns_time
+from amzpay.store.database import Database
+from amzpay.store.log_rows import CallRecord
+from amzpay.store.payments import PaymentKind
+from amzpay.store.query_rows import (
+    IpnRow,
+    MailMoment,
+    OrderFilter,
+    OrderSummary,
+    PaymentMoment,
+    RefundFilter as RefundRowFilter,
+    RefundSummary,
+)
+from amzpay.store.transaction import Transaction
+
+__all__ = [
+    "HistoryEntry",
+    "InvalidPaging",
+    "IpnEntry",
+    "OrderFilter",
+    "OrderSummary",
+    "Page",
+    "QueryService",
+    "RefundAge",
+    "RefundFilter",
+]
+
+T = TypeVar("T")
+MAX_PAGE = 200
+ORDER_REFERENCE_ID_LENGTH = 19  # S02-1234567-1234567: the prefix of its payment objects' ids
+_IPN_BODY_LIMIT = 256 * 1024
+_KINDS = {
+    ObjectKind.AUTHORIZATION: PaymentKind.AUTHORIZATION,
+    ObjectKind.CAPTURE: PaymentKind.CAPTURE,
+    ObjectKind.REFUND: PaymentKind.REFUND,
+}
+
+
+class InvalidPaging(ServiceError, ValueError):
+    """Raised for a page size or offset out of range; ``field`` names which."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field, self.reason = field, reason
+        super().__init__(f"{field}: {reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """``rows`` from ``offset`` on, at most ``limit`` of them, of ``total`` that match."""
+
+    rows: tuple[T, ...]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class RefundFilter:
+    state: str | None = None
+    order: str | None = None
+    older_than: timedelta | None = None  # requested longer ago than this
+
+
+@dataclass(frozen=True, slots=True)
+class RefundAge:
+    refund: RefundSummary
+    age: timedelta  # since it was requested
+
+
+@dataclass(frozen=True, slots=True)
+class IpnEntry:
+    message_id: str
+    notification_type: str
+    received_at: datetime
+    processed_at: datetime | None
+    error: str | None  # the worker's note: why it changed nothing, or what failed
+    order: str | None  # the order it concerns, when it can be told
+    amazon_id: str | None  # the Amazon object it is about
+    state: str | None  # the state it reports
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One moment of an order's history. ``kind``: state, payment, api_call, ipn or mail;
+    ``details`` are (name, value) pairs fit to show (redacted: no addresses, no secrets)."""
+
+    at: datetime
+    kind: str
+    summary: str
+    details: tuple[tuple[str, str], ...] = field(default=())
+
+
+class QueryService:
+    def __init__(self, database: Database, clock: Callable[[], datetime]) -> None:
+        self.database, self.clock = database, clock
+
+    def orders(
+        self, where: OrderFilter | None = None, *, limit: int = 50, offset: int = 0
+    ) -> Page[OrderSummary]:
+        """Orders newest first, each with its total, item count and items per state."""
+        limit, offset = _paging(limit, offset)
+        with self.database.transaction() as tx:
+            rows, total = tx.order_page(where or OrderFilter(), limit, offset)
+        return Page(tuple(rows), total, limit, offset)
+
+    def refunds(
+        self, where: RefundFilter | None = None, *, limit: int = 50, offset: int = 0
+    ) -> Page[RefundAge]:
+        """Refund records, oldest request first, each with its age."""
+        limit, offset = _paging(limit, offset)
+        where = where or RefundFilter()
+        now = self.clock()
+        before = None if where.older_than is None else now - where.older_than
+        with self.database.transaction() as tx:
+            rows, total = tx.refund_page(
+                RefundRowFilter(where.state, where.order, before), limit, offset
+            )
+        aged = tuple(RefundAge(row, now - row.requested_at) for row in rows)
+        return Page(aged, total, limit, offset)
+
+    def ipns(
+        self,
+        *,
+        notification_type: str | None = None,
+        errors_only: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page[IpnEntry]:
+        """The IPN inbox newest first, each message with the order it concerns if known."""
+        limit, offset = _paging(limit, offset)
+        with self.database.transaction() as tx:
+            rows, total = tx.ipn_page(notification_type, errors_only, limit, offset)
+            entries = tuple(_entry(tx, row) for row in rows)
+        return Page(entries, total, limit, offset)
+
+    def history(self, order: str) -> list[HistoryEntry]:
+        """Everything that happened to the order, oldest first. Raises OrderNotFound."""
+        with self.database.transaction() as tx:
+            amazon_order = tx.amazon_order_reference_id(order)
+            entries = [_state_entry(*moment) for moment in tx.timeline(order)]
+            payments = tx.payment_moments(order)
+            for payment in payments:
+                entries += _payment_entries(payment)
+            entries += [_call_entry(call) for call in tx.api_calls(order)]
+            entries += [_mail_entry(mail) for mail in tx.mail_moments(order)]
+            # Candidates by the ids their bodies would hold; each is read to be sure.
+            ids = [p.reference_id for p in payments] + ([amazon_order] if amazon_order else [])
+            for row in tx.ipns_mentioning(ids):
+                ipn = _entry(tx, row)
+                if ipn.order == order:
+                    entries.append(_ipn_entry(ipn))
+        return sorted(entries, key=lambda entry: entry.at)  # stable: same-time order kept
+
+
+def _paging(limit: int, offset: int) -> tuple[int, int]:
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidPaging("limit", f"from 1 to {MAX_PAGE}, got {limit}")
+    if offset < 0:
+        raise InvalidPaging("offset", f"at least 0, got {offset}")
+    return limit, offset
+
+
+def _entry(tx: Transaction, row: IpnRow) -> IpnEntry:
+    """The message with what it is about, read from its body (unreadable: left blank)."""
+    amazon_id = state = order = None
+    try:
+        envelope = read_envelope(row.body.encode("utf-8"), _IPN_BODY_LIMIT)
+        if envelope.type is MessageType.NOTIFICATION:
+            data = read_message(envelope.message).data
+            seen = observation_of(data, sns_time(envelope.timestamp, row.received_at))
+            if seen is not None:
+                amazon_id, state = seen.amazon_id, seen.state.value
+                order = _order_of(tx, seen)
+    except (IpnError, UnicodeError):
+        pass
+    return IpnEntry(
+        row.message_id,
+        row.notification_type,
+        row.received_at,
+        row.processed_at,
+        row.error,
+        order,
+        amazon_id,
+        state,
+    )
+
+
+def _order_of(tx: Transaction, seen: Observation) -> str | None:
+    """By our reference id or Amazon's id of the record, else by the order reference id
+    Amazon's ids begin with."""
+    kind = _KINDS.get(seen.kind)
+    if kind is not None:
+        record = tx.find_payment(kind, reference_id=seen.reference_id)
+        record = record or tx.find_payment(kind, amazon_id=seen.amazon_id)
+        if record is not None:
+            return record.order
+    return tx.order_of_amazon_reference(seen.amazon_id[:ORDER_REFERENCE_ID_LENGTH])
+
+
+def _state_entry(
+    at: datetime, item: str, source: str | None, target: str, event: str | None, actor: str
+) -> HistoryEntry:
+    moved = f"{source} -> {target}" if source else f"-> {target}"
+    details = [("item", item), ("from", source or ""), ("to", target), ("actor", actor)]
+    if event:
+        details.append(("event", event))
+    return HistoryEntry(at, "state", f"item {item}: {moved}", tuple(details))
+
+
+def _payment_entries(payment: PaymentMoment) -> list[HistoryEntry]:
+    """The record's request and, once it moved on, its current state (the store keeps a
+    record's current state, not each of its past ones)."""
+    base = (
+        ("reference_id", payment.reference_id),
+        ("amazon_id", payment.amazon_id or ""),
+        ("amount", str(payment.amount)),
+    )
+    entries = [
+        HistoryEntry(
+            payment.created_at,
+            "payment",
+            f"{payment.kind} {payment.reference_id} requested: {payment.amount}",
+            (*base, ("state", "requested")),
+        )
+    ]
+    if payment.state != "requested":
+        reason = payment.reason_code or payment.error_code
+        summary = f"{payment.kind} {payment.reference_id} {payment.state}"
+        details: tuple[tuple[str, str], ...] = (*base, ("state", payment.state))
+        if reason:
+            summary += f" ({reason})"
+            details += (("reason_code", reason),)
+        entries.append(HistoryEntry(payment.updated_at, "payment", summary, details))
+    return entries
+
+
+def _call_entry(call: CallRecord) -> HistoryEntry:
+    details = [
+        ("operation", call.operation),
+        ("attempt", str(call.attempt)),
+        ("outcome", call.outcome),
+        ("duration_ms", str(call.duration_ms)),
+    ]
+    optional = {
+        "reference_id": call.reference_id,
+        "amazon_id": call.amazon_id,
+        "http_status": None if call.http_status is None else str(call.http_status),
+        "request_id": call.request_id,
+        "error_code": call.error_code,
+    }
+    details += [(name, value) for name, value in optional.items() if value is not None]
+    details += [(f"parameter {name}", value) for name, value in sorted(call.parameters.items())]
+    summary = f"{call.operation} (attempt {call.attempt}): {call.outcome}"
+    if call.error_code:
+        summary += f" {call.error_code}"
+    return HistoryEntry(call.started_at, "api_call", summary, tuple(details))
+
+
+def _ipn_entry(ipn: IpnEntry) -> HistoryEntry:
+    details = [("message_id", ipn.message_id), ("type", ipn.notification_type)]
+    if ipn.amazon_id:
+        details.append(("amazon_id", ipn.amazon_id))
+    if ipn.state:
+        details.append(("state", ipn.state))
+    if ipn.processed_at is not None:
+        details.append(("processed_at", ipn.processed_at.isoformat()))
+    if ipn.error:
+        details.append(("note", ipn.error))
+    summary = f"IPN {ipn.notification_type}" + (f": {ipn.state}" if ipn.state else "")
+    return HistoryEntry(ipn.received_at, "ipn", summary, tuple(details))
+
+
+def _mail_entry(mail: MailMoment) -> HistoryEntry:
+    details = [("kind", mail.kind), ("audience", mail.audience), ("status", mail.status)]
+    details.append(("attempts", str(mail.attempts)))
+    if mail.sent_at is not None:
+        details.append(("sent_at", mail.sent_at.isoformat()))
+    if mail.last_error:
+        details.append(("last_error", mail.last_error))
+    summary = f"e-mail {mail.kind} to {mail.audience}: {mail.status}"
+    return HistoryEntry(mail.created_at, "mail", summary, tuple(details))

@@ -1,0 +1,78 @@
+"""Logging in and out.
+
+The login form has no session yet, so it is protected by a double-submit token of its own: a
+random value in an HttpOnly cookie and the same value in the form (login CSRF would log a
+member of staff into someone else's account). A wrong username, a wrong password and a
+disabled user get the same answer.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from amzpay.services.access import LoginRefused
+from amzpay.web.backoffice.rendering import redirect, render
+from amzpay.web.backoffice.security import (
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    CsrfRefused,
+    FormText,
+    PostedStaff,
+    safe_next,
+    services_of,
+    session_of,
+    set_cookie,
+)
+
+router = APIRouter()
+LOGIN_FORM_LIFETIME = 3600  # seconds a login form stays usable
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> Response:
+    if session_of(request) is not None:
+        return redirect(safe_next(next))
+    return _form(request, safe_next(next), error=None, status=200)
+
+
+@router.post("/login")
+def log_in(
+    request: Request,
+    username: FormText = "",
+    password: FormText = "",
+    login_token: FormText = "",
+    next: FormText = "/",
+) -> Response:
+    expected = request.cookies.get(LOGIN_COOKIE, "")
+    if not expected or not secrets.compare_digest(login_token.encode(), expected.encode()):
+        raise CsrfRefused
+    access = services_of(request).access
+    try:
+        session = access.log_in(username.strip(), password)
+    except LoginRefused as refused:
+        return _form(request, safe_next(next), error=str(refused).capitalize(), status=401)
+    response = redirect(safe_next(next))
+    lifetime = int((session.expires_at - services_of(request).clock()).total_seconds())
+    set_cookie(request, response, SESSION_COOKIE, session.token, max_age=lifetime)
+    response.delete_cookie(LOGIN_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout")
+def log_out(request: Request, staff: PostedStaff) -> Response:
+    services_of(request).access.log_out(staff.token)
+    response = redirect("/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def _form(request: Request, next_path: str, error: str | None, status: int) -> Response:
+    token = secrets.token_urlsafe(32)
+    response = render(
+        request, "login.html", None, status, login_token=token, next_path=next_path, error=error
+    )
+    set_cookie(request, response, LOGIN_COOKIE, token, max_age=LOGIN_FORM_LIFETIME)
+    return response

@@ -1,0 +1,92 @@
+"""The back office in a real browser (Debian's chromium through Playwright), against amzpay
+served by uvicorn with the real gateway and the simulator: refund items and watch them
+complete without reloading, a declined refund's reason, a wrong password."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from bo_shop import DECLINE, PASSWORD, REFUND_SETTLES, USERNAME, BackOfficeShop
+from playwright.sync_api import Browser, Page, expect
+
+
+@pytest.fixture(scope="module")
+def served(shop: BackOfficeShop) -> Iterator[str]:
+    with shop.serve() as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Browser, served: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=served, viewport={"width": 1280, "height": 800})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def log_in(page: Page, password: str = PASSWORD) -> None:
+    page.goto("/login")
+    page.fill("#username", USERNAME)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+
+
+def item_state(page: Page, item: str):
+    return page.locator(f'[data-item="{item}"] .item-state')
+
+
+def test_staff_refund_a_bundle_and_watch_it_complete_without_reloading(shop, page):
+    order = shop.closed_order()
+    log_in(page)
+    page.goto(f"/orders/{order}")
+
+    page.click("text=Refund items…")
+    page.check("#bundle-tea-set")  # ticks the teapot and the cup
+    expect(page.locator("#item-pot")).to_be_checked()
+    expect(page.locator("#item-cup")).to_be_checked()
+    expect(page.locator("[data-total]")).to_have_text("49.00 EUR")
+    page.click("text=Refund the ticked items")
+    page.wait_for_url(f"**/orders/{order}")
+    page.evaluate("window.notReloaded = true")
+    shop.work()  # the worker asks Amazon: the refund is pending
+
+    expect(item_state(page, "pot")).to_have_text("refund pending")
+    expect(item_state(page, "cup")).to_have_text("refund pending")
+    expect(page.locator("[data-refund] .refund-state")).to_have_text("pending")
+
+    shop.later(REFUND_SETTLES)  # Amazon completes it; its IPN arrives; the worker applies it
+
+    expect(page.locator("[data-refund] .refund-state")).to_have_text("completed")
+    expect(item_state(page, "pot")).to_have_text("refund completed")
+    expect(item_state(page, "cup")).to_have_text("refund completed")
+    assert page.evaluate("window.notReloaded") is True
+
+
+def test_a_declined_refund_shows_amazons_reason(shop, page):
+    order = shop.closed_order()
+    log_in(page)
+    page.goto(f"/orders/{order}/refund")
+
+    page.check("#item-mug-1")
+    page.check("#item-mug-2")
+    expect(page.locator("[data-total]")).to_have_text("39.98 EUR")
+    page.fill("#note", DECLINE)
+    page.click("text=Refund the ticked items")
+    page.wait_for_url(f"**/orders/{order}")
+    shop.work()
+    shop.later(REFUND_SETTLES)
+
+    expect(page.locator("[data-refund] .refund-state")).to_have_text("declined")
+    reason = page.locator("[data-refund] .reason")
+    expect(reason).to_contain_text("AmazonRejected")
+    expect(reason).to_contain_text("Amazon rejected it, usually because the seller account")
+    expect(item_state(page, "mug-1")).to_have_text("refund declined")
+
+
+def test_a_wrong_password_is_refused(page):
+    log_in(page, password="this is not it, sorry")
+
+    expect(page.locator(".notice")).to_have_text("Wrong username or password")
+    assert page.url.endswith("/login")
