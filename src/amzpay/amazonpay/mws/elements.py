@@ -106,7 +106,10 @@ class Node:
         index = self._index
         if index is None:
             # Built once per node: reading a Details element asks for a dozen children.
-            index = self._index = {_local(child.tag): child for child in reversed(self._element)}
+            # (the local name spelled inline: this runs for every child of every node read)
+            index = self._index = {
+                child.tag.rpartition("}")[2]: child for child in reversed(self._element)
+            }
         return index.get(name)
 
     def find(self, name: str) -> Node | None:
@@ -151,15 +154,11 @@ class Node:
 
     def money(self, name: str) -> Money:
         """A Price element (``Amount`` and ``CurrencyCode``, in either order) as Money."""
-        price = self.child(name)
-        amount, currency = price.text("Amount"), price.text("CurrencyCode")
-        try:
-            return Money.parse(amount, currency)
-        except MoneyError as error:
-            raise InvalidValue(price.path, f"{amount} {currency}", str(error)) from None
+        return _money(self.child(name))
 
     def optional_money(self, name: str) -> Money | None:
-        return self.money(name) if self.find(name) is not None else None
+        price = self.find(name)
+        return _money(price) if price is not None else None
 
     def optional_timestamp(self, name: str) -> datetime | None:
         text = self.optional_text(name)
@@ -187,3 +186,11 @@ class Node:
         if found is None:
             return ()
         return tuple(member.value for member in found.children("member") if member.value)
+
+
+def _money(price: Node) -> Money:
+    amount, currency = price.text("Amount"), price.text("CurrencyCode")
+    try:
+        return Money.parse(amount, currency)
+    except MoneyError as error:
+        raise InvalidValue(price.path, f"{amount} {currency}", str(error)) from None
