@@ -10,8 +10,8 @@ SNS developer guide, "Verifying the signatures of Amazon SNS messages"):
 - ``SignatureVersion`` "1" is RSA PKCS#1 v1.5 with SHA1, "2" the same with SHA256.
 
 Values are signed as JSON-decoded strings (Message is the escaped inner JSON's text). Bodies
-are read by orjson, which is strict where ``json`` is lenient: NaN, infinite numbers, a byte
-order mark and lone surrogates (``"\\ud800"``) are InvalidJson, as is nesting beyond 1024.
+are read by orjson, which is strict where ``json`` is lenient: NaN, infinite numbers and
+lone surrogates (``"\\ud800"``) are InvalidJson, as is nesting beyond 1024.
 
 Raises the errors of ``ipn.errors``: BodyTooLarge, InvalidJson, MissingField, InvalidField,
 InvalidSignature.
