@@ -82,10 +82,10 @@ def parse_xml(data: bytes | str) -> Node:
 def _element_tree(text: str) -> Element:
     """``text`` parsed by expat straight into ElementTree's C tree builder.
 
-    The same parse as ``ElementTree.fromstring`` without its XMLParser, whose construction
-    costs more than an IPN's whole tree: expat calls the builder's C methods directly, and
-    ``buffer_text`` hands it each text run in one piece. Names arrive as ``uri}local`` (the
-    separator), so the local name is still what follows the last ``}``.
+    The same parse as ``ElementTree.fromstring`` without its per-document XMLParser, whose
+    construction alone costs about 7 µs (docs/performance.md): expat calls the builder's C
+    methods directly, and ``buffer_text`` hands it each text run in one piece. Names arrive
+    as ``uri}local`` (the separator), so the local name is still what follows the last ``}``.
     """
     builder = TreeBuilder()
     parser = expat.ParserCreate(namespace_separator="}")
