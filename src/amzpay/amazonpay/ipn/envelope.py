@@ -9,7 +9,9 @@ SNS developer guide, "Verifying the signatures of Amazon SNS messages"):
   Timestamp, Token, TopicArn, Type;
 - ``SignatureVersion`` "1" is RSA PKCS#1 v1.5 with SHA1, "2" the same with SHA256.
 
-Values are signed as JSON-decoded strings (Message is the escaped inner JSON's text).
+Values are signed as JSON-decoded strings (Message is the escaped inner JSON's text). Bodies
+are read by orjson, which is strict where ``json`` is lenient: NaN, infinite numbers and
+lone surrogates (``"\\ud800"``) are InvalidJson, as is nesting beyond 1024.
 
 Raises the errors of ``ipn.errors``: BodyTooLarge, InvalidJson, MissingField, InvalidField,
 InvalidSignature.
@@ -17,14 +19,13 @@ InvalidSignature.
 
 from __future__ import annotations
 
-import base64
 import binascii
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+import orjson
 from cryptography.hazmat.primitives import hashes
 
 from amzpay.amazonpay.ipn.errors import (
@@ -32,6 +33,7 @@ from amzpay.amazonpay.ipn.errors import (
     InvalidField,
     InvalidJson,
     InvalidSignature,
+    IpnError,
     MissingField,
 )
 
@@ -56,7 +58,7 @@ SIGNED_FIELDS: Final[Mapping[MessageType, tuple[str, ...]]] = {
     MessageType.SUBSCRIPTION_CONFIRMATION: _CONFIRMATION_FIELDS,
     MessageType.UNSUBSCRIBE_CONFIRMATION: _CONFIRMATION_FIELDS,
 }
-_TYPE_NAMES: Final = frozenset(kind.value for kind in MessageType)
+_KINDS: Final[Mapping[str, MessageType]] = {kind.value: kind for kind in MessageType}
 _OPTIONAL_FIELDS: Final = frozenset({"Subject"})
 _UNSIGNED_REQUIRED: Final = ("SignatureVersion", "Signature", "SigningCertURL")
 _REQUIRED: Final[Mapping[MessageType, tuple[str, ...]]] = {
@@ -91,47 +93,56 @@ class Envelope:
 
 
 def _json_object(body: bytes | str, what: str) -> dict[str, object]:
+    """``body`` parsed by orjson: strict UTF-8 and RFC 8259 (no NaN, no lone surrogates)."""
     try:
-        text = body.decode("utf-8") if isinstance(body, bytes) else body
-        data = json.loads(text)
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:  # also bad UTF-8, too deep nesting
         raise InvalidJson(f"{what} is not valid UTF-8 JSON") from None
     if not isinstance(data, dict):
         raise InvalidJson(f"{what} is not a JSON object")
     return data
 
 
-def _text(data: Mapping[str, object], field: str) -> str:
+def _refused(data: Mapping[str, object], field: str) -> IpnError:
+    """Why ``field`` of ``data`` is not a string: absent (or null), or of another type."""
     value = data.get(field)
     if value is None:
-        raise MissingField(field)
-    if not isinstance(value, str):
-        raise InvalidField(field, f"expected a string, got {type(value).__name__}")
+        return MissingField(field)
+    return InvalidField(field, f"expected a string, got {type(value).__name__}")
+
+
+def _text(data: Mapping[str, object], field: str) -> str:
+    value = data.get(field)
+    if type(value) is not str:
+        raise _refused(data, field)
     return value
 
 
+def _check_fields(data: Mapping[str, object], kind: MessageType) -> None:
+    """Every field ``kind`` needs is a string, and so is Subject when present."""
+    for name in _REQUIRED[kind]:
+        if type(data.get(name)) is not str:
+            raise _refused(data, name)
+    subject = data.get("Subject")
+    if subject is not None and type(subject) is not str:
+        raise _refused(data, "Subject")
+
+
 def _signed_text(fields: Mapping[str, str], kind: MessageType) -> bytes:
-    parts = [
-        f"{name}\n{value}\n"
-        for name in SIGNED_FIELDS[kind]
-        if (value := fields.get(name)) is not None
-    ]
-    # surrogatepass: a lone surrogate escaped in the JSON must fail verification, not crash.
-    return "".join(parts).encode("utf-8", "surrogatepass")
-
-
-def _fields(data: Mapping[str, object], kind: MessageType) -> dict[str, str]:
-    """Every field ``kind`` needs, each read (and type-checked) once; Subject when present."""
-    fields = {name: _text(data, name) for name in _REQUIRED[kind]}
-    if data.get("Subject") is not None:
-        fields["Subject"] = _text(data, "Subject")
-    return fields
+    """``Name\\nValue\\n`` for each signed field present, in the order SNS signs them."""
+    parts: list[str] = []
+    for name in SIGNED_FIELDS[kind]:
+        value = fields.get(name)
+        if value is not None:  # only Subject may be absent: the others were checked
+            parts += (name, "\n", value, "\n")
+    return "".join(parts).encode("utf-8")
 
 
 def _signature(text: str) -> bytes:
     try:
-        return base64.b64decode(text, validate=True)
-    except binascii.Error:
+        # strict_mode: only the base64 alphabet and correct padding, as b64decode(validate=True)
+        return binascii.a2b_base64(text, strict_mode=True)
+    except ValueError:  # binascii.Error, and a non-ASCII str
         raise InvalidSignature("Signature is not base64") from None
 
 
@@ -141,10 +152,11 @@ def read_envelope(body: bytes, max_bytes: int) -> Envelope:
         raise BodyTooLarge(len(body), max_bytes)
     data = _json_object(body, "the IPN body")
     type_name = _text(data, "Type")
-    if type_name not in _TYPE_NAMES:
+    kind = _KINDS.get(type_name)
+    if kind is None:
         raise InvalidField("Type", f"unknown SNS message type {type_name!r}")
-    kind = MessageType(type_name)
-    fields = _fields(data, kind)
+    _check_fields(data, kind)
+    fields: Mapping[str, str] = data  # type: ignore[assignment]  # every field read is a str
     version = fields["SignatureVersion"]
     if version not in HASHES:
         raise InvalidField("SignatureVersion", f"{version!r} is neither '1' nor '2'")
@@ -157,7 +169,7 @@ def read_envelope(body: bytes, max_bytes: int) -> Envelope:
         signature_version=version,
         signature=_signature(fields["Signature"]),
         signing_cert_url=fields["SigningCertURL"],
-        subscribe_url=fields.get("SubscribeURL"),
+        subscribe_url=fields.get("SubscribeURL") if kind is not MessageType.NOTIFICATION else None,
         signed_text=_signed_text(fields, kind),
     )
 

@@ -131,18 +131,28 @@ def read_notification_data(notification_type: str, xml: str) -> NotificationData
         raise InvalidField(f"NotificationData {error.path}", error.reason) from None
 
 
-def _optional(message: Mapping[str, object], field: str) -> str | None:
-    value = message.get(field)
-    if value is not None and not isinstance(value, str):
-        raise InvalidField(f"Message.{field}", "expected a string")
-    return value
+_REQUIRED: Final = (
+    "NotificationType",
+    "NotificationReferenceId",
+    "SellerId",
+    "ReleaseEnvironment",
+    "NotificationData",
+)
+_OPTIONAL: Final = ("MarketplaceID", "Version")
 
 
-def _required(message: Mapping[str, object], field: str) -> str:
-    value = _optional(message, field)
-    if value is None:
-        raise MissingField(f"Message.{field}")
-    return value
+def _check_texts(message: Mapping[str, object]) -> None:
+    """The Message's text fields are strings, and the required ones are present."""
+    for field in _REQUIRED:
+        value = message.get(field)
+        if value is None:
+            raise MissingField(f"Message.{field}")
+        if type(value) is not str:
+            raise InvalidField(f"Message.{field}", "expected a string")
+    for field in _OPTIONAL:
+        value = message.get(field)
+        if value is not None and type(value) is not str:
+            raise InvalidField(f"Message.{field}", "expected a string")
 
 
 def _is_sample(message: Mapping[str, object]) -> bool:
@@ -157,14 +167,16 @@ def _is_sample(message: Mapping[str, object]) -> bool:
 def read_message(text: str) -> IpnMessage:
     """The inner Message JSON of a verified Notification."""
     message = read_message_object(text)
-    notification_type = _required(message, "NotificationType")
+    _check_texts(message)
+    fields: Mapping[str, str] = message  # type: ignore[assignment]  # checked: strings
+    notification_type = fields["NotificationType"]
     return IpnMessage(
-        notification_reference_id=_required(message, "NotificationReferenceId"),
+        notification_reference_id=fields["NotificationReferenceId"],
         notification_type=notification_type,
-        seller_id=_required(message, "SellerId"),
-        release_environment=_required(message, "ReleaseEnvironment"),
-        marketplace_id=_optional(message, "MarketplaceID"),
-        version=_optional(message, "Version"),
+        seller_id=fields["SellerId"],
+        release_environment=fields["ReleaseEnvironment"],
+        marketplace_id=fields.get("MarketplaceID"),
+        version=fields.get("Version"),
         is_sample=_is_sample(message),
-        data=read_notification_data(notification_type, _required(message, "NotificationData")),
+        data=read_notification_data(notification_type, fields["NotificationData"]),
     )
