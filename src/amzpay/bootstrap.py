@@ -36,7 +36,7 @@ from amzpay.amazonpay.mws.client import MwsClient
 from amzpay.amazonpay.mws.gateway import MwsGateway
 from amzpay.amazonpay.mws.regions import Endpoint, Environment, Region
 from amzpay.amazonpay.mws.transport import Credentials, Pacing
-from amzpay.amazonpay.throttle import LIVE_QUOTAS, SANDBOX_QUOTAS, Throttle
+from amzpay.amazonpay.throttle import LIVE_QUOTAS, SANDBOX_QUOTAS, Throttle, WaitTally
 from amzpay.amazonpay.unavailable import UnavailableGateway
 from amzpay.config import Settings
 from amzpay.mail.messages import Shop
@@ -67,8 +67,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def configured_gateway(http: httpx.Client, clock: Clock) -> GatewayFactory:
-    """The gateway ``settings.amazon`` describes, sending over ``http``."""
+def configured_gateway(
+    http: httpx.Client, clock: Clock, waits: WaitTally | None = None
+) -> GatewayFactory:
+    """The gateway ``settings.amazon`` describes, sending over ``http``; its throttle adds
+    every wait to ``waits``."""
 
     def gateway(settings: Settings, call_log: CallLog) -> PaymentGateway:
         amazon = settings.amazon
@@ -87,7 +90,7 @@ def configured_gateway(http: httpx.Client, clock: Clock) -> GatewayFactory:
             http,
             endpoint,
             Credentials(amazon.seller_id, amazon.access_key_id, secret),
-            pacing=Pacing(throttle=Throttle(quotas), now=clock),
+            pacing=Pacing(throttle=Throttle(quotas, tally=waits), now=clock),
             call_log=call_log,
         )
         return MwsGateway(client, now=clock)
@@ -112,6 +115,7 @@ class App:
     outbox: Outbox
     ledger: LedgerService
     access: AccessService
+    throttle_waits: WaitTally = field(default_factory=WaitTally)  # this process's, for /metrics
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def worker(self, name: str) -> Worker:
@@ -141,7 +145,8 @@ def build(
     if http is None:
         http = httpx.Client(timeout=httpx.Timeout(20.0, connect=5.0))
         closers.append(http.close)
-    factory = gateway_factory or configured_gateway(http, clock)
+    waits = WaitTally()
+    factory = gateway_factory or configured_gateway(http, clock, waits)
     gateway = factory(settings, StoreCallLog(database))
     engine = build_engine(gateway, clock, settings.polling.schedule)
     if certificates is None:
@@ -167,6 +172,7 @@ def build(
         outbox=_outbox(settings, database, mailer, clock),
         ledger=LedgerService(database),
         access=AccessService(database, clock, hasher=password_hasher),
+        throttle_waits=waits,
         _closers=closers,
     )
 

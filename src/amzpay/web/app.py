@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from amzpay import __version__
+from amzpay.web import health, metrics
 from amzpay.web.context import Services
 
 
@@ -16,4 +17,6 @@ def create_app(services: Services) -> FastAPI:
         summary="The Amazon Pay payment module of a shop's order back end, built around refunds.",
     )
     app.state.services = services
+    app.include_router(health.router)
+    app.include_router(metrics.router)
     return app

@@ -1,0 +1,74 @@
+"""Logging for the long-running commands (``serve``, ``worker``): readable text by default,
+JSON lines for a log shipper (``AMZPAY_LOG__FORMAT=json``), at ``AMZPAY_LOG__LEVEL``.
+
+A JSON line holds ``time`` (UTC, ISO 8601), ``level``, ``logger`` and ``message``, then every
+extra field the call passed (``log.info("...", extra={"order": "1001"})``) and, for an error,
+the ``exception`` text. Modules log with ``logging.getLogger(__name__)`` and know nothing of
+this; the command configures the root logger once when it starts.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from typing import Final, TextIO
+
+from amzpay.config import LogSettings
+
+TEXT_FORMAT: Final = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+_HANDLER: Final = "amzpay"
+
+# What every LogRecord has; anything else on a record came in through ``extra``.
+_STANDARD: Final = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "asctime",
+    "taskName",
+}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line; values JSON cannot hold are written as their ``str``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        line.update((key, value) for key, value in record.__dict__.items() if key not in _STANDARD)
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, default=str, ensure_ascii=False)
+
+
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record comes (a test may swap it)."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
+def configure(settings: LogSettings, stream: TextIO | None = None) -> logging.Handler:
+    """Send every log record at ``settings.level`` and above to ``stream`` (default: stderr),
+    formatted as ``settings.format`` says. Calling it again replaces the handler it added
+    (and only that one); returns the handler."""
+    handler: logging.Handler = _Stderr() if stream is None else logging.StreamHandler(stream)
+    if settings.format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    handler.set_name(_HANDLER)
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == _HANDLER]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(settings.level)
+    return handler
