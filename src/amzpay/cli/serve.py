@@ -132,7 +132,7 @@ def _banner(console: Console, settings: Settings, url: str, simulated: bool, wor
     lines = [
         f"amzpay {__version__}",
         f"  back office  {url}/",
-        f"  REST API     {url}/api/v1  (OpenAPI: {url}/docs)",
+        f"  REST API     {url}/api/v1  (OpenAPI: {url}/openapi.json)",
         f"  IPN endpoint {url}/amazonpay/ipn",
         f"  health       {url}/healthz  {url}/readyz  {url}/metrics",
         f"  database     {shown(settings.database_url)}",
