@@ -10,7 +10,7 @@ import logging
 import pytest
 from pydantic import ValidationError
 
-from amzpay.cli.logs import configure
+from amzpay.cli.logs import QuietProbes, configure
 from amzpay.cli.sandbox import base_url, for_worker, sandbox_settings
 from amzpay.config import LogSettings, Settings
 from amzpay.simulator import Seller
@@ -144,3 +144,31 @@ def test_a_separate_worker_in_simulator_mode_calls_the_servers_simulator():
 )
 def test_the_server_calls_itself_at_a_reachable_address(host, url):
     assert base_url(host, 80) == url
+
+
+def _access_line(path: str, status: int) -> logging.LogRecord:
+    """A record as uvicorn's access logger makes it."""
+    args = ("127.0.0.1:50000", "GET", path, "1.1", status)
+    return logging.LogRecord(
+        "uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d', args, None
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "kept"),
+    [
+        ("/healthz", 200, False),
+        ("/readyz", 200, False),
+        ("/metrics?name=x", 200, False),
+        ("/readyz", 503, True),
+        ("/api/v1/orders", 200, True),
+    ],
+)
+def test_successful_probes_and_scrapes_leave_the_access_log(path, status, kept):
+    assert QuietProbes().filter(_access_line(path, status)) is kept
+
+
+def test_other_records_pass_the_probe_filter():
+    record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, "plain", None, None)
+
+    assert QuietProbes().filter(record) is True

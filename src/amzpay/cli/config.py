@@ -45,7 +45,9 @@ def check() -> None:
         for problem in failure.errors():
             # The field and what is wrong, never the value given (it may be a secret).
             field = "AMZPAY_" + "__".join(str(part) for part in problem["loc"]).upper()
-            console.print(f"{_MARKS[Level.ERROR]} settings: {field}: {problem['msg']}", soft_wrap=True)
+            console.print(
+                f"{_MARKS[Level.ERROR]} settings: {field}: {problem['msg']}", soft_wrap=True
+            )
         raise typer.Exit(1) from None
     findings = check_all(settings)
     for finding in findings:

@@ -56,6 +56,20 @@ class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+class QuietProbes(logging.Filter):
+    """Drops uvicorn's access lines for successful /healthz, /readyz and /metrics requests:
+    probes and scrapes come every few seconds and would bury everything else."""
+
+    PATHS: Final = frozenset({"/healthz", "/readyz", "/metrics"})
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if not (isinstance(args, tuple) and len(args) == 5):
+            return True  # not uvicorn's access line: keep it
+        path, status = str(args[2]).split("?", 1)[0], args[4]
+        return not (path in self.PATHS and isinstance(status, int) and status < 400)
+
+
 def configure(settings: LogSettings, stream: TextIO | None = None) -> logging.Handler:
     """Send every log record at ``settings.level`` and above to ``stream`` (default: stderr),
     formatted as ``settings.format`` says. Calling it again replaces the handler it added
@@ -71,4 +85,7 @@ def configure(settings: LogSettings, stream: TextIO | None = None) -> logging.Ha
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(settings.level)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, QuietProbes) for f in access.filters):
+        access.addFilter(QuietProbes())
     return handler

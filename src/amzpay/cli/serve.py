@@ -20,6 +20,7 @@ from typing import Annotated, Final
 
 import typer
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 
 from amzpay import __version__
 from amzpay.bootstrap import App, build
@@ -27,6 +28,7 @@ from amzpay.cli.logs import configure
 from amzpay.cli.options import DatabaseOption, settings_for, shown
 from amzpay.cli.sandbox import PREFIX, SandboxSimulator, base_url, sandbox_settings
 from amzpay.config import Settings
+from amzpay.store.migrate import head_revision
 from amzpay.web.app import create_app
 
 log = logging.getLogger(__name__)
@@ -98,7 +100,9 @@ def serve(
     if sandbox is not None:
         web.mount(PREFIX, sandbox.app)
     background = BackgroundWorker(running, f"serve-{port}") if worker else None
-    _banner(Console(), settings, url, sandbox is not None, worker)
+    console = Console()
+    _banner(console, settings, url, sandbox is not None, worker)
+    _warn_about_the_schema(console, running)
     # uvicorn stops gracefully on SIGTERM, then raises it again: end with a clean exit here,
     # so that the worker and the simulator are stopped and the database closed below.
     signal.signal(signal.SIGTERM, _exit)
@@ -114,6 +118,24 @@ def serve(
                 part.stop()
         running.close()
         log.info("stopped")
+
+
+def _warn_about_the_schema(console: Console, running: App) -> None:
+    """Say so at once when the database cannot be used yet (/readyz says it too)."""
+    try:
+        revision = running.database.revision()
+    except SQLAlchemyError as error:
+        console.print(
+            f"[yellow]! the database does not answer ({type(error).__name__})[/yellow]",
+            soft_wrap=True,
+        )
+        return
+    if revision != head_revision():
+        console.print(
+            f"[yellow]! the database is at revision {revision}, this amzpay needs "
+            f"{head_revision()}: run amzpay db upgrade[/yellow]",
+            soft_wrap=True,
+        )
 
 
 def _exit(*_: object) -> None:

@@ -10,12 +10,13 @@ from typing import Any
 
 from opskit import order_spec, samples, value
 from servekit import Served, environment, free_port, running, served, wait_for
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from amzpay.bootstrap import App, build
 from amzpay.cli.sandbox import sandbox_settings
 from amzpay.config import Settings
 from amzpay.store import tables as t
+from amzpay.store.migrate import head_revision
 
 SYNC = "amazon-pay-sync"  # authorize and capture at once: the order closes in seconds
 
@@ -130,3 +131,19 @@ def _delivered(server: Served) -> list[dict[str, Any]]:
         return log if any(d["attempts"] for d in log) else None
 
     return [d for d in wait_for("an IPN delivery", attempted) if d["attempts"]]
+
+
+def test_serve_says_at_start_when_the_database_needs_its_migrations(postgres_server, tmp_path):
+    engine = create_engine(f"{postgres_server}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("CREATE DATABASE amzpay_ops_serve_unmigrated"))
+    engine.dispose()
+    env = environment(
+        DATABASE_URL=f"{postgres_server}/amzpay_ops_serve_unmigrated", WEB__PORT=str(free_port())
+    )
+
+    with served(env, tmp_path, "--no-worker") as server:
+        banner = server.output()
+
+    assert f"this amzpay needs {head_revision()}: run amzpay db upgrade" in banner
+    assert "no Amazon credentials: calls wait (see amzpay config check)" in banner
