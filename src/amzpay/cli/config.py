@@ -38,16 +38,9 @@ def check() -> None:
     console.print(f"settings from the environment{f' and {source}' if source else ''}")
     try:
         settings = Settings.load(os.environ)
-    except FileNotFoundError as failure:
-        console.print(f"{_MARKS[Level.ERROR]} settings: {failure}")
-        raise typer.Exit(1) from None
-    except ValidationError as failure:
-        for problem in failure.errors():
-            # The field and what is wrong, never the value given (it may be a secret).
-            field = "AMZPAY_" + "__".join(str(part) for part in problem["loc"]).upper()
-            console.print(
-                f"{_MARKS[Level.ERROR]} settings: {field}: {problem['msg']}", soft_wrap=True
-            )
+    except (FileNotFoundError, ValidationError) as failure:
+        for problem in problems(failure):
+            console.print(f"{_MARKS[Level.ERROR]} settings: {problem}", soft_wrap=True)
         raise typer.Exit(1) from None
     findings = check_all(settings)
     for finding in findings:
@@ -58,6 +51,17 @@ def check() -> None:
         console.print(f"[red]{errors} error(s)[/red], {warnings} warning(s): fix the errors")
         raise typer.Exit(1)
     console.print(f"[green]ready[/green], {warnings} warning(s)")
+
+
+def problems(failure: FileNotFoundError | ValidationError) -> list[str]:
+    """What is wrong with the settings, one line per field: the variable and the problem,
+    never the value given (it may be a secret)."""
+    if isinstance(failure, FileNotFoundError):
+        return [str(failure)]
+    return [
+        "AMZPAY_" + "__".join(str(part) for part in problem["loc"]).upper() + ": " + problem["msg"]
+        for problem in failure.errors()
+    ]
 
 
 def _show(console: Console, finding: Finding) -> None:

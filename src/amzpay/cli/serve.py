@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 import threading
 from dataclasses import dataclass, field
 from typing import Annotated, Final
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
 from amzpay import __version__
 from amzpay.bootstrap import App, build
+from amzpay.cli.config import problems
 from amzpay.cli.logs import configure
 from amzpay.cli.options import DatabaseOption, settings_for, shown
 from amzpay.cli.sandbox import PREFIX, SandboxSimulator, base_url, sandbox_settings
@@ -82,7 +85,12 @@ def serve(
     """Serve the REST API, the IPN endpoint, the back office, /healthz, /readyz and /metrics."""
     import uvicorn  # only a serving run needs it
 
-    settings = settings_for(database)
+    try:
+        settings = settings_for(database)
+    except (FileNotFoundError, ValidationError) as failure:
+        for problem in problems(failure):
+            Console(stderr=True).print(f"[red]settings:[/red] {problem}", soft_wrap=True)
+        raise typer.Exit(2) from None  # amzpay config check says more
     if simulator is not None:
         settings = settings.model_copy(
             update={"amazon": settings.amazon.model_copy(update={"simulator": simulator})}
@@ -99,7 +107,7 @@ def serve(
     web = create_app(running)
     if sandbox is not None:
         web.mount(PREFIX, sandbox.app)
-    background = BackgroundWorker(running, f"serve-{port}") if worker else None
+    background = BackgroundWorker(running, f"{socket.gethostname()}:{port}") if worker else None
     console = Console()
     _banner(console, settings, url, sandbox is not None, worker)
     _warn_about_the_schema(console, running)

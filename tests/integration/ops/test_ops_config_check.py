@@ -185,3 +185,14 @@ def test_simulator_mode_with_live_calls_is_refused(environ, capsys):
 
     assert code == 1
     assert "simulator mode is a sandbox mode" in out
+
+
+def test_serve_refuses_to_start_on_settings_that_do_not_fit(environ, capsys):
+    environ(LOG__FORMAT="yaml", AMAZON__SECRET_KEY=SECRET)
+
+    code = main(["serve"])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "settings: AMZPAY_LOG__FORMAT: Input should be 'text' or 'json'" in err
+    assert "yaml" not in err  # the value given is never echoed
