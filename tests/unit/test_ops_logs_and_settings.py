@@ -75,6 +75,15 @@ def test_configuring_again_replaces_only_its_own_handler(root_logger):
     assert len(ours) == 1
 
 
+def test_undoing_the_configuration_leaves_the_root_logger_as_it_was(root_logger):
+    handlers, level = list(root_logger.handlers), root_logger.level
+
+    configure(LogSettings(level="DEBUG"), io.StringIO()).undo()
+
+    assert root_logger.handlers == handlers
+    assert root_logger.level == level
+
+
 def test_log_settings_come_from_the_environment_in_any_case():
     settings = Settings.load({"AMZPAY_LOG__FORMAT": "JSON", "AMZPAY_LOG__LEVEL": "debug"})
 

@@ -70,10 +70,23 @@ class QuietProbes(logging.Filter):
         return not (path in self.PATHS and isinstance(status, int) and status < 400)
 
 
-def configure(settings: LogSettings, stream: TextIO | None = None) -> logging.Handler:
+class Configured:
+    """What ``configure`` changed; ``undo`` puts the root logger back as it was (a command run
+    in-process, as the tests run them, leaves no handler behind)."""
+
+    def __init__(self, handler: logging.Handler, previous_level: int) -> None:
+        self.handler, self._previous_level = handler, previous_level
+
+    def undo(self) -> None:
+        root = logging.getLogger()
+        root.removeHandler(self.handler)
+        root.setLevel(self._previous_level)
+
+
+def configure(settings: LogSettings, stream: TextIO | None = None) -> Configured:
     """Send every log record at ``settings.level`` and above to ``stream`` (default: stderr),
     formatted as ``settings.format`` says. Calling it again replaces the handler it added
-    (and only that one); returns the handler."""
+    (and only that one)."""
     handler: logging.Handler = _Stderr() if stream is None else logging.StreamHandler(stream)
     if settings.format == "json":
         handler.setFormatter(JsonFormatter())
@@ -81,6 +94,7 @@ def configure(settings: LogSettings, stream: TextIO | None = None) -> logging.Ha
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))
     handler.set_name(_HANDLER)
     root = logging.getLogger()
+    previous_level = root.level
     for old in [h for h in root.handlers if h.get_name() == _HANDLER]:
         root.removeHandler(old)
     root.addHandler(handler)
@@ -88,4 +102,4 @@ def configure(settings: LogSettings, stream: TextIO | None = None) -> logging.Ha
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, QuietProbes) for f in access.filters):
         access.addFilter(QuietProbes())
-    return handler
+    return Configured(handler, previous_level)

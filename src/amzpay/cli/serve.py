@@ -95,7 +95,7 @@ def serve(
         settings = settings.model_copy(
             update={"amazon": settings.amazon.model_copy(update={"simulator": simulator})}
         )
-    configure(settings.log)
+    logs = configure(settings.log)
     host = host if host is not None else settings.web.host
     port = port if port is not None else settings.web.port
     url = base_url(host, port)
@@ -126,6 +126,7 @@ def serve(
                 part.stop()
         running.close()
         log.info("stopped")
+        logs.undo()
 
 
 def _warn_about_the_schema(console: Console, running: App) -> None:

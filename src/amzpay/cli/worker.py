@@ -29,7 +29,7 @@ def work(
     console = Console()
     url = resolve_database(database)
     settings = for_worker(settings_for(url))
-    configure(settings.log)
+    logs = configure(settings.log)
     running = build(settings)
     # Besides timers, jobs and conditions: stored IPNs, polls and queued mails.
     worker = running.worker(name or socket.gethostname())
@@ -52,3 +52,4 @@ def work(
         console.print("stopped")
     finally:
         running.close()
+        logs.undo()

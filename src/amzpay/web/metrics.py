@@ -20,7 +20,7 @@ import re
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any, Final
+from typing import Final
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -28,6 +28,7 @@ from prometheus_client import CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.applications import Starlette
 
 from amzpay.amazonpay.throttle import WaitTally
 from amzpay.store.gauges import Gauges, read_gauges
@@ -67,7 +68,7 @@ class WebMetrics:
         return generate_latest(self.registry)
 
 
-def metrics_of(app: Any) -> WebMetrics:
+def metrics_of(app: Starlette) -> WebMetrics:
     """The metrics of ``app`` (a FastAPI app made by ``create_app``), made on first use."""
     with _LOCK:
         metrics: WebMetrics | None = getattr(app.state, "metrics", None)

@@ -3,6 +3,7 @@ fixed, 0 when amzpay can run, and no secret ever printed."""
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 
@@ -196,3 +197,14 @@ def test_serve_refuses_to_start_on_settings_that_do_not_fit(environ, capsys):
     assert code == 2
     assert "settings: AMZPAY_LOG__FORMAT: Input should be 'text' or 'json'" in err
     assert "yaml" not in err  # the value given is never echoed
+
+
+def test_a_worker_run_in_process_leaves_no_log_handler_behind(environ, sqlite_url, capsys):
+    environ(DATABASE_URL=sqlite_url, LOG__FORMAT="json")
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+
+    code = main(["worker", "--once"])
+
+    assert code == 0
+    assert root.handlers == handlers
