@@ -1,5 +1,6 @@
-"""``amzpay config check``: every problem named in plain words, exit 1 when something must be
-fixed, 0 when amzpay can run, and no secret ever printed."""
+"""The operations commands in-process: ``amzpay config check`` names every problem in plain
+words, exits 1 when something must be fixed and 0 when amzpay can run, and never prints a
+secret; ``serve`` refuses settings that do not fit; ``worker`` leaves the logging as it was."""
 
 from __future__ import annotations
 
