@@ -39,6 +39,7 @@ class Gauges:
     api_throttled: dict[str, int]  # operation -> answers RequestThrottled
     mails_by_status: dict[str, int]  # due, sent, failed
     ipn_inbox: dict[str, int]  # waiting, applied, noted, failed
+    jobs_by_status: dict[str, int]  # the OMS's commands: due, running, done, failed
 
 
 def read_gauges(database: Database, now: datetime, bounds: Sequence[timedelta]) -> Gauges:
@@ -51,6 +52,7 @@ def read_gauges(database: Database, now: datetime, bounds: Sequence[timedelta]) 
             api_throttled=_api_throttled(connection),
             mails_by_status=_count_by(connection, t.mail_outbox.c.status),
             ipn_inbox=_ipn_inbox(connection),
+            jobs_by_status=_count_by(connection, t.jobs.c.status),
         )
 
 

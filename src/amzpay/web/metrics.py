@@ -165,6 +165,14 @@ def _from_store(gauges: Gauges) -> Iterator[Metric]:
     )
     yield _labelled(
         GaugeMetricFamily(
+            "amzpay_jobs",
+            "The order state machine's commands by status: due, running, done, failed.",
+            labels=["status"],
+        ),
+        {(status,): n for status, n in gauges.jobs_by_status.items()},
+    )
+    yield _labelled(
+        GaugeMetricFamily(
             "amzpay_ipn_inbox",
             "Stored IPNs: waiting for the worker, applied, noted (set aside), failed.",
             labels=["state"],

@@ -52,6 +52,10 @@ def test_amazon_api_calls_are_counted_by_operation_and_outcome_from_the_call_log
     assert value(found, "amzpay_amazon_api_calls_total", operation="Capture", outcome="ok") == 1
     assert value(found, "amzpay_amazon_api_calls_total", operation="Refund", outcome="ok") == 1
     assert value(found, "amzpay_amazon_api_calls_total", operation="Refund", outcome="failed") == 0
+    # Authorize, capture, close the order reference, refund: each a command, each done once.
+    assert value(found, "amzpay_jobs", status="done") == 4
+    assert value(found, "amzpay_jobs", status="failed") == 0
+    assert value(found, "amzpay_jobs", status="due") == 0
 
 
 def test_ipns_received_and_rejected_are_counted_by_kind_and_reason(shop):
