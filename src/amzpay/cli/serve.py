@@ -110,7 +110,7 @@ def serve(
     background = BackgroundWorker(running, f"{socket.gethostname()}:{port}") if worker else None
     console = Console()
     _banner(console, settings, url, sandbox is not None, worker)
-    _warn_about_the_schema(console, running)
+    _warn_at_start(console, running)
     # uvicorn stops gracefully on SIGTERM, then raises it again: end with a clean exit here,
     # so that the worker and the simulator are stopped and the database closed below.
     signal.signal(signal.SIGTERM, _exit)
@@ -129,22 +129,27 @@ def serve(
         logs.undo()
 
 
-def _warn_about_the_schema(console: Console, running: App) -> None:
-    """Say so at once when the database cannot be used yet (/readyz says it too)."""
+def _warn_at_start(console: Console, running: App) -> None:
+    """Say at once what keeps amzpay from being used yet (/readyz and amzpay config check
+    say it too): a database that does not answer or is behind, nobody to log in."""
     try:
         revision = running.database.revision()
+        users = running.access.users() if revision == head_revision() else []
     except SQLAlchemyError as error:
-        console.print(
-            f"[yellow]! the database does not answer ({type(error).__name__})[/yellow]",
-            soft_wrap=True,
-        )
+        _warn(console, f"the database does not answer ({type(error).__name__})")
         return
     if revision != head_revision():
-        console.print(
-            f"[yellow]! the database is at revision {revision}, this amzpay needs "
-            f"{head_revision()}: run amzpay db upgrade[/yellow]",
-            soft_wrap=True,
+        _warn(
+            console,
+            f"the database is at revision {revision}, this amzpay needs {head_revision()}: "
+            "run amzpay db upgrade",
         )
+    elif not any(user.active for user in users):
+        _warn(console, "no back-office user yet: amzpay user add NAME")
+
+
+def _warn(console: Console, message: str) -> None:
+    console.print(f"[yellow]! {message}[/yellow]", soft_wrap=True)
 
 
 def _exit(*_: object) -> None:

@@ -89,6 +89,7 @@ def test_serve_in_simulator_mode_runs_everything_at_one_url(sqlite_url, tmp_path
     assert "sandbox, with the local simulator" in banner
     assert f"simulator    {server.url}/simulator" in banner
     assert f"database     {sqlite_url}" in banner
+    assert "! no back-office user yet: amzpay user add NAME" in banner
 
 
 def test_serve_without_a_worker_beside_a_separate_worker_on_postgresql(postgres_url, tmp_path):
