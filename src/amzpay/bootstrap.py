@@ -46,6 +46,7 @@ from amzpay.oms.engine import Engine
 from amzpay.processes.call_log import StoreCallLog
 from amzpay.processes.catalog import build_engine
 from amzpay.services.access import AccessService
+from amzpay.services.external_refunds import ExternalRefundService
 from amzpay.services.inbox import InboxProcessor
 from amzpay.services.ipn import IpnReceiver
 from amzpay.services.ledger import LedgerService
@@ -115,6 +116,7 @@ class App:
     outbox: Outbox
     ledger: LedgerService
     access: AccessService
+    external_refunds: ExternalRefundService
     throttle_waits: WaitTally = field(default_factory=WaitTally)  # this process's, for /metrics
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -172,6 +174,7 @@ def build(
         outbox=_outbox(settings, database, mailer, clock),
         ledger=LedgerService(database),
         access=AccessService(database, clock, hasher=password_hasher),
+        external_refunds=ExternalRefundService(database, clock),
         throttle_waits=waits,
         _closers=closers,
     )

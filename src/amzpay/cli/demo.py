@@ -15,33 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 from rich.console import Console
 
-from amzpay.amazonpay.calllog import CallLog
-from amzpay.amazonpay.ipn import HttpxCertificateFetcher
-from amzpay.amazonpay.mws.client import MwsClient
-from amzpay.amazonpay.mws.gateway import MwsGateway
-from amzpay.amazonpay.mws.regions import Endpoint
-from amzpay.amazonpay.mws.transport import Credentials, Pacing
 from amzpay.bootstrap import App, build
+from amzpay.cli.local_amazon import LocalAmazon
 from amzpay.config import Settings
 from amzpay.mail.sink import SmtpSink
-from amzpay.services.errors import IpnNotStored, IpnRejected
 from amzpay.services.ledger import OrderBooks
-from amzpay.simulator import (
-    InProcessTransport,
-    Ipn,
-    ManualClock,
-    Seller,
-    SimulatorConfig,
-    create_simulator,
-    simulator_of,
-)
+from amzpay.simulator import ManualClock, Seller
 
 SELLER = Seller(seller_id="A1DEMOSHOP", access_key_id="AKIADEMO", secret_key="demo-secret")
 HOST = "simulator.demo"
-ENDPOINT = "https://mws-eu.amazonservices.com/OffAmazonPayments_Sandbox/2013-01-01"
 STAFF = "staff@shop.demo"
 DECLINE = '{"SandboxSimulation": {"State": "Declined", "ReasonCode": "AmazonRejected"}}'
 REFUND_SETTLES = 60  # seconds of Amazon's time: a sandbox refund is Pending for 31 s
@@ -69,15 +53,11 @@ ORDER = {
 }  # fmt: skip
 
 
-async def _no_wait(seconds: float) -> None:
-    """The simulator's fault delays cost no real time."""
-
-
 @dataclass
 class Demo:
     app: App
     clock: ManualClock
-    amazon: Amazon
+    amazon: LocalAmazon
     console: Console
 
     def work(self) -> None:
@@ -102,43 +82,10 @@ class Demo:
         return self.app.ledger.books(str(ORDER["reference"]))
 
 
-class Amazon:
-    """The simulator in-process and the real gateway over it."""
-
-    def __init__(self) -> None:
-        self.clock = ManualClock()
-        self.started = self.clock.now()
-        self.receive: Callable[[bytes, dict[str, str]], object] | None = None
-        config = SimulatorConfig(sellers=(SELLER,), public_url=f"http://{HOST}", seed=1)
-        self.app = create_simulator(config, clock=self.clock, sender=self._deliver, sleep=_no_wait)
-        self.sim = simulator_of(self.app)
-        self.http = httpx.Client(transport=InProcessTransport(self.app))
-
-    def gateway(self, settings: Settings, call_log: CallLog) -> MwsGateway:
-        credentials = Credentials(SELLER.seller_id, SELLER.access_key_id, SELLER.secret_key)
-        pacing = Pacing(now=self.clock.now, sleep=lambda _: None)
-        client = MwsClient(
-            self.http, Endpoint.at(ENDPOINT), credentials, pacing=pacing, call_log=call_log
-        )
-        return MwsGateway(client, now=self.clock.now)
-
-    def advance(self, seconds: float) -> None:
-        self.sim.advance(seconds)
-
-    def _deliver(self, url: str | None, ipn: Ipn) -> int:
-        if self.receive is None:
-            return 503
-        try:
-            self.receive(ipn.body, ipn.headers)
-        except (IpnRejected, IpnNotStored) as refused:
-            return refused.http_status  # the answer the IPN endpoint gives, defined once
-        return 200
-
-
 def demo() -> None:
     """Run amzpay end to end against the local Amazon Pay simulator (no configuration)."""
     console = Console()
-    amazon = Amazon()
+    amazon = LocalAmazon(SELLER, HOST)
     with tempfile.TemporaryDirectory(prefix="amzpay-demo-") as folder, SmtpSink() as sink:
         settings = Settings.load(
             {
@@ -153,17 +100,17 @@ def demo() -> None:
         )
         app = build(
             settings,
-            gateway_factory=amazon.gateway,
+            gateway_factory=lambda _, call_log: amazon.gateway(call_log),
             clock=amazon.clock.now,
-            certificates=HttpxCertificateFetcher(amazon.http),
+            certificates=amazon.certificates,
         )
-        amazon.receive = app.ipn.receive
+        amazon.receiver = app.ipn
         try:
             run(Demo(app, amazon.clock, amazon, console))
             show_mails(console, sink)
         finally:
             app.close()
-            amazon.http.close()
+            amazon.close()
 
 
 def run(demo: Demo) -> None:

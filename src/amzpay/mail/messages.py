@@ -19,12 +19,14 @@ class MailKind(StrEnum):
     AUTHORIZATION_DECLINED = "authorization_declined"  # buyer: contact the shop
     REFUND_COMPLETED = "refund_completed"  # buyer: the money is on its way back
     REFUND_DECLINED = "refund_declined"  # staff: Amazon declined, with its reason
+    EXTERNAL_REFUND = "external_refund"  # staff: a refund made outside amzpay (Seller Central)
 
 
 @dataclass(frozen=True, slots=True)
 class Mail:
     """One e-mail to send. ``reason_code`` is Amazon's (InvalidPaymentMethod, AmazonRejected,
-    ...); ``items`` are the names of the items concerned."""
+    ...); ``items`` are the names of the items concerned; ``amazon_id`` the Amazon object the
+    mail is about, when staff need it (an external refund's id)."""
 
     kind: MailKind
     to: str
@@ -33,6 +35,7 @@ class Mail:
     amount: Money | None = None
     reason_code: str | None = None
     items: tuple[str, ...] = ()
+    amazon_id: str | None = None
 
     def to_json(self) -> str:
         amount = None if self.amount is None else [self.amount.minor, self.amount.currency]
@@ -45,6 +48,7 @@ class Mail:
                 "amount": amount,
                 "reason_code": self.reason_code,
                 "items": list(self.items),
+                "amazon_id": self.amazon_id,
             }
         )
 
@@ -60,6 +64,7 @@ class Mail:
             amount=None if amount is None else Money(amount[0], amount[1]),
             reason_code=data["reason_code"],
             items=tuple(data["items"]),
+            amazon_id=data.get("amazon_id"),  # absent from mails queued before it existed
         )
 
 

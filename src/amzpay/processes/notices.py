@@ -3,10 +3,12 @@
 Queued here, sent later by the worker (``services/outbox.py``): a mail server that is down
 never blocks or rolls back the change that asked for the mail.
 
-    authorization declined, InvalidPaymentMethod   buyer: choose another payment method
-    authorization declined, any other reason       buyer: contact the shop
+    authorization declined, soft (Suspended)       buyer: choose another payment method
+    authorization declined, hard                   buyer: contact the shop (the template has
+                                                   its own words for InvalidPaymentMethod)
     refund completed                               buyer: the money is on its way back
     refund declined                                staff: with Amazon's reason code
+    a refund made outside amzpay, first seen       staff: check it and acknowledge it
 """
 
 from __future__ import annotations
@@ -15,21 +17,25 @@ from datetime import datetime
 from typing import Final
 
 from amzpay.mail.messages import Mail, MailKind
+from amzpay.store.flow_rows import ExternalRefund
 from amzpay.store.payments import PaymentKind, PaymentRecord
 from amzpay.store.transaction import Transaction
 
 BUYER: Final = "buyer"
 STAFF: Final = "staff"
-SOFT_DECLINES: Final = frozenset({"InvalidPaymentMethod"})
-"""Declines the buyer can mend by choosing another payment method (the order reference is
-Suspended: Amazon Pay API reference, "Authorization states and reason codes")."""
 
 
-def queue_notices(tx: Transaction, before: str, record: PaymentRecord, at: datetime) -> None:
-    """Queue what ``record``'s move from ``before`` to its state calls for (maybe nothing)."""
+def queue_notices(
+    tx: Transaction, before: str, record: PaymentRecord, at: datetime, *, soft: bool = False
+) -> None:
+    """Queue what ``record``'s move from ``before`` to its state calls for (maybe nothing).
+    ``soft`` is Amazon's word that a declined authorization is a soft decline: the buyer can
+    mend it by choosing another payment method while the order reference is Suspended
+    (Amazon Pay API reference, "Handle soft and hard declines"); only the gateway, which
+    reads Amazon's SoftDecline element, can tell."""
     if before == record.state:
         return
-    kind = _mail_kind(record)
+    kind = _mail_kind(record, soft)
     if kind is None:
         return
     order = tx.order(record.order)
@@ -47,9 +53,23 @@ def queue_notices(tx: Transaction, before: str, record: PaymentRecord, at: datet
     tx.queue_mail(order.reference, kind.value, audience, mail.to_json(), at)
 
 
-def _mail_kind(record: PaymentRecord) -> MailKind | None:
+def queue_external_refund_notice(tx: Transaction, refund: ExternalRefund, at: datetime) -> None:
+    """Tell staff of a refund Amazon reported that amzpay never asked for (Seller Central):
+    it is not booked on any item, so someone must look at it."""
+    mail = Mail(
+        kind=MailKind.EXTERNAL_REFUND,
+        to="",  # staff: filled in when sent, in the staff's locale
+        locale="",
+        order_reference=refund.order or "",
+        amount=refund.amount,
+        amazon_id=refund.amazon_refund_id,
+    )
+    tx.queue_mail(refund.order, MailKind.EXTERNAL_REFUND.value, STAFF, mail.to_json(), at)
+
+
+def _mail_kind(record: PaymentRecord, soft: bool) -> MailKind | None:
     if record.kind is PaymentKind.AUTHORIZATION and record.state == "declined":
-        if record.reason_code in SOFT_DECLINES:
+        if soft:
             return MailKind.AUTHORIZATION_SUSPENDED
         return MailKind.AUTHORIZATION_DECLINED
     if record.kind is PaymentKind.REFUND and record.state == "completed":

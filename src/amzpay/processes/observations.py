@@ -51,7 +51,7 @@ def apply_observation(tx: Transaction, seen: Observation, at: datetime) -> Payme
     )
     if kind is PaymentKind.REFUND and before != record.state:
         _settle_refund(tx, record, at)
-    queue_notices(tx, before, record, at)
+    queue_notices(tx, before, record, at, soft=seen.soft_decline)
     return record
 
 

@@ -5,20 +5,24 @@ a note of what happened. Duplicates never reach here twice (the inbox is unique 
 id), and ``apply_observation`` ignores late, repeated and out-of-order news. A PaymentRefund
 no refund of ours asked for (made in Seller Central) is recorded as an external refund and
 flagged for staff; types and states we do not read are recorded and acknowledged. A message
-whose application fails is marked with the error: the poll settles what it would have.
+whose application fails (a deadlock, the database away for a moment, a bug a deploy fixes) is
+tried again after each of ``RETRIES``; after the last it is marked processed with its error,
+and the poll settles what it would have.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Final
 
 from amzpay.amazonpay.gateway import ObjectKind, Observation, PaymentState
 from amzpay.amazonpay.ipn import IpnError, VerifiedNotification
 from amzpay.amazonpay.ipn.envelope import MessageType, read_envelope
 from amzpay.amazonpay.ipn.notification import read_message
 from amzpay.oms.engine import Engine
+from amzpay.processes.notices import queue_external_refund_notice
 from amzpay.processes.observations import apply_observation
 from amzpay.services.notifications import observation_of, sns_time
 from amzpay.store.database import Database
@@ -33,6 +37,13 @@ _KINDS = {
     ObjectKind.CAPTURE: PaymentKind.CAPTURE,
     ObjectKind.REFUND: PaymentKind.REFUND,
 }
+RETRIES: Final = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+)
+"""Waits before each new try of a message whose application failed; then it is given up."""
 REAUTHORIZE = "reauthorize"
 _ORDER_REFERENCE_ID_LENGTH = 19  # S01-1234567-1234567: the prefix of its children's ids
 
@@ -44,14 +55,16 @@ class InboxProcessor:
         engine: Engine[Transaction],
         clock: Callable[[], datetime],
         max_body_bytes: int = 256 * 1024,
+        retries: Sequence[timedelta] = RETRIES,
     ) -> None:
         self.database, self.engine, self.clock = database, engine, clock
-        self.max_body_bytes = max_body_bytes
+        self.max_body_bytes, self.retries = max_body_bytes, tuple(retries)
 
     def apply_due(self, limit: int = 100) -> int:
-        """Apply the unprocessed messages, oldest first; return how many were handled."""
+        """Apply the unprocessed messages due now, oldest first; return how many were
+        handled (applied, noted, or failed and put off)."""
         with self.database.transaction() as tx:
-            waiting = tx.unprocessed_ipns(limit)
+            waiting = tx.unprocessed_ipns(limit, self.clock())
         return sum(1 for message in waiting if self._handle(message))
 
     def _handle(self, message: InboxMessage) -> bool:
@@ -63,9 +76,19 @@ class InboxProcessor:
                 tx.mark_ipn_processed(message.message_id, self.clock(), note)
         except Exception as error:  # one bad message must not stop the inbox
             log.exception("IPN %s could not be applied", message.message_id)
-            with self.database.transaction() as tx:
-                tx.mark_ipn_processed(message.message_id, self.clock(), f"failed: {error!r}")
+            self._failed(message, error)
         return True
+
+    def _failed(self, message: InboxMessage, error: Exception) -> None:
+        """Try the message again later, or give it up after the last of ``retries``."""
+        tried, now = message.attempts + 1, self.clock()
+        with self.database.transaction() as tx:
+            if tried <= len(self.retries):
+                wait = self.retries[tried - 1]
+                tx.retry_ipn(message.message_id, now + wait, f"attempt {tried} failed: {error!r}")
+            else:
+                note = f"failed after {tried} attempts: {error!r}"
+                tx.mark_ipn_processed(message.message_id, now, note)
 
     def _apply(self, tx: Transaction, message: InboxMessage) -> str | None:
         """Apply one message; return a note for the inbox (None: applied as expected)."""
@@ -127,17 +150,17 @@ class InboxProcessor:
 
     def _external_refund(self, tx: Transaction, seen: Observation) -> str:
         order = tx.order_of_amazon_reference(seen.amazon_id[:_ORDER_REFERENCE_ID_LENGTH])
-        tx.record_external_refund(
-            ExternalRefund(
-                amazon_refund_id=seen.amazon_id,
-                reference_id=seen.reference_id or "",
-                order=order,
-                state=seen.state.value,
-                reason_code=seen.reason_code,
-                amount=seen.amount,
-                acknowledged=False,
-            ),
-            self.clock(),
+        refund = ExternalRefund(
+            amazon_refund_id=seen.amazon_id,
+            reference_id=seen.reference_id or "",
+            order=order,
+            state=seen.state.value,
+            reason_code=seen.reason_code,
+            amount=seen.amount,
+            acknowledged=False,
         )
+        now = self.clock()
+        if tx.record_external_refund(refund, now):
+            queue_external_refund_notice(tx, refund, now)  # staff hear of it once
         log.warning("external refund %s recorded for staff", seen.amazon_id)
         return "external refund (not requested by amzpay): flagged for staff"

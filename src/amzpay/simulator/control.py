@@ -23,6 +23,11 @@ def routes() -> list[Route]:
     return [
         Route("/_sim/sns/{name}", _certificate, methods=["GET"]),
         Route("/_sim/order-references", _create_order_reference, methods=["POST"]),
+        Route(
+            "/_sim/order-references/{order_id}/payment-method",
+            _change_payment_method,
+            methods=["POST"],
+        ),
         Route("/_sim/clock", _clock, methods=["GET"]),
         Route("/_sim/clock/advance", _advance, methods=["POST"]),
         Route("/_sim/settle", _settle, methods=["POST"]),
@@ -73,6 +78,20 @@ async def _create_order_reference(request: Request) -> Response:
 
 
 _NOT_BUYER = frozenset({"seller_id", "environment"})
+
+
+async def _change_payment_method(request: Request) -> Response:
+    simulator, order_id = _sim(request), request.path_params["order_id"]
+    try:
+        method = (await _json(request)).get("payment_method")
+        if not isinstance(method, str):
+            raise ValueError("payment_method (a string) is required")
+        simulator.change_payment_method(order_id, method)
+    except KeyError:
+        return JSONResponse({"error": f"unknown order reference {order_id}"}, 404)
+    except ValueError as error:
+        return JSONResponse({"error": str(error)}, 400)
+    return JSONResponse({"AmazonOrderReferenceId": order_id, "payment_method": method})
 
 
 def _clock(request: Request) -> Response:

@@ -28,7 +28,7 @@ from .ids import IdFactory
 from .ledger import Ledger
 from .model import Buyer, Payment
 from .operations import perform
-from .orders import open_order_reference
+from .orders import change_payment_method, open_order_reference
 from .params import Call
 from .scheduler import Scheduler
 from .throttle import Throttle
@@ -45,6 +45,10 @@ class CallRecord:
     status: int
     error_code: str | None
     request_id: str
+    reference_id: str | None = None  # the seller's Authorization/Capture/RefundReferenceId
+
+
+_REFERENCE_IDS = ("AuthorizationReferenceId", "CaptureReferenceId", "RefundReferenceId")
 
 
 class Simulator:
@@ -90,6 +94,12 @@ class Simulator:
             chosen = buyer or sandbox_buyer(payment_method)
             return open_order_reference(self.ledger, seller.seller_id, chosen, sandbox)
 
+    def change_payment_method(self, order_reference_id: str, payment_method: str) -> None:
+        """The buyer chooses ``payment_method`` for the order instead (after a soft decline:
+        the order reference goes from Suspended back to Open, with its IPN)."""
+        with self.lock:
+            change_payment_method(self.ledger, order_reference_id, payment_method)
+
     def seller(self, seller_id: str | None = None) -> Seller:
         for seller in self.config.sellers:
             if seller_id in (None, seller.seller_id):
@@ -101,15 +111,16 @@ class Simulator:
         """Answer one API call: the response XML, or ApiError. Faults that fail calls and
         throttling apply here; latency and lost responses are the web layer's."""
         action = params.get("Action", "")
+        reference_id = next((params[name] for name in _REFERENCE_IDS if name in params), None)
         with self.lock:
             request_id = self.ids.request_id()
             try:
                 body = self._answer(params, host, path, sandbox, request_id)
             except ApiError as error:
-                self._record(action, error.http_status, error.code, request_id)
+                self._record(action, error.http_status, error.code, request_id, reference_id)
                 error.request_id = request_id
                 raise
-            self._record(action, 200, None, request_id)
+            self._record(action, 200, None, request_id, reference_id)
         return body
 
     def _answer(
@@ -125,9 +136,12 @@ class Simulator:
         call = Call(params["Action"], seller.seller_id, sandbox, params)
         return perform(self.ledger, self.references, call, request_id)
 
-    def _record(self, action: str, status: int, code: str | None, request_id: str) -> None:
+    def _record(
+        self, action: str, status: int, code: str | None, request_id: str, reference: str | None
+    ) -> None:
         with self.lock:
-            self.calls.append(CallRecord(self.clock.now(), action, status, code, request_id))
+            record = CallRecord(self.clock.now(), action, status, code, request_id, reference)
+            self.calls.append(record)
 
     # --- time -------------------------------------------------------------------------------
     def settle_due(self) -> None:

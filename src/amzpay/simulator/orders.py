@@ -7,6 +7,7 @@ Canceled/Stale, an order is Closed/Expired 180 days after creation (§A.7).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from xml.etree.ElementTree import Element
 
@@ -40,6 +41,23 @@ def open_order_reference(ledger: Ledger, seller_id: str, buyer: Buyer, sandbox: 
     ledger.later(STALE_AFTER, lambda: _cancel_if_draft(ledger, order))
     ledger.at(EXPIRES_AFTER, lambda: _close_if_live(ledger, order, "Expired"))
     return order.id
+
+
+def change_payment_method(ledger: Ledger, order_id: str, payment_method: str) -> None:
+    """The buyer picks another entry of the wallet for this order, as in Amazon's wallet
+    widget shown again after a soft decline: a Suspended order reference is Open again and
+    says so by IPN (§A.7; the seller then authorizes again). Raises KeyError for an unknown
+    order, ValueError for an unknown payment method or an order no longer live."""
+    order = ledger.orders[order_id]
+    if payment_method not in PAYMENT_METHODS:
+        known = ", ".join(sorted(PAYMENT_METHODS))
+        raise ValueError(f"unknown payment method {payment_method!r}; known: {known}")
+    if order.status.state not in ("Draft", "Open", "Suspended"):
+        raise ValueError(f"order reference {order_id} is {order.status.state}")
+    order.buyer = replace(order.buyer, payment_method=payment_method)
+    _refresh_constraints(order)
+    if order.status.state == "Suspended":
+        ledger.move(order, "Open")
 
 
 def get_details(ledger: Ledger, call: Call) -> Element:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 
 from amzpay.domain.money import Money
 from amzpay.store import tables as t
@@ -36,6 +36,7 @@ class InboxMessage:
     message_id: str
     notification_type: str
     body: str
+    attempts: int = 0  # failed applications so far
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,9 @@ class ExternalRefund:
     reason_code: str | None
     amount: Money | None
     acknowledged: bool
+    first_seen_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
 
 
 class FlowRows(Rows):
@@ -111,14 +115,27 @@ class FlowRows(Rows):
 
     # -- IPN inbox --------------------------------------------------------------------------
 
-    def unprocessed_ipns(self, limit: int) -> list[InboxMessage]:
-        rows = self.conn.execute(
-            select(t.ipn_inbox)
-            .where(t.ipn_inbox.c.processed_at.is_(None))
-            .order_by(t.ipn_inbox.c.id)
-            .limit(limit)
+    def unprocessed_ipns(self, limit: int, now: datetime | None = None) -> list[InboxMessage]:
+        """Messages not processed yet, oldest first; with ``now``, only those whose next
+        attempt (after a failed one) is due."""
+        inbox = t.ipn_inbox
+        query = select(inbox).where(inbox.c.processed_at.is_(None))
+        if now is not None:
+            query = query.where(
+                or_(inbox.c.next_attempt_at.is_(None), inbox.c.next_attempt_at <= now)
+            )
+        rows = self.conn.execute(query.order_by(inbox.c.id).limit(limit))
+        return [InboxMessage(r.message_id, r.notification_type, r.body, r.attempts) for r in rows]
+
+    def retry_ipn(self, message_id: str, next_attempt_at: datetime, error: str) -> None:
+        """Count a failed application of the message, note why, and leave it unprocessed
+        until ``next_attempt_at``."""
+        inbox = t.ipn_inbox
+        self.conn.execute(
+            update(inbox)
+            .where(inbox.c.message_id == message_id)
+            .values(attempts=inbox.c.attempts + 1, next_attempt_at=next_attempt_at, error=error)
         )
-        return [InboxMessage(r.message_id, r.notification_type, r.body) for r in rows]
 
     def claim_ipn(self, message_id: str) -> bool:
         """Lock one unprocessed message (SKIP LOCKED): False when another worker has it or
@@ -153,8 +170,9 @@ class FlowRows(Rows):
 
     # -- external refunds -------------------------------------------------------------------
 
-    def record_external_refund(self, refund: ExternalRefund, at: datetime) -> None:
-        """Insert or update the refund Amazon reported that no record of ours asked for."""
+    def record_external_refund(self, refund: ExternalRefund, at: datetime) -> bool:
+        """Insert or update the refund Amazon reported that no record of ours asked for;
+        True when it was recorded now for the first time."""
         order_id = None if refund.order is None else self.order_id(refund.order)
         values = {
             "state": refund.state,
@@ -167,18 +185,39 @@ class FlowRows(Rows):
         changed = self.conn.execute(
             update(table).where(table.c.amazon_refund_id == refund.amazon_refund_id).values(values)
         ).rowcount
-        if not changed:
-            self.conn.execute(
-                insert(table).values(
-                    amazon_refund_id=refund.amazon_refund_id,
-                    reference_id=refund.reference_id,
-                    order_id=order_id,
-                    first_seen_at=at,
-                    **values,
-                )
+        if changed:
+            return False
+        self.conn.execute(
+            insert(table).values(
+                amazon_refund_id=refund.amazon_refund_id,
+                reference_id=refund.reference_id,
+                order_id=order_id,
+                first_seen_at=at,
+                **values,
             )
+        )
+        return True
 
-    def external_refunds(self, *, unacknowledged_only: bool = False) -> list[ExternalRefund]:
+    def acknowledge_external_refund(self, amazon_refund_id: str, by: str, at: datetime) -> bool:
+        """Mark the refund seen by staff member ``by``; False when it was already (the first
+        acknowledgement's who and when are kept) or is unknown."""
+        table = t.external_refunds
+        return bool(
+            self.conn.execute(
+                update(table)
+                .where(
+                    table.c.amazon_refund_id == amazon_refund_id,
+                    table.c.acknowledged_at.is_(None),
+                )
+                .values(acknowledged_at=at, acknowledged_by=by)
+            ).rowcount
+        )
+
+    def external_refunds(
+        self, *, unacknowledged_only: bool = False, amazon_refund_id: str | None = None
+    ) -> list[ExternalRefund]:
+        """Refunds made outside amzpay, oldest first; only those staff have not acknowledged,
+        or only the one with ``amazon_refund_id``, when asked."""
         table = t.external_refunds
         query = (
             select(table, t.orders.c.reference.label("order_reference"))
@@ -187,6 +226,8 @@ class FlowRows(Rows):
         )
         if unacknowledged_only:
             query = query.where(table.c.acknowledged_at.is_(None))
+        if amazon_refund_id is not None:
+            query = query.where(table.c.amazon_refund_id == amazon_refund_id)
         return [
             ExternalRefund(
                 r.amazon_refund_id,
@@ -196,6 +237,9 @@ class FlowRows(Rows):
                 r.reason_code,
                 None if r.amount is None else Money(r.amount, r.currency),
                 r.acknowledged_at is not None,
+                r.first_seen_at,
+                r.acknowledged_at,
+                r.acknowledged_by,
             )
             for r in self.conn.execute(query)
         ]

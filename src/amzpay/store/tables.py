@@ -299,6 +299,9 @@ ipn_inbox = Table(
     Column("received_at", Stamp, nullable=False),
     Column("processed_at", Stamp),
     Column("error", Text),
+    # An application that failed is tried again (services/inbox.py RETRIES): 0004.
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", Stamp),
 )
 
 mail_outbox = Table(

@@ -1,10 +1,12 @@
-"""Fixtures: amzpay built by ``bootstrap.build`` on each database, with the fake Amazon."""
+"""Fixtures: amzpay built by ``bootstrap.build`` on each database, with the fake Amazon or,
+end to end (``e2e``), the real gateway in front of the simulator."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
+from e2ekit import Shop as E2eShop, e2e_shop
 from flowkit import Shop, make_shop
 from simamazon import SELLER, SIMULATOR_HOST, SimulatedAmazon
 
@@ -59,3 +61,15 @@ def sim_shop(
         yield made
     finally:
         made.app.close()
+
+
+@pytest.fixture
+def e2e(database_url: str, sink: SmtpSink) -> Iterator[E2eShop]:  # noqa: F811
+    """amzpay with the real gateway (MwsGateway) in front of the in-process simulator."""
+    amazon = SimulatedAmazon()
+    made = e2e_shop(database_url, sink, amazon)
+    try:
+        yield made
+    finally:
+        made.app.close()
+        amazon.close()

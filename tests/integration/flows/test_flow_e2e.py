@@ -4,95 +4,14 @@ on SQLite and PostgreSQL. After every scenario our books must equal Amazon's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
-from flowkit import STAFF, order_spec
-from simamazon import SELLER, SIMULATOR_HOST, SimulatedAmazon
+from e2ekit import REFUND_SETTLES, assert_books_equal_amazons, closed_order
+from flowkit import STAFF
 
-from amzpay.bootstrap import App, build
-from amzpay.config import Settings
 from amzpay.domain.money import Money
-from amzpay.mail.sink import SmtpSink
-from amzpay.store.payments import PaymentKind
 
-REFUND_SETTLES = 60  # seconds: the simulator keeps a refund Pending for 31 s (research A.12)
 DECLINE = '{"SandboxSimulation": {"State": "Declined", "ReasonCode": "AmazonRejected"}}'
-
-
-class Shop:
-    def __init__(self, app: App, amazon: SimulatedAmazon) -> None:
-        self.app, self.amazon = app, amazon
-        self.worker = app.worker("e2e")
-
-    def work(self) -> None:
-        for _ in range(20):
-            if not self.worker.run_once().busy:
-                return
-        raise AssertionError("the worker never settled")
-
-    def later(self, seconds: float) -> None:
-        """Amazon's time (and so ours) moves on; IPNs arrive; the worker catches up."""
-        self.amazon.advance(seconds)
-        self.work()
-
-    def states(self, order: str) -> set[str | None]:
-        with self.app.database.transaction() as tx:
-            return set(tx.item_states(order).values())
-
-
-@pytest.fixture
-def e2e(database_url: str, sink: SmtpSink) -> Iterator[Shop]:
-    amazon = SimulatedAmazon()
-    settings = Settings.load(
-        {
-            "AMZPAY_DATABASE_URL": database_url,
-            "AMZPAY_AMAZON__SELLER_ID": SELLER.seller_id,
-            "AMZPAY_AMAZON__SIMULATOR_HOST": SIMULATOR_HOST,
-            "AMZPAY_SMTP__HOST": sink.host,
-            "AMZPAY_SMTP__PORT": str(sink.port),
-            "AMZPAY_SHOP__STAFF": STAFF,
-        }
-    )
-    app = build(
-        settings,
-        gateway_factory=lambda _, call_log: amazon.gateway(call_log),
-        clock=amazon.clock.now,
-        certificates=amazon.certificates,
-    )
-    amazon.receiver = app.ipn
-    try:
-        yield Shop(app, amazon)
-    finally:
-        app.close()
-        amazon.close()
-
-
-def closed_order(shop: Shop) -> str:
-    buyer = shop.amazon.sim.create_order_reference(payment_method="visa")
-    order = shop.app.orders.import_order(order_spec(amazon_order_reference_id=buyer), confirm=True)
-    shop.work()
-    shop.later(31)  # the asynchronous authorization opens; its IPN arrives
-    shop.app.orders.fire(order, "capture", None, actor="staff")
-    shop.work()
-    shop.later(1)
-    return order
-
-
-def assert_books_equal_amazons(shop: Shop, order: str) -> None:
-    books = shop.app.ledger.books(order)
-    for capture in books.captures:
-        assert capture.amazon_id is not None
-        seen = shop.app.gateway.capture_details(capture.amazon_id)
-        assert seen.amount == capture.captured
-        assert (seen.settled or Money.zero(capture.captured.currency)) == capture.refunded
-    with shop.app.database.transaction() as tx:
-        refunds = tx.payments(order, PaymentKind.REFUND)
-    refunded_items = {i for r in refunds if r.state == "completed" for i in r.items}
-    assert {item for item, _, state in books.items if state == "refund completed"} == (
-        refunded_items & {item for item, _, _ in books.items}
-    )
 
 
 def test_an_order_is_confirmed_authorized_captured_and_closed_at_amazon(e2e):
