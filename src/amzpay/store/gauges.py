@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, case, func, select
+from sqlalchemy import Column, and_, case, func, select
 from sqlalchemy.engine import Connection
 
 from amzpay.store import tables as t
@@ -38,7 +38,7 @@ class Gauges:
     api_calls: dict[tuple[str, str], int]  # (operation, outcome) -> attempts
     api_throttled: dict[str, int]  # operation -> answers RequestThrottled
     mails_by_status: dict[str, int]  # due, sent, failed
-    ipn_inbox: dict[str, int]  # waiting, applied, noted, failed
+    ipn_inbox: dict[str, int]  # waiting, retrying, applied, noted, failed
     jobs_by_status: dict[str, int]  # the OMS's commands: due, running, done, failed
 
 
@@ -104,12 +104,14 @@ def _api_throttled(connection: Connection) -> dict[str, int]:
 
 def _ipn_inbox(connection: Connection) -> dict[str, int]:
     inbox = t.ipn_inbox.c
-    # The inbox's ``error`` column holds a note on a handled message; "failed: ..." is an
-    # application that raised (services/inbox.py), anything else a message read and set aside.
+    # The inbox's ``error`` column holds a note (services/inbox.py): on a message not yet
+    # processed, why its last application failed (it is tried again); on a processed one,
+    # "failed ..." when it was given up, anything else when it was read and set aside.
     state = case(
-        (inbox.processed_at.is_(None), "waiting"),
+        (and_(inbox.processed_at.is_(None), inbox.error.is_(None)), "waiting"),
+        (inbox.processed_at.is_(None), "retrying"),
         (inbox.error.is_(None), "applied"),
-        (inbox.error.like("failed:%"), "failed"),
+        (inbox.error.like("failed%"), "failed"),
         else_="noted",
     )
     rows = connection.execute(select(state, func.count()).group_by(state))

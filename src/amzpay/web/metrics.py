@@ -174,7 +174,7 @@ def _from_store(gauges: Gauges) -> Iterator[Metric]:
     yield _labelled(
         GaugeMetricFamily(
             "amzpay_ipn_inbox",
-            "Stored IPNs: waiting for the worker, applied, noted (set aside), failed.",
+            "Stored IPNs: waiting, retrying (an application failed), applied, noted, failed.",
             labels=["state"],
         ),
         {(state,): n for state, n in gauges.ipn_inbox.items()},

@@ -120,3 +120,19 @@ def test_the_page_is_prometheus_text(shop):
 
     assert answer.headers["content-type"].startswith("text/plain; version=0.0.4")
     assert samples(answer.text)
+
+
+def test_stored_ipns_are_counted_by_what_became_of_them(shop):
+    now = shop.clock()
+    with shop.app.database.transaction() as tx:
+        for number in range(5):
+            tx.receive_ipn(f"message-{number}", "PaymentRefund", "{}", now)
+        tx.mark_ipn_processed("message-1", now, None)
+        tx.mark_ipn_processed("message-2", now, "PaymentRefund: type or state not read")
+        tx.retry_ipn("message-3", now + timedelta(minutes=1), "attempt 1 failed: KeyError()")
+        tx.mark_ipn_processed("message-4", now, "failed after 5 attempts: KeyError()")
+
+    found = shop.metrics()
+
+    for state in ("waiting", "applied", "noted", "retrying", "failed"):
+        assert value(found, "amzpay_ipn_inbox", state=state) == 1, state
