@@ -36,7 +36,7 @@ from amzpay.amazonpay.mws.client import MwsClient
 from amzpay.amazonpay.mws.gateway import MwsGateway
 from amzpay.amazonpay.mws.regions import Endpoint, Environment, Region
 from amzpay.amazonpay.mws.transport import Credentials, Pacing
-from amzpay.amazonpay.throttle import LIVE_QUOTAS, SANDBOX_QUOTAS, Throttle
+from amzpay.amazonpay.throttle import LIVE_QUOTAS, SANDBOX_QUOTAS, Throttle, WaitTally
 from amzpay.amazonpay.unavailable import UnavailableGateway
 from amzpay.config import Settings
 from amzpay.mail.messages import Shop
@@ -69,8 +69,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def configured_gateway(http: httpx.Client, clock: Clock) -> GatewayFactory:
-    """The gateway ``settings.amazon`` describes, sending over ``http``."""
+def configured_gateway(
+    http: httpx.Client, clock: Clock, waits: WaitTally | None = None
+) -> GatewayFactory:
+    """The gateway ``settings.amazon`` describes, sending over ``http``; its throttle adds
+    every wait to ``waits``."""
 
     def gateway(settings: Settings, call_log: CallLog) -> PaymentGateway:
         amazon = settings.amazon
@@ -89,7 +92,7 @@ def configured_gateway(http: httpx.Client, clock: Clock) -> GatewayFactory:
             http,
             endpoint,
             Credentials(amazon.seller_id, amazon.access_key_id, secret),
-            pacing=Pacing(throttle=Throttle(quotas), now=clock),
+            pacing=Pacing(throttle=Throttle(quotas, tally=waits), now=clock),
             call_log=call_log,
         )
         return MwsGateway(client, now=clock)
@@ -116,6 +119,7 @@ class App:
     access: AccessService
     external_refunds: ExternalRefundService
     queries: QueryService
+    throttle_waits: WaitTally = field(default_factory=WaitTally)  # this process's, for /metrics
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def worker(self, name: str) -> Worker:
@@ -145,7 +149,8 @@ def build(
     if http is None:
         http = httpx.Client(timeout=httpx.Timeout(20.0, connect=5.0))
         closers.append(http.close)
-    factory = gateway_factory or configured_gateway(http, clock)
+    waits = WaitTally()
+    factory = gateway_factory or configured_gateway(http, clock, waits)
     gateway = factory(settings, StoreCallLog(database))
     engine = build_engine(gateway, clock, settings.polling.schedule)
     if certificates is None:
@@ -173,6 +178,7 @@ def build(
         access=AccessService(database, clock, hasher=password_hasher),
         external_refunds=ExternalRefundService(database, clock),
         queries=QueryService(database, clock),
+        throttle_waits=waits,
         _closers=closers,
     )
 

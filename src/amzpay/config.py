@@ -19,7 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 FILE_VARIABLE: Final = "AMZPAY_SETTINGS_FILE"
@@ -48,6 +48,15 @@ class AmazonSettings(BaseModel):
     sandbox: bool = True
     endpoint_url: str | None = None  # another endpoint than Amazon's: the local simulator
     simulator_host: str | None = None  # trust this host's IPN certificates (sandbox only)
+    # Sandbox-simulator mode: ``amzpay serve`` runs the local simulator in its own server and
+    # points the gateway, the IPNs and the certificate trust at it (never with live calls).
+    simulator: bool = False
+
+    @model_validator(mode="after")
+    def _simulator_is_sandbox(self) -> AmazonSettings:
+        if self.simulator and not self.sandbox:
+            raise ValueError("simulator mode is a sandbox mode: set amazon.sandbox to true")
+        return self
 
     @property
     def release_environment(self) -> Literal["Sandbox", "Live"]:
@@ -95,6 +104,30 @@ class PollingSettings(BaseModel):
         return value
 
 
+class WebSettings(BaseModel):
+    """Where ``amzpay serve`` listens (its --host and --port win)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+
+class LogSettings(BaseModel):
+    """How the command line's long-running processes (serve, worker) log."""
+
+    format: Literal["text", "json"] = "text"  # json: one object a line, for log shippers
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+
 class MailSettings(BaseModel):
     """How often an e-mail that could not be delivered is tried again."""
 
@@ -114,6 +147,8 @@ class Settings(BaseSettings):
     shop: ShopSettings = Field(default_factory=ShopSettings)
     polling: PollingSettings = Field(default_factory=PollingSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    log: LogSettings = Field(default_factory=LogSettings)
 
     @classmethod
     def load(cls, environ: Mapping[str, str], *, file: Path | None = None) -> Settings:

@@ -86,8 +86,28 @@ class TokenBucket:
             return -self._tokens * self._quota.restore_seconds
 
 
+class WaitTally:
+    """How often, and how long in all, calls waited for their bucket, per operation: what
+    /metrics reports as throttling waits (this process's; the tally lives in memory)."""
+
+    def __init__(self) -> None:
+        self._waits: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+
+    def record(self, operation: str, seconds: float) -> None:
+        with self._lock:
+            count, total = self._waits.get(operation, (0, 0.0))
+            self._waits[operation] = (count + 1, total + seconds)
+
+    def snapshot(self) -> dict[str, tuple[int, float]]:
+        """operation -> (waits, seconds waited in all)."""
+        with self._lock:
+            return dict(self._waits)
+
+
 class Throttle:
-    """Token buckets for every operation in ``quotas``; other operations pass freely."""
+    """Token buckets for every operation in ``quotas``; other operations pass freely. Each
+    wait is added to ``tally``, when one is given."""
 
     def __init__(
         self,
@@ -95,9 +115,10 @@ class Throttle:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        tally: WaitTally | None = None,
     ) -> None:
         self._buckets = {name: TokenBucket(quota, clock) for name, quota in quotas.items()}
-        self._sleep = sleep
+        self._sleep, self._tally = sleep, tally
 
     @classmethod
     def unlimited(cls) -> Throttle:
@@ -108,5 +129,7 @@ class Throttle:
         bucket = self._buckets.get(operation)
         wait = bucket.reserve() if bucket is not None else 0.0
         if wait > 0.0:
+            if self._tally is not None:
+                self._tally.record(operation, wait)
             self._sleep(wait)
         return wait

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from amzpay import __version__
-from amzpay.cli import db, demo, process, refund, simulator, user, worker
+from amzpay.cli import config, db, demo, process, refund, serve, simulator, user, worker
 
 
 def build_app() -> typer.Typer:
@@ -39,6 +39,8 @@ def _register(app: typer.Typer) -> None:
     app.add_typer(worker.app, name="worker")
     app.add_typer(refund.app, name="refund")
     app.add_typer(user.app, name="user")
+    app.command(name="serve")(serve.serve)
+    app.add_typer(config.app, name="config")
 
 
 def _root() -> None:

@@ -12,7 +12,9 @@ import typer
 from rich.console import Console
 
 from amzpay.bootstrap import build
+from amzpay.cli.logs import configure
 from amzpay.cli.options import DatabaseOption, resolve_database, settings_for, shown
+from amzpay.cli.sandbox import for_worker
 
 app = typer.Typer(help="The background worker.")
 
@@ -26,7 +28,9 @@ def work(
     """Work until stopped (Ctrl-C); several workers may share one PostgreSQL database."""
     console = Console()
     url = resolve_database(database)
-    running = build(settings_for(url))
+    settings = for_worker(settings_for(url))
+    logs = configure(settings.log)
+    running = build(settings)
     # Besides timers, jobs and conditions: stored IPNs, polls and queued mails.
     worker = running.worker(name or socket.gethostname())
     try:
@@ -48,3 +52,4 @@ def work(
         console.print("stopped")
     finally:
         running.close()
+        logs.undo()

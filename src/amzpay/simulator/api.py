@@ -42,7 +42,9 @@ async def _endpoint(request: Request) -> Response:
     params = {**request.query_params, **dict(form)}
     if simulator.faults.latency_seconds > 0:
         await simulator.sleep(simulator.faults.latency_seconds)
-    sandbox = request.url.path == SANDBOX_PATH
+    # Mounted under a prefix (``amzpay serve`` serves it at /simulator), the full path is
+    # what was signed, and the route's own path tells sandbox from live.
+    sandbox = request.url.path.removeprefix(request.scope.get("root_path", "")) == SANDBOX_PATH
     host = request.headers.get("host", "")
     try:
         body = simulator.call(params, host, request.url.path, sandbox)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from amzpay import __version__
-from amzpay.web import backoffice
+from amzpay.web import backoffice, health, metrics
 from amzpay.web.context import Services
 
 
@@ -18,4 +18,6 @@ def create_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     backoffice.install(app)
+    app.include_router(health.router)
+    app.include_router(metrics.router)
     return app

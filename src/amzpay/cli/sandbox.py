@@ -1,0 +1,111 @@
+"""Sandbox-simulator mode for ``amzpay serve`` (``AMZPAY_AMAZON__SIMULATOR=true`` or
+``--simulator``): the local simulator inside the same server, under ``/simulator``.
+
+Everything points at it: the gateway's endpoint is the simulator's sandbox path on this
+server, the simulator delivers its IPNs to this server's ``POST /amazonpay/ipn``, and its
+certificate host (this server's) is trusted, in this mode only. Its clock is the real clock,
+so a sandbox IPN arrives seconds after the change, as Amazon's do; the sandbox's throttling
+is on, as Amazon's is. The seller is the one the settings name, or the simulator's own test
+seller when they name none.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Final
+
+from starlette.applications import Starlette
+
+from amzpay.config import Settings
+from amzpay.simulator import Seller, SimulatorConfig, Throttling, create_simulator, simulator_of
+
+log = logging.getLogger(__name__)
+
+PREFIX: Final = "/simulator"
+SANDBOX_PATH: Final = "/OffAmazonPayments_Sandbox/2013-01-01"
+IPN_PATH: Final = "/amazonpay/ipn"
+TICK_SECONDS: Final = 0.2  # how often the simulator's due work and IPNs are looked at
+
+
+_ANY_INTERFACE: Final = frozenset({"0.0.0.0", "::", ""})
+
+
+def base_url(host: str, port: int) -> str:
+    """The server's URL as it calls itself (the loopback when it listens everywhere)."""
+    reachable = "127.0.0.1" if host in _ANY_INTERFACE else host
+    return f"http://{f'[{reachable}]' if ':' in reachable else reachable}:{port}"
+
+
+def for_worker(settings: Settings) -> Settings:
+    """A separate ``amzpay worker`` in sandbox-simulator mode calls the simulator of the
+    ``amzpay serve`` at ``web.host`` and ``web.port`` (the same settings serve reads)."""
+    if not settings.amazon.simulator or settings.amazon.endpoint_url:
+        return settings
+    return sandbox_settings(settings, base_url(settings.web.host, settings.web.port))
+
+
+def seller_of(settings: Settings, base_url: str) -> Seller:
+    """The simulator's seller: the configured credentials, else the simulator's test seller."""
+    amazon, default = settings.amazon, Seller()
+    secret = amazon.secret_key.get_secret_value()
+    return Seller(
+        seller_id=amazon.seller_id or default.seller_id,
+        access_key_id=amazon.access_key_id or default.access_key_id,
+        secret_key=secret or default.secret_key,
+        ipn_url=base_url + IPN_PATH,
+    )
+
+
+def sandbox_settings(settings: Settings, base_url: str) -> Settings:
+    """``settings`` pointed at the simulator served at ``base_url`` (this server's URL)."""
+    seller = seller_of(settings, base_url)
+    amazon = settings.amazon.model_copy(
+        update={
+            "simulator": True,
+            "sandbox": True,
+            "seller_id": seller.seller_id,
+            "access_key_id": seller.access_key_id,
+            "secret_key": type(settings.amazon.secret_key)(seller.secret_key),
+            "endpoint_url": base_url + PREFIX + SANDBOX_PATH,
+            "simulator_host": base_url.split("://", 1)[1],
+        }
+    )
+    return settings.model_copy(update={"amazon": amazon})
+
+
+@dataclass
+class SandboxSimulator:
+    """The simulator's ASGI app, and the thread that settles its due work and sends its IPNs
+    (a mounted app's own lifespan never runs, so its background ticking is done here)."""
+
+    app: Starlette
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    @classmethod
+    def for_server(cls, settings: Settings, base_url: str) -> SandboxSimulator:
+        config = SimulatorConfig(
+            sellers=(seller_of(settings, base_url),),
+            public_url=base_url + PREFIX,
+            throttling=Throttling(enabled=True),
+        )
+        return cls(create_simulator(config))
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._tick, name="simulator", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=20)
+
+    def _tick(self) -> None:
+        simulator = simulator_of(self.app)
+        while not self._stop.wait(TICK_SECONDS):
+            try:
+                simulator.settle_due()
+            except Exception:  # the simulator's loop outlives one bad delivery
+                log.exception("simulator: settling due work failed")

@@ -1,0 +1,182 @@
+"""``amzpay serve``: the web app (REST API, IPN endpoint, back office, health, metrics) with
+uvicorn, a worker in a background thread, and in sandbox-simulator mode the simulator, all in
+one process at one URL.
+
+    amzpay serve --simulator           # a newcomer: SQLite, the simulator, everything at once
+    amzpay serve --no-worker           # production: plus any number of ``amzpay worker``
+                                       # processes on one PostgreSQL database
+
+Ctrl-C or SIGTERM stops the server gracefully, then the worker (its round finishes) and the
+simulator.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import socket
+import threading
+from dataclasses import dataclass, field
+from typing import Annotated, Final
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
+
+from amzpay import __version__
+from amzpay.bootstrap import App, build
+from amzpay.cli.config import problems
+from amzpay.cli.logs import configure
+from amzpay.cli.options import DatabaseOption, settings_for, shown
+from amzpay.cli.sandbox import PREFIX, SandboxSimulator, base_url, sandbox_settings
+from amzpay.config import Settings
+from amzpay.store.migrate import head_revision
+from amzpay.web.app import create_app
+
+log = logging.getLogger(__name__)
+
+IDLE_SECONDS: Final = 0.5  # the worker's pause after a round with nothing to do
+
+
+@dataclass
+class BackgroundWorker:
+    """``App.worker(name).run`` in a thread of its own, until ``stop``."""
+
+    running: App
+    name: str
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        worker = self.running.worker(self.name)
+        self._thread = threading.Thread(
+            target=worker.run, args=(self._stop, IDLE_SECONDS), name="worker", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+
+
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Interface to listen on (default: $AMZPAY_WEB__HOST).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on (default: $AMZPAY_WEB__PORT).")
+    ] = None,
+    worker: Annotated[
+        bool,
+        typer.Option(help="Run a worker in this process (--no-worker: separate amzpay worker)."),
+    ] = True,
+    simulator: Annotated[
+        bool | None,
+        typer.Option(
+            help="Sandbox-simulator mode: serve the local Amazon Pay simulator here too "
+            "(default: $AMZPAY_AMAZON__SIMULATOR).",
+            show_default=False,
+        ),
+    ] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Serve the REST API, the IPN endpoint, the back office, /healthz, /readyz and /metrics."""
+    import uvicorn  # only a serving run needs it
+
+    try:
+        settings = settings_for(database)
+    except (FileNotFoundError, ValidationError) as failure:
+        for problem in problems(failure):
+            Console(stderr=True).print(f"[red]settings:[/red] {problem}", soft_wrap=True)
+        raise typer.Exit(2) from None  # amzpay config check says more
+    if simulator is not None:
+        settings = settings.model_copy(
+            update={"amazon": settings.amazon.model_copy(update={"simulator": simulator})}
+        )
+    logs = configure(settings.log)
+    host = host if host is not None else settings.web.host
+    port = port if port is not None else settings.web.port
+    url = base_url(host, port)
+    sandbox = None
+    if settings.amazon.simulator:
+        settings = sandbox_settings(settings, url)
+        sandbox = SandboxSimulator.for_server(settings, url)
+    running = build(settings)
+    web = create_app(running)
+    if sandbox is not None:
+        web.mount(PREFIX, sandbox.app)
+    background = BackgroundWorker(running, f"{socket.gethostname()}:{port}") if worker else None
+    console = Console()
+    _banner(console, settings, url, sandbox is not None, worker)
+    _warn_at_start(console, running)
+    # uvicorn stops gracefully on SIGTERM, then raises it again: end with a clean exit here,
+    # so that the worker and the simulator are stopped and the database closed below.
+    signal.signal(signal.SIGTERM, _exit)
+    try:
+        for part in (sandbox, background):
+            if part is not None:
+                part.start()
+        config = uvicorn.Config(web, host=host, port=port, log_config=None, lifespan="on")
+        uvicorn.Server(config).run()
+    finally:
+        for part in (background, sandbox):
+            if part is not None:
+                part.stop()
+        running.close()
+        log.info("stopped")
+        logs.undo()
+
+
+def _warn_at_start(console: Console, running: App) -> None:
+    """Say at once what keeps amzpay from being used yet (/readyz and amzpay config check
+    say it too): a database that does not answer or is behind, nobody to log in."""
+    try:
+        revision = running.database.revision()
+        users = running.access.users() if revision == head_revision() else []
+    except SQLAlchemyError as error:
+        _warn(console, f"the database does not answer ({type(error).__name__})")
+        return
+    if revision != head_revision():
+        _warn(
+            console,
+            f"the database is at revision {revision}, this amzpay needs {head_revision()}: "
+            "run amzpay db upgrade",
+        )
+    elif not any(user.active for user in users):
+        _warn(console, "no back-office user yet: amzpay user add NAME")
+
+
+def _warn(console: Console, message: str) -> None:
+    console.print(f"[yellow]! {message}[/yellow]", soft_wrap=True)
+
+
+def _exit(*_: object) -> None:
+    raise SystemExit(0)
+
+
+def _banner(console: Console, settings: Settings, url: str, simulated: bool, worker: bool) -> None:
+    """A few plain lines: where everything is, and in which mode."""
+    amazon = settings.amazon
+    if simulated:
+        mode = "sandbox, with the local simulator (no real Amazon calls)"
+    elif amazon.seller_id:
+        mode = f"{amazon.release_environment.lower()}, seller {amazon.seller_id}"
+    else:
+        mode = "no Amazon credentials: calls wait (see amzpay config check)"
+    lines = [
+        f"amzpay {__version__}",
+        f"  back office  {url}/",
+        f"  REST API     {url}/api/v1  (OpenAPI: {url}/openapi.json)",
+        f"  IPN endpoint {url}/amazonpay/ipn",
+        f"  health       {url}/healthz  {url}/readyz  {url}/metrics",
+        f"  database     {shown(settings.database_url)}",
+        f"  Amazon Pay   {mode}",
+    ]
+    if simulated:
+        lines.append(f"  simulator    {url}{PREFIX}  (control API: {url}{PREFIX}/_sim/...)")
+    lines.append(
+        "  worker       in this process" if worker else "  worker       none here (--no-worker)"
+    )
+    console.print("\n".join(lines), highlight=False, soft_wrap=True)
