@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from amzpay import __version__
-from amzpay.cli import db, demo, process, refund, simulator, worker
+from amzpay.cli import db, demo, process, refund, simulator, token, worker
 
 
 def build_app() -> typer.Typer:
@@ -38,6 +38,7 @@ def _register(app: typer.Typer) -> None:
     app.add_typer(process.app, name="process")
     app.add_typer(worker.app, name="worker")
     app.add_typer(refund.app, name="refund")
+    app.add_typer(token.app, name="token")
 
 
 def _root() -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from amzpay.domain.money import Money
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
+from amzpay.store.errors import OrderNotFound
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,15 @@ class OrderSummary:
     total: Money  # every item's and expense's price to pay
     item_count: int
     states: tuple[tuple[str, int], ...]  # (item state, how many items are in it), by state
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFacts:
+    """What the orders row says beyond the order itself."""
+
+    process: str
+    placed_at: datetime
+    closed_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +144,17 @@ class QueryRows(Rows):
             for head in heads
         ]
         return page, int(total or 0)
+
+    def order_facts(self, reference: str) -> OrderFacts:
+        """Raises OrderNotFound."""
+        row = self.conn.execute(
+            select(t.orders.c.process, t.orders.c.created_at, t.orders.c.closed_at).where(
+                t.orders.c.reference == reference
+            )
+        ).first()
+        if row is None:
+            raise OrderNotFound(reference)
+        return OrderFacts(row.process, row.created_at, row.closed_at)
 
     def _order_totals(self, order_ids: Sequence[int]) -> dict[int, int]:
         """Minor units to pay per order: items (less discount, with options) and expenses."""

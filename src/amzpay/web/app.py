@@ -5,7 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from amzpay import __version__
+from amzpay.web import ipn
+from amzpay.web.api import api_router
 from amzpay.web.context import Services
+from amzpay.web.errors import install_json_errors
 
 
 def create_app(services: Services) -> FastAPI:
@@ -16,4 +19,7 @@ def create_app(services: Services) -> FastAPI:
         summary="The Amazon Pay payment module of a shop's order back end, built around refunds.",
     )
     app.state.services = services
+    install_json_errors(app)  # JSON errors under /api and /amazonpay only
+    app.include_router(api_router())
+    app.include_router(ipn.router)
     return app
