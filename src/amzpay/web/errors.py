@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.exception_handlers import (
     http_exception_handler,
     request_validation_exception_handler,
@@ -85,6 +86,10 @@ def api_error_of(error: Exception) -> ApiError | None:
             return error
         case RequestValidationError():
             return _validation_error(error.errors())
+        case HTTPException(status_code=400):  # FastAPI could not parse the body at all
+            return ApiError(422, "invalid_body", f"the body cannot be read: {error.detail}", "body")
+        case HTTPException():
+            return ApiError(error.status_code, _slug(str(error.detail)), str(error.detail))
         case InvalidOrderSpec() | InvalidPaging() | InvalidCredentials():
             return ApiError(422, "invalid_value", str(error), error.field)
         case NoteTooLong():
@@ -129,14 +134,33 @@ class ApiRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
+        known = _query_names(self.dependant)
 
         async def handle_with_json_errors(request: Request) -> Response:
             try:
+                _refuse_unknown(request.query_params.keys(), known)
                 return await handle(request)
             except Exception as error:
                 return answer(error)
 
         return handle_with_json_errors
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {field.alias for field in dependant.query_params}
+    for dependency in dependant.dependencies:
+        names |= _query_names(dependency)
+    return names
+
+
+def _refuse_unknown(names: Iterable[str], known: set[str]) -> None:
+    """A misspelt query parameter (``?stat=pending``) is refused, never silently ignored."""
+    for name in names:
+        if name not in known:
+            expected = ", ".join(sorted(known)) or "none"
+            raise ApiError(
+                422, "unknown_parameter", f"no query parameter {name!r}; expected: {expected}", name
+            )
 
 
 def install_json_errors(app: FastAPI, prefixes: Sequence[str] = JSON_PREFIXES) -> None:
@@ -148,8 +172,8 @@ def install_json_errors(app: FastAPI, prefixes: Sequence[str] = JSON_PREFIXES) -
         assert isinstance(error, HTTPException)
         if not request.url.path.startswith(tuple(prefixes)):
             return await http_exception_handler(request, error)
-        code = re.sub(r"\W+", "_", str(error.detail).lower()).strip("_") or "error"
         headers = dict(error.headers) if error.headers else None
+        code = _slug(str(error.detail))
         return ApiError(error.status_code, code, str(error.detail), headers=headers).response()
 
     async def on_validation_error(request: Request, error: Exception) -> Response:
@@ -202,6 +226,11 @@ def field_name(location: Sequence[Any]) -> str | None:
         else:
             name += f".{part}" if name else str(part)
     return name or None
+
+
+def _slug(detail: str) -> str:
+    """``"Not Found"`` -> ``not_found``."""
+    return re.sub(r"\W+", "_", detail.lower()).strip("_") or "error"
 
 
 def _code(error: Exception) -> str:
