@@ -61,19 +61,21 @@ def test_no_request_gets_a_server_error_or_an_answer_outside_the_schema(shop, se
     assert len(operations) >= 12
 
     for operation in operations:
-        strategy = operation.as_strategy(generation_mode=mode)
+        run_cases(operation.as_strategy(generation_mode=mode), secret)
 
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(st.data())
-        def check(data: st.DataObject) -> None:
-            case = data.draw(strategy)
-            with_token(case, secret)
-            case.call_and_validate(excluded_checks=[positive_data_acceptance])
 
-        check()
+def run_cases(strategy: st.SearchStrategy[Case], secret: str) -> None:
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(st.data())
+    def check(data: st.DataObject) -> None:
+        case = data.draw(strategy)
+        with_token(case, secret)
+        case.call_and_validate(excluded_checks=[positive_data_acceptance])
+
+    check()
