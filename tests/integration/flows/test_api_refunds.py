@@ -151,13 +151,14 @@ def test_a_malformed_refund_request_names_the_field_and_refunds_nothing(
     assert shop.app.refunds.refunds(order) == []
 
 
-def test_refunding_an_item_twice_is_a_conflict(shop, api):
+@pytest.mark.parametrize("chosen", [["L1-1"], ["B1"]], ids=["item", "bundle"])
+def test_refunding_items_already_pending_is_a_conflict(shop, api, chosen):
     order = shop.closed_order()
-    api.post(f"/api/v1/orders/{order}/refunds", json={"items": ["L1-1"]})
+    api.post(f"/api/v1/orders/{order}/refunds", json={"items": chosen})
 
-    again = api.post(f"/api/v1/orders/{order}/refunds", json={"items": ["L1-1"]})
+    again = api.post(f"/api/v1/orders/{order}/refunds", json={"items": chosen})
 
-    assert error_of(again) == (409, "event_not_allowed", "event")
+    assert error_of(again) == (409, "item_not_refundable", "items")
     assert len(shop.app.refunds.refunds(order)) == 1
 
 

@@ -10,8 +10,20 @@ from fastapi import APIRouter, Path, Query
 from pydantic import AwareDatetime
 
 from amzpay.domain.money import Money
+from amzpay.oms.errors import TransitionRefused
 from amzpay.services.queries import OrderFilter
 from amzpay.web.api.auth import ClientDep, ServicesDep
+from amzpay.web.api.convert import (
+    books_out,
+    expense_out,
+    history_out,
+    item_out,
+    money,
+    payment_out,
+    preview_out,
+    refund_out,
+    summary_out,
+)
 from amzpay.web.api.requests import (
     PRINTABLE,
     EventRequest,
@@ -24,15 +36,6 @@ from amzpay.web.api.responses import (
     OrdersPage,
     PreviewOut,
     RefundOut,
-    books_out,
-    expense_out,
-    history_out,
-    item_out,
-    money,
-    payment_out,
-    preview_out,
-    refund_out,
-    summary_out,
 )
 from amzpay.web.context import Services
 from amzpay.web.errors import ApiError, ApiRoute, error_responses
@@ -159,7 +162,14 @@ def request_refund(
     order = services.queries.order(reference).order
     known: set[str] = {item.id for item in order.items} | {b.id for b in order.bundles}
     _check_known(request.items, known, "item or bundle")
-    made = services.refunds.request(reference, request.items, f"api:{client}", note=request.note)
+    try:
+        made = services.refunds.request(
+            reference, request.items, f"api:{client}", note=request.note
+        )
+    except TransitionRefused as refused:  # an item's state allows no refund now
+        raise ApiError(409, "item_not_refundable", str(refused), "items") from refused
+    if not made:  # only bundles whose items are all refunded or pending: nothing was stored
+        raise ApiError(409, "item_not_refundable", "nothing chosen can be refunded now", "items")
     return [refund_out(view) for view in made]
 
 

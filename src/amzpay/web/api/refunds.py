@@ -10,6 +10,12 @@ from fastapi import APIRouter, Path, Query
 
 from amzpay.services.queries import RefundFilter
 from amzpay.web.api.auth import ServicesDep
+from amzpay.web.api.convert import (
+    ipn_out,
+    refund_out,
+    refund_row_out,
+    stuck_out,
+)
 from amzpay.web.api.orders import Limit, Offset
 from amzpay.web.api.requests import PRINTABLE
 from amzpay.web.api.responses import (
@@ -18,10 +24,6 @@ from amzpay.web.api.responses import (
     RefundOut,
     RefundRowOut,
     RefundsPage,
-    ipn_out,
-    refund_out,
-    refund_row_out,
-    stuck_out,
 )
 from amzpay.web.errors import ApiError, ApiRoute, error_responses
 
