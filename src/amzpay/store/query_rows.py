@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from amzpay.domain.money import Money
 from amzpay.store import tables as t
@@ -123,7 +123,7 @@ class QueryRows(Rows):
         heads = self.conn.execute(
             select(t.orders)
             .where(*conditions)
-            .order_by(t.orders.c.created_at.desc(), t.orders.c.id.desc())
+            .order_by(t.orders.c.id.desc())  # newest first: imported in id order
             .limit(limit)
             .offset(offset)
         ).all()
@@ -219,7 +219,7 @@ class QueryRows(Rows):
             select(table, t.orders.c.reference.label("order_reference"))
             .select_from(joined)
             .where(*conditions)
-            .order_by(table.c.created_at, table.c.id)
+            .order_by(table.c.id)  # oldest request first: stored in id order
             .limit(limit)
             .offset(offset)
         )
@@ -254,7 +254,7 @@ class QueryRows(Rows):
         rows = self.conn.execute(
             select(inbox)
             .where(*conditions)
-            .order_by(inbox.c.received_at.desc(), inbox.c.id.desc())
+            .order_by(inbox.c.id.desc())  # the order of receipt, by the primary key's index
             .limit(limit)
             .offset(offset)
         )
@@ -344,9 +344,10 @@ def _order_conditions(where: OrderFilter) -> list[ColumnElement[bool]]:
             )
         )
     if where.state is not None:
-        conditions.append(
-            exists().where(and_(t.items.c.order_id == orders.c.id, t.items.c.state == where.state))
-        )
+        # IN (one subquery) rather than a correlated EXISTS: SQLite would walk the state
+        # index once per order.
+        with_state = select(t.items.c.order_id).where(t.items.c.state == where.state)
+        conditions.append(orders.c.id.in_(with_state))
     if where.placed_from is not None:
         conditions.append(orders.c.created_at >= where.placed_from)
     if where.placed_to is not None:
