@@ -45,6 +45,7 @@ from amzpay.store.errors import DuplicateName, DuplicateOrder, OrderNotFound, Re
 log = logging.getLogger(__name__)
 
 JSON_PREFIXES = ("/api/", "/amazonpay/")
+MAX_BODY_BYTES = 1024 * 1024  # an order of 100 lines with options is well under 100 KiB
 
 
 class ErrorDetail(BaseModel):
@@ -138,12 +139,20 @@ class ApiRoute(APIRoute):
 
         async def handle_with_json_errors(request: Request) -> Response:
             try:
+                _refuse_large(request.headers.get("content-length"))
                 _refuse_unknown(request.query_params.keys(), known)
                 return await handle(request)
             except Exception as error:
                 return answer(error)
 
         return handle_with_json_errors
+
+
+def _refuse_large(content_length: str | None) -> None:
+    """A body announced larger than any request of ours is refused before it is read."""
+    length = int(content_length) if content_length and content_length.isdigit() else 0
+    if length > MAX_BODY_BYTES:
+        raise ApiError(413, "body_too_large", f"a request body is at most {MAX_BODY_BYTES} bytes")
 
 
 def _query_names(dependant: Dependant) -> set[str]:
@@ -192,7 +201,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         401: "No API token, or one that is unknown or revoked",
         404: "Not found",
         409: "The order's or refund's state refuses it",
-        413: "The body is too large",
+        413: "The request body is too large",
         422: "The request is malformed; ``field`` names what",
         503: "Amazon Pay could not be asked now; try again later",
     }

@@ -16,6 +16,7 @@ from amzpay.cli import main
 from amzpay.mail.sink import SmtpSink
 from amzpay.simulator import InProcessTransport
 from amzpay.web.app import create_app
+from amzpay.web.errors import MAX_BODY_BYTES as MAX_API_BODY
 from amzpay.web.ipn import MAX_BODY_BYTES
 
 
@@ -91,6 +92,17 @@ def test_an_unknown_api_path_is_a_json_404(shop):
 
     assert answer.status_code == 404
     assert answer.json()["error"]["code"] == "not_found"
+
+
+def test_an_api_body_larger_than_any_request_is_refused_with_413(shop):
+    with api_client(shop) as client:
+        answer = client.post(
+            "/api/v1/orders",
+            content=b"[" + b" " * MAX_API_BODY + b"]",
+            headers={"Content-Type": "application/json"},
+        )
+
+    assert (answer.status_code, answer.json()["error"]["code"]) == (413, "body_too_large")
 
 
 # -- the IPN endpoint ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@ def api_router() -> APIRouter:
         prefix=PREFIX,
         route_class=ApiRoute,
         dependencies=[Depends(api_client)],
-        responses=error_responses(401, 422),
+        responses=error_responses(401, 413, 422),
     )
     router.include_router(orders.router)
     router.include_router(refunds.router)
