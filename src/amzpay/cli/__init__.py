@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from amzpay import __version__
-from amzpay.cli import config, db, demo, process, refund, serve, simulator, user, worker
+from amzpay.cli import config, db, demo, process, refund, serve, simulator, token, user, worker
 
 
 def build_app() -> typer.Typer:
@@ -41,6 +41,7 @@ def _register(app: typer.Typer) -> None:
     app.add_typer(user.app, name="user")
     app.command(name="serve")(serve.serve)
     app.add_typer(config.app, name="config")
+    app.add_typer(token.app, name="token")
 
 
 def _root() -> None:

@@ -22,14 +22,16 @@ from amzpay.amazonpay.gateway import ObjectKind, Observation
 from amzpay.amazonpay.ipn import IpnError
 from amzpay.amazonpay.ipn.envelope import MessageType, read_envelope
 from amzpay.amazonpay.ipn.notification import read_message
+from amzpay.domain.order import Order
 from amzpay.services.errors import ServiceError
 from amzpay.services.notifications import observation_of, sns_time
 from amzpay.store.database import Database
 from amzpay.store.log_rows import CallRecord
-from amzpay.store.payments import PaymentKind
+from amzpay.store.payments import PaymentKind, PaymentRecord
 from amzpay.store.query_rows import (
     IpnRow,
     MailMoment,
+    OrderFacts,
     OrderFilter,
     OrderSummary,
     PaymentMoment,
@@ -42,6 +44,7 @@ __all__ = [
     "HistoryEntry",
     "InvalidPaging",
     "IpnEntry",
+    "OrderDetail",
     "OrderFilter",
     "OrderSummary",
     "Page",
@@ -105,6 +108,15 @@ class IpnEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class OrderDetail:
+    """An order as stored, with its process, times and every payment record."""
+
+    order: Order
+    facts: OrderFacts
+    payments: tuple[PaymentRecord, ...]  # authorizations, captures, refunds, each oldest first
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryEntry:
     """One moment of an order's history. ``kind``: state, payment, api_call, ipn or mail;
     ``details`` are (name, value) pairs fit to show (redacted: no addresses, no secrets)."""
@@ -127,6 +139,18 @@ class QueryService:
         with self.database.transaction() as tx:
             rows, total = tx.order_page(where or OrderFilter(), limit, offset)
         return Page(tuple(rows), total, limit, offset)
+
+    def order(self, reference: str) -> OrderDetail:
+        """Raises OrderNotFound."""
+        with self.database.transaction() as tx:
+            facts = tx.order_facts(reference)
+            payments = [p for kind in PaymentKind for p in tx.payments(reference, kind)]
+            return OrderDetail(tx.order(reference), facts, tuple(payments))
+
+    def order_of_amazon_reference(self, amazon_order_reference_id: str) -> str | None:
+        """The order whose Amazon order reference this is, if one is stored."""
+        with self.database.transaction() as tx:
+            return tx.order_of_amazon_reference(amazon_order_reference_id)
 
     def refunds(
         self, where: RefundFilter | None = None, *, limit: int = 50, offset: int = 0

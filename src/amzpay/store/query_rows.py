@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from amzpay.domain.money import Money
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
+from amzpay.store.errors import OrderNotFound
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,15 @@ class OrderSummary:
     total: Money  # every item's and expense's price to pay
     item_count: int
     states: tuple[tuple[str, int], ...]  # (item state, how many items are in it), by state
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFacts:
+    """What the orders row says beyond the order itself."""
+
+    process: str
+    placed_at: datetime
+    closed_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +123,7 @@ class QueryRows(Rows):
         heads = self.conn.execute(
             select(t.orders)
             .where(*conditions)
-            .order_by(t.orders.c.created_at.desc(), t.orders.c.id.desc())
+            .order_by(t.orders.c.id.desc())  # newest first: imported in id order
             .limit(limit)
             .offset(offset)
         ).all()
@@ -134,6 +144,17 @@ class QueryRows(Rows):
             for head in heads
         ]
         return page, int(total or 0)
+
+    def order_facts(self, reference: str) -> OrderFacts:
+        """Raises OrderNotFound."""
+        row = self.conn.execute(
+            select(t.orders.c.process, t.orders.c.created_at, t.orders.c.closed_at).where(
+                t.orders.c.reference == reference
+            )
+        ).first()
+        if row is None:
+            raise OrderNotFound(reference)
+        return OrderFacts(row.process, row.created_at, row.closed_at)
 
     def _order_totals(self, order_ids: Sequence[int]) -> dict[int, int]:
         """Minor units to pay per order: items (less discount, with options) and expenses."""
@@ -198,7 +219,7 @@ class QueryRows(Rows):
             select(table, t.orders.c.reference.label("order_reference"))
             .select_from(joined)
             .where(*conditions)
-            .order_by(table.c.created_at, table.c.id)
+            .order_by(table.c.id)  # oldest request first: stored in id order
             .limit(limit)
             .offset(offset)
         )
@@ -233,7 +254,7 @@ class QueryRows(Rows):
         rows = self.conn.execute(
             select(inbox)
             .where(*conditions)
-            .order_by(inbox.c.received_at.desc(), inbox.c.id.desc())
+            .order_by(inbox.c.id.desc())  # the order of receipt, by the primary key's index
             .limit(limit)
             .offset(offset)
         )
@@ -323,9 +344,10 @@ def _order_conditions(where: OrderFilter) -> list[ColumnElement[bool]]:
             )
         )
     if where.state is not None:
-        conditions.append(
-            exists().where(and_(t.items.c.order_id == orders.c.id, t.items.c.state == where.state))
-        )
+        # IN (one subquery) rather than a correlated EXISTS: SQLite would walk the state
+        # index once per order.
+        with_state = select(t.items.c.order_id).where(t.items.c.state == where.state)
+        conditions.append(orders.c.id.in_(with_state))
     if where.placed_from is not None:
         conditions.append(orders.c.created_at >= where.placed_from)
     if where.placed_to is not None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from amzpay import __version__
-from amzpay.web import backoffice, health, metrics
+from amzpay.web import backoffice, health, ipn, metrics
+from amzpay.web.api import api_router
 from amzpay.web.context import Services
+from amzpay.web.errors import install_json_errors
 
 
 def create_app(services: Services) -> FastAPI:
@@ -15,8 +17,13 @@ def create_app(services: Services) -> FastAPI:
         title="amzpay",
         version=__version__,
         summary="The Amazon Pay payment module of a shop's order back end, built around refunds.",
+        docs_url=None,  # Swagger UI and ReDoc load from a CDN; /openapi.json is the description
+        redoc_url=None,
     )
     app.state.services = services
+    install_json_errors(app)  # JSON errors under /api and /amazonpay only
+    app.include_router(api_router())
+    app.include_router(ipn.router)
     backoffice.install(app)
     app.include_router(health.router)
     app.include_router(metrics.router)

@@ -61,7 +61,9 @@ class SimShop:
 
 
 @contextmanager
-def sim_shop_on(database_url: str, sink: SmtpSink) -> Iterator[SimShop]:
+def sim_shop_on(
+    database_url: str, sink: SmtpSink, environ: dict[str, str] | None = None
+) -> Iterator[SimShop]:
     amazon = SimulatedAmazon()
     settings = Settings.load(
         {
@@ -71,6 +73,7 @@ def sim_shop_on(database_url: str, sink: SmtpSink) -> Iterator[SimShop]:
             "AMZPAY_SMTP__HOST": sink.host,
             "AMZPAY_SMTP__PORT": str(sink.port),
             "AMZPAY_SHOP__STAFF": STAFF,
+            **(environ or {}),
         }
     )
     app = build(

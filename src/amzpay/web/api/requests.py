@@ -1,0 +1,148 @@
+"""What clients send: the order to import (the spec ``services/order_spec.py`` reads), an event
+to fire, a refund to preview or request.
+
+The models check shape and size (every text fits its column, amounts are decimal strings);
+the services check meaning (a shipment that exists, a discount below the price) and name the
+field as well. Unknown fields are refused, so a misspelt one is not silently dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+# Printable text: no control characters (PostgreSQL refuses NUL in text), at most ``n`` long.
+PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
+
+
+def text(longest: int) -> StringConstraints:
+    return StringConstraints(min_length=1, max_length=longest, pattern=PRINTABLE)
+
+
+Id = Annotated[str, text(64)]
+Name = Annotated[str, text(255)]
+Amount = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{1,12}(\.[0-9]{1,4})?$"),
+    Field(
+        description='A decimal string in the order\'s currency, e.g. "19.99"', examples=["19.99"]
+    ),
+]
+TaxRate = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{1,3}(\.[0-9]{1,4})?$"),
+    Field(description='A percentage, e.g. "19"', examples=["19"]),
+]
+# A line's items are "<line id>-1", "<line id>-2" ...: the line id leaves room for the number.
+LineId = Annotated[str, text(56)]
+MAX_LINES = 100  # lines, bundles, a bundle's items
+MAX_SELECTION = 1000  # ids in one event or refund
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Customer(_Strict):
+    email: Annotated[str, text(320)]
+    locale: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$")] = (
+        "en_GB"
+    )
+
+
+class ShipmentSpec(_Strict):
+    id: Id
+    method: Annotated[str, text(128)]
+
+
+class OptionSpec(_Strict):
+    sku: Id
+    name: Name
+    price: Amount
+    discount: Amount = "0"
+
+
+class LineSpec(_Strict):
+    id: LineId
+    sku: Id
+    name: Name
+    quantity: Annotated[int, Field(ge=1, le=100)] = 1
+    unit_price: Amount
+    discount: Amount = "0"
+    tax_rate: TaxRate = "0"
+    shipment: Id | None = None
+    options: Annotated[list[OptionSpec], Field(max_length=20)] = []
+
+
+class BundleItemSpec(_Strict):
+    id: Id
+    sku: Id
+    name: Name
+    catalogue_price: Amount
+    tax_rate: TaxRate = "0"
+
+
+class BundleSpec(_Strict):
+    id: Id
+    sku: Id
+    name: Name
+    price: Amount
+    discount: Amount = "0"
+    shipment: Id | None = None
+    items: Annotated[list[BundleItemSpec], Field(min_length=1, max_length=MAX_LINES)]
+
+
+class ExpenseSpec(_Strict):
+    id: Id
+    type: Id = "shipping"
+    name: Name
+    price: Amount
+    discount: Amount = "0"
+    tax_rate: TaxRate = "0"
+    shipment: Id | None = None
+
+
+class OrderSpec(_Strict):
+    """An order the shop placed, with the buyer's Amazon order reference."""
+
+    reference: Id
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(examples=["EUR"])]
+    customer: Customer
+    amazon_order_reference_id: Annotated[str, text(32)]
+    shipments: Annotated[list[ShipmentSpec], Field(max_length=50)] = []
+    lines: Annotated[list[LineSpec], Field(max_length=MAX_LINES)] = []
+    bundles: Annotated[list[BundleSpec], Field(max_length=MAX_LINES)] = []
+    expenses: Annotated[list[ExpenseSpec], Field(max_length=50)] = []
+    confirm: bool = Field(
+        False,
+        description="Set the order's total at Amazon and confirm its order reference first "
+        "(when the shop did not confirm it at checkout).",
+    )
+
+
+Selection = Annotated[
+    list[Id],
+    Field(
+        max_length=MAX_SELECTION,
+        description="Item, bundle or expense ids of the order (a bundle stands for its items)",
+    ),
+]
+
+
+class EventRequest(_Strict):
+    event: Annotated[str, text(64), Field(examples=["capture"])]
+    items: Annotated[list[Id], Field(min_length=1, max_length=MAX_SELECTION)] | None = Field(
+        None, description="The items to move; null or absent: every item of the order"
+    )
+
+
+class PreviewRequest(_Strict):
+    items: Selection = []
+
+
+class RefundRequest(_Strict):
+    items: Annotated[list[Id], Field(min_length=1, max_length=MAX_SELECTION)]
+    note: Annotated[str, StringConstraints(max_length=255, pattern=r"^[^\x00]*$")] | None = Field(
+        None, description="Amazon's SellerRefundNote, shown to the buyer (at most 255 characters)"
+    )

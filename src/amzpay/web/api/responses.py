@@ -1,0 +1,202 @@
+"""What the API answers: pydantic models, so that /openapi.json documents them (``convert.py``
+fills them from the services' views).
+
+Amounts are ``{"amount": "19.99", "minor": 1999, "currency": "EUR"}``: the decimal string for
+people, the integer minor units for programs, never a float.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from amzpay.domain.money import Money
+
+
+class MoneyOut(BaseModel):
+    amount: str = Field(description="Decimal string with the currency's decimals")
+    minor: int = Field(description="Integer minor units (cents)")
+    currency: str
+
+    @classmethod
+    def of(cls, money: Money) -> MoneyOut:
+        return cls(amount=money.to_wire(), minor=money.minor, currency=money.currency)
+
+
+class LineAmount(BaseModel):
+    line_id: str
+    amount: MoneyOut
+
+
+class ItemOut(BaseModel):
+    id: str
+    sku: str
+    name: str
+    bundle_id: str | None
+    shipment_id: str | None
+    capture_id: str | None
+    price_to_pay: MoneyOut
+    state: str | None = Field(description="The item's state in the order's process")
+    manual_events: list[str] = Field(description="Events that may be fired on it now")
+    refund_status: str
+    refunded: MoneyOut
+    refund_pending: MoneyOut
+
+
+class ExpenseOut(BaseModel):
+    id: str
+    type: str
+    name: str
+    shipment_id: str | None
+    capture_id: str | None
+    price_to_pay: MoneyOut
+    refund_status: str
+    refunded: MoneyOut
+    refund_pending: MoneyOut
+
+
+class PaymentOut(BaseModel):
+    kind: str = Field(description="authorization, capture or refund")
+    reference_id: str
+    amazon_id: str | None
+    state: str
+    reason_code: str | None
+    error_code: str | None
+    amount: MoneyOut
+    created_at: datetime
+    updated_at: datetime
+
+
+class RefundOut(BaseModel):
+    reference_id: str = Field(description="Our RefundReferenceId")
+    amazon_id: str | None
+    state: str = Field(description="requested, pending, completed, declined or failed")
+    amount: MoneyOut
+    reason_code: str | None
+    error_code: str | None
+    booked: bool
+    lines: list[LineAmount]
+
+
+class CaptureBooksOut(BaseModel):
+    reference_id: str
+    amazon_id: str | None
+    captured: MoneyOut
+    refunded: MoneyOut
+    pending: MoneyOut
+    refunds: int
+
+
+class BooksOut(BaseModel):
+    captured: MoneyOut
+    booked: MoneyOut = Field(description="Every refund booking of the order")
+    captures: list[CaptureBooksOut]
+
+
+class HistoryOut(BaseModel):
+    at: datetime
+    kind: str = Field(description="state, payment, api_call, ipn or mail")
+    summary: str
+    details: dict[str, str]
+
+
+class OrderOut(BaseModel):
+    reference: str
+    amazon_order_reference_id: str | None
+    currency: str
+    customer_email: str
+    locale: str
+    process: str
+    placed_at: datetime
+    closed_at: datetime | None
+    total: MoneyOut
+    items: list[ItemOut]
+    expenses: list[ExpenseOut]
+    payments: list[PaymentOut]
+    refunds: list[RefundOut]
+    books: BooksOut
+    history: list[HistoryOut]
+
+
+class OrderSummaryOut(BaseModel):
+    reference: str
+    amazon_order_reference_id: str | None
+    customer_email: str
+    placed_at: datetime
+    closed: bool
+    total: MoneyOut
+    item_count: int
+    states: dict[str, int] = Field(description="How many items are in each state")
+
+
+class OrdersPage(BaseModel):
+    orders: list[OrderSummaryOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class CapturePart(BaseModel):
+    capture_id: str
+    amount: MoneyOut
+    over_refund: MoneyOut
+    items: list[LineAmount]
+    expenses: list[LineAmount]
+
+
+class LineStandingOut(BaseModel):
+    line_id: str
+    name: str
+    price_to_pay: MoneyOut
+    refundable: bool
+    reason: str | None = Field(description="Why it cannot be refunded now")
+
+
+class PreviewOut(BaseModel):
+    total: MoneyOut | None = Field(description="null when nothing was chosen")
+    captures: list[CapturePart] = Field(description="One Refund call per capture")
+    lines: list[LineStandingOut] = Field(description="Every item and expense of the order")
+
+
+class RefundRowOut(BaseModel):
+    reference_id: str
+    amazon_id: str | None
+    order: str
+    state: str
+    amount: MoneyOut
+    reason_code: str | None
+    requested_at: datetime
+    updated_at: datetime
+    age_seconds: int = Field(description="Since it was requested")
+
+
+class RefundsPage(BaseModel):
+    refunds: list[RefundRowOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class CheckOut(BaseModel):
+    refund: RefundOut
+    answered: bool = Field(description="Amazon answered (the state may be unchanged)")
+    error: str | None = Field(description="Why Amazon could not be asked")
+
+
+class IpnOut(BaseModel):
+    message_id: str
+    notification_type: str
+    received_at: datetime
+    processed_at: datetime | None
+    note: str | None = Field(description="What the worker noted: why nothing changed, a failure")
+    order: str | None
+    amazon_id: str | None
+    state: str | None
+
+
+class IpnsPage(BaseModel):
+    ipns: list[IpnOut]
+    total: int
+    limit: int
+    offset: int

@@ -1,0 +1,105 @@
+"""``POST /amazonpay/ipn``: where Amazon delivers its notifications (SNS over HTTPS).
+
+No token: Amazon signs each message and ``IpnReceiver`` verifies the signature. The answers
+follow what Amazon does with them (ARCHITECTURE.md, the refund, step 5):
+
+    200   stored, or a duplicate already stored: Amazon stops delivering it
+    400   the message failed verification (or is no IPN at all): Amazon does not retry
+    413   the body is larger than any IPN: refused before it is read in full
+    503   it could not be stored: Amazon delivers it again later
+
+A malformed body is a 400 like any message that does not verify, never a 500.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from amzpay.amazonpay.ipn.errors import (
+    CertificateUnavailable,
+    ForeignNotification,
+    InvalidSignature,
+    UntrustedCertificateUrl,
+)
+from amzpay.services.errors import IpnNotStored, IpnRejected
+from amzpay.web.api.auth import services
+from amzpay.web.errors import ApiError, ApiRoute, error_responses
+from amzpay.web.metrics import ipn_received, ipn_rejected
+
+MAX_BODY_BYTES = 64 * 1024  # Amazon's IPNs are a few kilobytes; SNS caps messages at 256 KiB
+
+router = APIRouter(route_class=ApiRoute, tags=["amazon"])
+
+
+class BodyTooLarge(ApiError):
+    def __init__(self) -> None:
+        super().__init__(413, "body_too_large", f"an IPN is at most {MAX_BODY_BYTES} bytes")
+
+
+@router.post(
+    "/amazonpay/ipn",
+    summary="Amazon Pay's instant payment notifications (signed; no token)",
+    responses={
+        200: {"description": "Stored (or stored before): acknowledged"},
+        **error_responses(400, 413, 503),
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+            "description": "The SNS message as Amazon sends it (JSON, sent as text/plain)",
+        }
+    },
+)
+async def receive_ipn(request: Request) -> Response:
+    try:
+        body = await _read_capped(request)
+    except BodyTooLarge:
+        ipn_rejected(request, "too-large")
+        raise
+    headers = {key.lower(): value for key, value in request.headers.items()}
+    try:
+        receipt, kind = await _receive(request, body, headers)
+    except IpnRejected as rejected:
+        ipn_rejected(request, _reason(rejected))
+        raise ApiError(rejected.http_status, "ipn_rejected", str(rejected)) from rejected
+    except IpnNotStored as failed:
+        ipn_rejected(request, "not-stored")
+        raise ApiError(
+            failed.http_status, "ipn_not_stored", str(failed), headers={"Retry-After": "60"}
+        ) from failed
+    ipn_received(request, kind)
+    return Response(status_code=200, content=receipt)
+
+
+def _reason(rejected: IpnRejected) -> str:
+    """A short, bounded code for the metrics: why the message did not verify."""
+    cause = rejected.__cause__
+    if isinstance(cause, InvalidSignature):
+        return "signature"
+    if isinstance(cause, UntrustedCertificateUrl | CertificateUnavailable):
+        return "certificate"
+    if isinstance(cause, ForeignNotification):
+        return "foreign"
+    return "malformed"
+
+
+async def _read_capped(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise BodyTooLarge()
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise BodyTooLarge()
+    return bytes(body)
+
+
+async def _receive(request: Request, body: bytes, headers: dict[str, str]) -> tuple[str, str]:
+    """Hand the body to the receiver on a worker thread (it verifies and commits); the
+    answer's text and the notification's type."""
+    receiver = services(request).ipn
+    receipt = await run_in_threadpool(receiver.receive, body, headers)
+    return ("duplicate" if receipt.duplicate else "stored"), receipt.notification_type
