@@ -1,7 +1,7 @@
 """A shop with its back office, for the back-office tests and the screenshot script.
 
 amzpay is built by ``bootstrap.build`` on a SQLite file, with the real gateway talking to the
-Amazon Pay simulator in-process (``amzpay.cli.demo.Amazon``: its clock moved by hand, its
+Amazon Pay simulator in-process (``amzpay.cli.local_amazon.LocalAmazon``: its clock moved by hand, its
 signed IPNs delivered to amzpay's receiver), a cheap argon2 hasher, and the web app; ``serve``
 runs the app with uvicorn on a free loopback port in a thread, for a browser.
 """
@@ -22,9 +22,9 @@ import uvicorn
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 
-from amzpay.amazonpay.ipn import HttpxCertificateFetcher
 from amzpay.bootstrap import App, build
-from amzpay.cli.demo import HOST, ORDER, SELLER, Amazon
+from amzpay.cli.demo import HOST, ORDER, SELLER
+from amzpay.cli.local_amazon import LocalAmazon
 from amzpay.config import Settings
 from amzpay.simulator import InProcessTransport
 from amzpay.web.app import create_app
@@ -38,7 +38,7 @@ DECLINE = '{"SandboxSimulation": {"State": "Declined", "ReasonCode": "AmazonReje
 
 class BackOfficeShop:
     def __init__(self, folder: Path) -> None:
-        self.amazon = Amazon()
+        self.amazon = LocalAmazon(SELLER, HOST)
         settings = Settings.load(
             {
                 "AMZPAY_DATABASE_URL": f"sqlite:///{folder / 'backoffice.db'}",
@@ -48,19 +48,19 @@ class BackOfficeShop:
         )
         self.app: App = build(
             settings,
-            gateway_factory=self.amazon.gateway,
+            gateway_factory=lambda _, call_log: self.amazon.gateway(call_log),
             clock=self.amazon.clock.now,
-            certificates=HttpxCertificateFetcher(self.amazon.http),
+            certificates=self.amazon.certificates,
             password_hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
         )
-        self.amazon.receive = self.app.ipn.receive
+        self.amazon.receiver = self.app.ipn
         self.web: FastAPI = create_app(self.app)
         self.web.state.backoffice_poll_seconds = 0.5  # the browser tests wait less
         self._orders = 0
 
     def close(self) -> None:
         self.app.close()
-        self.amazon.http.close()
+        self.amazon.close()
 
     def work(self) -> None:
         """Run the worker until nothing is left to do now."""
