@@ -8,7 +8,7 @@ shown, and URLs are shown without their password.
 from __future__ import annotations
 
 import re
-import socket
+import smtplib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -252,13 +252,13 @@ def check_smtp(settings: Settings) -> Iterator[Finding]:
             "smtp", "no SMTP host (AMZPAY_SMTP__HOST): e-mails wait in the outbox, none is sent"
         )
         return
-    try:
-        with socket.create_connection((smtp.host, smtp.port), timeout=CONNECT_TIMEOUT):
-            pass
-    except OSError as failure:
+    try:  # greeted and left with QUIT, as a mail client would: the server ends its session
+        with smtplib.SMTP(smtp.host, smtp.port, timeout=CONNECT_TIMEOUT) as server:
+            server.noop()
+    except (OSError, smtplib.SMTPException) as failure:
         yield error("smtp", f"{smtp.host}:{smtp.port} cannot be reached ({_reason(failure)})")
         return
-    yield ok("smtp", f"{smtp.host}:{smtp.port} accepts connections")
+    yield ok("smtp", f"{smtp.host}:{smtp.port} answers as an SMTP server")
     if smtp.username and smtp.password is None:
         yield warning("smtp", "a username is set but no password (AMZPAY_SMTP__PASSWORD)")
 

@@ -78,7 +78,7 @@ def test_good_settings_pass_with_exit_code_0(environ, sqlite_url, sink, capsys):
     assert f"at the head revision {head_revision()}" in out
     assert "1 active user(s)" in out
     assert "credentials set for seller A2EXAMPLESELLER1, sandbox" in out
-    assert f"{sink.host}:{sink.port} accepts connections" in out
+    assert f"{sink.host}:{sink.port} answers as an SMTP server" in out
     assert "ready, 0 warning(s)" in out
     assert SECRET not in out
 
