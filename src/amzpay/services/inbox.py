@@ -1,7 +1,11 @@
-"""The worker's side of IPNs: apply each stored message through ``apply_observation``.
+"""Applying stored IPNs through ``apply_observation``.
 
-Each message is applied in one transaction that locks its order, then marked processed with
-a note of what happened. Duplicates never reach here twice (the inbox is unique by message
+A message is applied where it is received, in the transaction that stores it
+(``apply_received``, inside a savepoint): one commit stores, applies and marks it processed,
+and Amazon's acknowledgement follows that commit. If applying fails there, the savepoint is
+rolled back and the message stays stored for the worker (``apply_due``), which applies each
+waiting message in one transaction that locks its order, then marks it processed with a note
+of what happened. Duplicates never reach here twice (the inbox is unique by message
 id), and ``apply_observation`` ignores late, repeated and out-of-order news. A PaymentRefund
 no refund of ours asked for (made in Seller Central) is recorded as an external refund and
 flagged for staff; types and states we do not read are recorded and acknowledged. A message
@@ -63,9 +67,23 @@ class InboxProcessor:
     def apply_due(self, limit: int = 100) -> int:
         """Apply the unprocessed messages due now, oldest first; return how many were
         handled (applied, noted, or failed and put off)."""
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             waiting = tx.unprocessed_ipns(limit, self.clock())
         return sum(1 for message in waiting if self._handle(message))
+
+    def apply_received(
+        self, tx: Transaction, message: InboxMessage, read: VerifiedNotification | None
+    ) -> bool:
+        """Apply a message just stored in ``tx``, already read (``read``; None for a
+        subscription confirmation); False when it failed and is left for the worker."""
+        try:
+            with tx.savepoint():
+                note = self._apply_read(tx, message, read)
+                tx.mark_ipn_processed(message.message_id, self.clock(), note)
+        except Exception:  # the worker tries again: never why an IPN is refused
+            log.exception("IPN %s not applied at receipt; left for the worker", message.message_id)
+            return False
+        return True
 
     def _handle(self, message: InboxMessage) -> bool:
         try:
@@ -91,14 +109,23 @@ class InboxProcessor:
                 tx.mark_ipn_processed(message.message_id, now, note)
 
     def _apply(self, tx: Transaction, message: InboxMessage) -> str | None:
-        """Apply one message; return a note for the inbox (None: applied as expected)."""
+        """Apply one stored message; return a note for the inbox (None: applied as
+        expected)."""
         try:
             envelope = read_envelope(message.body.encode("utf-8"), self.max_body_bytes)
-            if envelope.type is not MessageType.NOTIFICATION:
-                return f"{envelope.type.value}: for the operator, nothing applied"
-            read = VerifiedNotification(envelope, read_message(envelope.message))
+            read = None
+            if envelope.type is MessageType.NOTIFICATION:
+                read = VerifiedNotification(envelope, read_message(envelope.message))
         except IpnError as error:
             return f"unreadable: {error}"
+        return self._apply_read(tx, message, read)
+
+    def _apply_read(
+        self, tx: Transaction, message: InboxMessage, read: VerifiedNotification | None
+    ) -> str | None:
+        if read is None:
+            return f"{message.notification_type}: for the operator, nothing applied"
+        envelope = read.envelope
         seen = observation_of(read.message.data, sns_time(envelope.timestamp, self.clock()))
         if seen is None:
             return f"{message.notification_type}: type or state not read; acknowledged"

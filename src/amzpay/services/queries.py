@@ -136,20 +136,20 @@ class QueryService:
     ) -> Page[OrderSummary]:
         """Orders newest first, each with its total, item count and items per state."""
         limit, offset = _paging(limit, offset)
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             rows, total = tx.order_page(where or OrderFilter(), limit, offset)
         return Page(tuple(rows), total, limit, offset)
 
     def order(self, reference: str) -> OrderDetail:
         """Raises OrderNotFound."""
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             facts = tx.order_facts(reference)
             payments = [p for kind in PaymentKind for p in tx.payments(reference, kind)]
             return OrderDetail(tx.order(reference), facts, tuple(payments))
 
     def order_of_amazon_reference(self, amazon_order_reference_id: str) -> str | None:
         """The order whose Amazon order reference this is, if one is stored."""
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             return tx.order_of_amazon_reference(amazon_order_reference_id)
 
     def refunds(
@@ -160,7 +160,7 @@ class QueryService:
         where = where or RefundFilter()
         now = self.clock()
         before = None if where.older_than is None else now - where.older_than
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             rows, total = tx.refund_page(
                 RefundRowFilter(where.state, where.order, before), limit, offset
             )
@@ -177,14 +177,14 @@ class QueryService:
     ) -> Page[IpnEntry]:
         """The IPN inbox newest first, each message with the order it concerns if known."""
         limit, offset = _paging(limit, offset)
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             rows, total = tx.ipn_page(notification_type, errors_only, limit, offset)
             entries = tuple(_entry(tx, row) for row in rows)
         return Page(entries, total, limit, offset)
 
     def history(self, order: str) -> list[HistoryEntry]:
         """Everything that happened to the order, oldest first. Raises OrderNotFound."""
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             amazon_order = tx.amazon_order_reference_id(order)
             entries = [_state_entry(*moment) for moment in tx.timeline(order)]
             payments = tx.payment_moments(order)
