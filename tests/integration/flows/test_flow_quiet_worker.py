@@ -121,7 +121,8 @@ def test_a_commands_call_is_logged_in_the_commit_that_records_its_outcome(e2e: S
     with counting_commits(e2e) as commits:
         job = run_next_job(app.engine, app.database.transaction, "w", app.database.read)
 
-    assert job is not None and job.command == "refund"
+    assert job is not None
+    assert job.command == "refund"
     assert commits.count == 2  # the job claimed; then the answer, the call log and the job done
     refund = e2e.payments(order, PaymentKind.REFUND)[-1]
     with e2e.app.database.read() as tx:
