@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from amzpay.amazonpay.ipn import IpnError, IpnVerifier, VerifiedNotification
 from amzpay.services.errors import IpnNotStored, IpnRejected
 from amzpay.services.inbox import InboxProcessor
+from amzpay.services.notifications import notice_of, subject_of
 from amzpay.store.database import Database
 from amzpay.store.flow_rows import InboxMessage
 
@@ -66,12 +67,15 @@ class IpnReceiver:
         # Confirming a subscription is the operator's decision: kept, shown, not done.
         kind = verified.envelope.type.value if read is None else read.message.notification_type
         message = InboxMessage(verified.envelope.message_id, kind, body.decode("utf-8"))
+        now = self.clock()
+        notice = notice_of(read, now)
         applied = False
         try:
             with self.database.transaction() as tx:
-                fresh = tx.receive_ipn(message.message_id, kind, message.body, self.clock())
+                about = None if notice.seen is None else subject_of(tx, notice.seen)
+                fresh = tx.receive_ipn(message.message_id, kind, message.body, now, about)
                 if fresh and self.inbox is not None:
-                    applied = self.inbox.apply_received(tx, message, read)
+                    applied = self.inbox.apply_received(tx, message, notice)
         except (SQLAlchemyError, OSError) as error:
             log.error("IPN %s not stored: %s", message.message_id, type(error).__name__)
             raise IpnNotStored(type(error).__name__) from error
