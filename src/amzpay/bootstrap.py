@@ -151,20 +151,22 @@ def build(
         closers.append(http.close)
     waits = WaitTally()
     factory = gateway_factory or configured_gateway(http, clock, waits)
-    gateway = factory(settings, StoreCallLog(database))
-    engine = build_engine(gateway, clock, settings.polling.schedule)
+    call_log = StoreCallLog(database)
+    gateway = factory(settings, call_log)
+    engine = build_engine(gateway, clock, settings.polling.schedule, call_log)
     if certificates is None:
         certificates = HttpxCertificateFetcher(http)
+    inbox = InboxProcessor(database, engine, clock)
     return App(
         settings=settings,
         database=database,
         gateway=gateway,
         engine=engine,
         clock=clock,
-        orders=OrderService(database, engine, clock, settings.process, gateway),
+        orders=OrderService(database, engine, clock, settings.process, gateway, call_log),
         refunds=RefundService(database, engine),
-        ipn=IpnReceiver(database, _verifier(settings, certificates), clock),
-        inbox=InboxProcessor(database, engine, clock),
+        ipn=IpnReceiver(database, _verifier(settings, certificates), clock, inbox),
+        inbox=inbox,
         poller=Poller(
             database,
             engine,

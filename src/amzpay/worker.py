@@ -1,5 +1,8 @@
 """The worker: fires due timers, runs queued commands, checks waiting conditions.
 
+A round that finds nothing to do commits nothing and takes no write lock: every look for work
+is a read (``Database.read()``); a write transaction begins only for work that is due.
+
 Safe to run in several copies against one PostgreSQL database: each order is taken with
 ``SKIP LOCKED`` (a worker never waits for another, and never works on an order another
 holds), each job is leased to one worker, and a timer is deleted in the transaction that
@@ -78,7 +81,7 @@ class Worker:
                 stop.wait(idle_seconds)
 
     def _fire_timers(self, now: datetime) -> int:
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             orders = tx.orders_with_due_timers(now, self.batch)
         fired = 0
         for order in orders:
@@ -87,15 +90,16 @@ class Worker:
 
     def _run_jobs(self) -> int:
         count = 0
+        database = self.database
         while count < self.batch and run_next_job(
-            self.engine, self.database.transaction, self.name
+            self.engine, database.transaction, self.name, database.read
         ):
             count += 1
         return count
 
     def _check_conditions(self) -> int:
         waiting = {name: p.waiting_states() for name, p in self.engine.processes.items()}
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             orders = tx.orders_in_states(waiting, self.batch, self._checked_up_to)
         # The next round goes on after these, and starts again at the top when done.
         self._checked_up_to = orders[-1] if len(orders) == self.batch else None

@@ -79,6 +79,10 @@ class OmsTransaction(Protocol):
         self, order: str, command: str, event: str, items: Sequence[str], at: datetime
     ) -> Job: ...
 
+    def has_due_job(self, now: datetime) -> bool:
+        """True when some job is due (or its lease expired): a read, so that a worker with
+        nothing to do takes no write lock to find that out."""
+
     def claim_job(self, now: datetime, lease_until: datetime, worker: str) -> Job | None:
         """Take the oldest due job of an order no one else holds (SKIP LOCKED) and mark it
         running until ``lease_until``; None when there is nothing to do."""

@@ -29,16 +29,29 @@ MAX_ATTEMPTS = 10
 (and shows as failed); ``RetryLater`` is expected and never gives up."""
 
 
-def run_next_job(engine: Engine[Tx], transactions: Transactions[Tx], worker: str) -> Job | None:
-    """Run one due job, if there is one; return it (None when there was nothing to do)."""
+def run_next_job(
+    engine: Engine[Tx],
+    transactions: Transactions[Tx],
+    worker: str,
+    reads: Transactions[Tx] | None = None,
+) -> Job | None:
+    """Run one due job, if there is one; return it (None when there was nothing to do).
+
+    With ``reads`` (read-only units of work), whether a job is due is looked up first in a
+    read, so that finding nothing to do takes no write lock and commits nothing; the
+    command's own reads before its call use them too."""
     now = engine.clock()
+    if reads is not None:
+        with reads() as tx:
+            if not tx.has_due_job(now):
+                return None
     with transactions() as tx:
         job = tx.claim_job(now, now + LEASE, worker)
     if job is None:
         return None
     command = engine.commands[job.command]
     try:
-        record = command.call(job, transactions)
+        record = command.call(job, reads or transactions)
     except RetryLater as retry:
         log.info("job %s (%s) will be retried: %s", job.id, job.command, retry.reason)
         with transactions() as tx:
@@ -67,10 +80,14 @@ def _back_off(engine: Engine[Tx], transactions: Transactions[Tx], job: Job, reas
 
 
 def run_due_jobs(
-    engine: Engine[Tx], transactions: Transactions[Tx], worker: str, limit: int = 100
+    engine: Engine[Tx],
+    transactions: Transactions[Tx],
+    worker: str,
+    limit: int = 100,
+    reads: Transactions[Tx] | None = None,
 ) -> int:
     """Run due jobs until none is left (or ``limit``); return how many ran."""
     count = 0
-    while count < limit and run_next_job(engine, transactions, worker) is not None:
+    while count < limit and run_next_job(engine, transactions, worker, reads) is not None:
         count += 1
     return count

@@ -15,7 +15,8 @@ from amzpay.amazonpay.gateway import PaymentGateway
 from amzpay.oms.engine import Engine
 from amzpay.oms.loader import load
 from amzpay.oms.model import Process
-from amzpay.oms.ports import Command
+from amzpay.oms.ports import Command, Job, Transactions
+from amzpay.processes.call_log import StoreCallLog
 from amzpay.processes.commands import (
     AuthorizeCommand,
     CaptureCommand,
@@ -70,14 +71,46 @@ def load_processes(directory: Traversable | None = None) -> dict[str, Process]:
     }
 
 
+class LoggedCommand:
+    """A command whose calls to Amazon are logged in the transaction that records their
+    outcome, not in one transaction each."""
+
+    def __init__(self, command: Command[Transaction], call_log: StoreCallLog) -> None:
+        self.command, self.call_log = command, call_log
+
+    def plan(self, tx: Transaction, job: Job) -> None:
+        self.command.plan(tx, job)
+
+    def call(
+        self, job: Job, transactions: Transactions[Transaction]
+    ) -> Callable[[Transaction], None]:
+        with self.call_log.held() as calls:
+            record = self.command.call(job, transactions)
+
+        def record_with_calls(tx: Transaction) -> None:
+            # The transaction is the runner's; should it roll back, the job runs again and
+            # its new attempt is logged (the calls of this one are lost with the outcome).
+            record(tx)
+            calls.write(tx)
+
+        return record_with_calls
+
+
 def build_engine(
-    gateway: PaymentGateway, clock: Clock, poll_schedule: Schedule = DEFAULT_SCHEDULE
+    gateway: PaymentGateway,
+    clock: Clock,
+    poll_schedule: Schedule = DEFAULT_SCHEDULE,
+    call_log: StoreCallLog | None = None,
 ) -> Engine[Transaction]:
     """The engine with every process and command; the ``refresh ...`` commands ask Amazon
-    on ``poll_schedule`` (``polls.py``), however often their timers fire."""
+    on ``poll_schedule`` (``polls.py``), however often their timers fire. With ``call_log``
+    (the gateway's), each command's calls are logged with its outcome."""
+    made = commands(gateway, clock, poll_schedule)
+    if call_log is not None:
+        made = {name: LoggedCommand(command, call_log) for name, command in made.items()}
     return Engine(
         load_processes(),
-        commands=commands(gateway, clock, poll_schedule),
+        commands=made,
         conditions=conditions(),
         clock=clock,
     )

@@ -56,13 +56,13 @@ class ExternalRefundService:
     def list_all(self, *, unacknowledged_only: bool = False) -> list[ExternalRefundView]:
         """Every external refund, those staff have not acknowledged first, each group in the
         order Amazon reported them."""
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             found = tx.external_refunds(unacknowledged_only=unacknowledged_only)
         views = [_view(refund) for refund in found]
         return sorted(views, key=lambda view: view.acknowledged)  # stable: keeps the order
 
     def find(self, amazon_refund_id: str) -> ExternalRefundView | None:
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             found = tx.external_refunds(amazon_refund_id=amazon_refund_id)
         return _view(found[0]) if found else None
 

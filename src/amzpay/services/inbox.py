@@ -1,7 +1,11 @@
-"""The worker's side of IPNs: apply each stored message through ``apply_observation``.
+"""Applying stored IPNs through ``apply_observation``.
 
-Each message is applied in one transaction that locks its order, then marked processed with
-a note of what happened. Duplicates never reach here twice (the inbox is unique by message
+A message is applied where it is received, in the transaction that stores it
+(``apply_received``, inside a savepoint): one commit stores, applies and marks it processed,
+and Amazon's acknowledgement follows that commit. If applying fails there, the savepoint is
+rolled back and the message stays stored for the worker (``apply_due``), which applies each
+waiting message in one transaction that locks its order, then marks it processed with a note
+of what happened. Duplicates never reach here twice (the inbox is unique by message
 id), and ``apply_observation`` ignores late, repeated and out-of-order news. A PaymentRefund
 no refund of ours asked for (made in Seller Central) is recorded as an external refund and
 flagged for staff; types and states we do not read are recorded and acknowledged. A message
@@ -24,7 +28,12 @@ from amzpay.amazonpay.ipn.notification import read_message
 from amzpay.oms.engine import Engine
 from amzpay.processes.notices import queue_external_refund_notice
 from amzpay.processes.observations import apply_observation
-from amzpay.services.notifications import observation_of, sns_time
+from amzpay.services.notifications import (
+    ORDER_REFERENCE_ID_LENGTH,
+    PAYMENT_KINDS,
+    Notice,
+    notice_of,
+)
 from amzpay.store.database import Database
 from amzpay.store.flow_rows import ExternalRefund, InboxMessage
 from amzpay.store.payments import PaymentKind
@@ -32,11 +41,6 @@ from amzpay.store.transaction import Transaction
 
 log = logging.getLogger(__name__)
 
-_KINDS = {
-    ObjectKind.AUTHORIZATION: PaymentKind.AUTHORIZATION,
-    ObjectKind.CAPTURE: PaymentKind.CAPTURE,
-    ObjectKind.REFUND: PaymentKind.REFUND,
-}
 RETRIES: Final = (
     timedelta(minutes=1),
     timedelta(minutes=5),
@@ -45,7 +49,6 @@ RETRIES: Final = (
 )
 """Waits before each new try of a message whose application failed; then it is given up."""
 REAUTHORIZE = "reauthorize"
-_ORDER_REFERENCE_ID_LENGTH = 19  # S01-1234567-1234567: the prefix of its children's ids
 
 
 class InboxProcessor:
@@ -63,9 +66,21 @@ class InboxProcessor:
     def apply_due(self, limit: int = 100) -> int:
         """Apply the unprocessed messages due now, oldest first; return how many were
         handled (applied, noted, or failed and put off)."""
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             waiting = tx.unprocessed_ipns(limit, self.clock())
         return sum(1 for message in waiting if self._handle(message))
+
+    def apply_received(self, tx: Transaction, message: InboxMessage, notice: Notice) -> bool:
+        """Apply a message just stored in ``tx``, already read (``notice``); False when it
+        failed and is left for the worker."""
+        try:
+            with tx.savepoint():
+                note = self._apply_notice(tx, message, notice)
+                tx.mark_ipn_processed(message.message_id, self.clock(), note)
+        except Exception:  # the worker tries again: never why an IPN is refused
+            log.exception("IPN %s not applied at receipt; left for the worker", message.message_id)
+            return False
+        return True
 
     def _handle(self, message: InboxMessage) -> bool:
         try:
@@ -91,15 +106,21 @@ class InboxProcessor:
                 tx.mark_ipn_processed(message.message_id, now, note)
 
     def _apply(self, tx: Transaction, message: InboxMessage) -> str | None:
-        """Apply one message; return a note for the inbox (None: applied as expected)."""
+        """Apply one stored message; return a note for the inbox (None: applied as
+        expected)."""
         try:
             envelope = read_envelope(message.body.encode("utf-8"), self.max_body_bytes)
-            if envelope.type is not MessageType.NOTIFICATION:
-                return f"{envelope.type.value}: for the operator, nothing applied"
-            read = VerifiedNotification(envelope, read_message(envelope.message))
+            read = None
+            if envelope.type is MessageType.NOTIFICATION:
+                read = VerifiedNotification(envelope, read_message(envelope.message))
         except IpnError as error:
             return f"unreadable: {error}"
-        seen = observation_of(read.message.data, sns_time(envelope.timestamp, self.clock()))
+        return self._apply_notice(tx, message, notice_of(read, self.clock()))
+
+    def _apply_notice(self, tx: Transaction, message: InboxMessage, notice: Notice) -> str | None:
+        if not notice.notification:
+            return f"{message.notification_type}: for the operator, nothing applied"
+        seen = notice.seen
         if seen is None:
             return f"{message.notification_type}: type or state not read; acknowledged"
         if seen.kind is ObjectKind.ORDER_REFERENCE:
@@ -107,7 +128,7 @@ class InboxProcessor:
         return self._payment(tx, seen)
 
     def _payment(self, tx: Transaction, seen: Observation) -> str | None:
-        kind = _KINDS[seen.kind]
+        kind = PAYMENT_KINDS[seen.kind]
         record = tx.find_payment(kind, reference_id=seen.reference_id, amazon_id=None)
         record = record or tx.find_payment(kind, amazon_id=seen.amazon_id)
         if record is None:
@@ -149,7 +170,7 @@ class InboxProcessor:
         return f"payment method updated: {len(declined)} item(s) authorized again"
 
     def _external_refund(self, tx: Transaction, seen: Observation) -> str:
-        order = tx.order_of_amazon_reference(seen.amazon_id[:_ORDER_REFERENCE_ID_LENGTH])
+        order = tx.order_of_amazon_reference(seen.amazon_id[:ORDER_REFERENCE_ID_LENGTH])
         refund = ExternalRefund(
             amazon_refund_id=seen.amazon_id,
             reference_id=seen.reference_id or "",

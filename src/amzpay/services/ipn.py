@@ -6,9 +6,10 @@
     storing fails           -> IpnNotStored (503): Amazon delivers again later
     stored, or a duplicate  -> returns; the endpoint answers 200
 
-Applying a stored message is the worker's job (``inbox.py``): the endpoint stays fast and a
-message is never lost between its acknowledgement and its effect (Spryker swallowed errors
-and answered 200: research §3.4).
+The message is applied in the same transaction that stores it (``inbox.py``), so one commit
+both keeps and applies it; when applying fails it stays stored for the worker, which tries
+again. Either way a message is never lost between its acknowledgement and its effect (Spryker
+swallowed errors and answered 200: research §3.4).
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from amzpay.amazonpay.ipn import IpnError, IpnVerifier, VerifiedNotification
 from amzpay.services.errors import IpnNotStored, IpnRejected
+from amzpay.services.inbox import InboxProcessor
+from amzpay.services.notifications import notice_of, subject_of
 from amzpay.store.database import Database
+from amzpay.store.flow_rows import InboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +38,18 @@ class Receipt:
     message_id: str
     notification_type: str
     duplicate: bool  # the message id was in the inbox already
+    applied: bool = False  # applied in the transaction that stored it
 
 
 class IpnReceiver:
     def __init__(
-        self, database: Database, verifier: IpnVerifier, clock: Callable[[], datetime]
+        self,
+        database: Database,
+        verifier: IpnVerifier,
+        clock: Callable[[], datetime],
+        inbox: InboxProcessor | None = None,
     ) -> None:
-        self.database, self.verifier, self.clock = database, verifier, clock
+        self.database, self.verifier, self.clock, self.inbox = database, verifier, clock, inbox
 
     def receive(self, body: bytes, headers: Mapping[str, str] | None = None) -> Receipt:
         """Verify ``body`` and store it in the inbox; returns once it is committed.
@@ -54,15 +63,20 @@ class IpnReceiver:
         except IpnError as error:
             log.warning("IPN rejected: %s", type(error).__name__)
             raise IpnRejected(str(error)) from error
-        if isinstance(verified, VerifiedNotification):
-            kind = verified.message.notification_type
-        else:  # confirming a subscription is the operator's decision: kept, shown, not done
-            kind = verified.envelope.type.value
-        message_id = verified.envelope.message_id
+        read = verified if isinstance(verified, VerifiedNotification) else None
+        # Confirming a subscription is the operator's decision: kept, shown, not done.
+        kind = verified.envelope.type.value if read is None else read.message.notification_type
+        message = InboxMessage(verified.envelope.message_id, kind, body.decode("utf-8"))
+        now = self.clock()
+        notice = notice_of(read, now)
+        applied = False
         try:
             with self.database.transaction() as tx:
-                fresh = tx.receive_ipn(message_id, kind, body.decode("utf-8"), self.clock())
+                about = None if notice.seen is None else subject_of(tx, notice.seen)
+                fresh = tx.receive_ipn(message.message_id, kind, message.body, now, about)
+                if fresh and self.inbox is not None:
+                    applied = self.inbox.apply_received(tx, message, notice)
         except (SQLAlchemyError, OSError) as error:
-            log.error("IPN %s not stored: %s", message_id, type(error).__name__)
+            log.error("IPN %s not stored: %s", message.message_id, type(error).__name__)
             raise IpnNotStored(type(error).__name__) from error
-        return Receipt(message_id, kind, duplicate=not fresh)
+        return Receipt(message.message_id, kind, duplicate=not fresh, applied=applied)

@@ -54,7 +54,7 @@ class LedgerService:
         self.database = database
 
     def books(self, order: str) -> OrderBooks:
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             stored = tx.order(order)
             balances = {b.id: b for b in capture_balances(tx, order)}
             captures = tx.payments(order, PaymentKind.CAPTURE)
@@ -77,5 +77,5 @@ class LedgerService:
         return OrderBooks(order, books, items, booked)
 
     def timeline(self, order: str) -> list[Moment]:
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             return [Moment(*row) for row in tx.timeline(order)]

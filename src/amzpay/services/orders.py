@@ -7,6 +7,7 @@ it and made by the worker after the commit (``oms.runner``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -15,6 +16,7 @@ from amzpay.amazonpay.gateway import Observation
 from amzpay.domain.money import Money
 from amzpay.domain.order import Order
 from amzpay.oms.engine import Engine
+from amzpay.processes.call_log import CallBatch, StoreCallLog
 from amzpay.services.errors import ServiceError
 from amzpay.services.order_spec import read_order
 from amzpay.store.database import Database
@@ -51,9 +53,10 @@ class OrderService:
         clock: Clock,
         process: str,
         checkout: OrderReferenceSetup | None = None,
+        call_log: StoreCallLog | None = None,
     ) -> None:
         self.database, self.engine, self.clock, self.process = database, engine, clock, process
-        self.checkout = checkout
+        self.checkout, self.call_log = checkout, call_log
 
     def import_order(
         self, spec: object, *, process: str | None = None, confirm: bool = False
@@ -74,17 +77,27 @@ class OrderService:
         order = read_order(spec)
         name = process or self.process
         self.engine.process(name)  # an unknown process fails before anything is stored
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             if _is_stored(tx, order.reference):
                 raise DuplicateOrder(order.reference)
-        if confirm:
-            self._confirm(order)
-        with self.database.transaction() as tx:
-            if _is_stored(tx, order.reference):
-                raise DuplicateOrder(order.reference)
-            tx.add_order(order, process=name, at=self.clock())
-            self.engine.start(tx, order.reference, actor="import")
+        with self._calls() as calls:
+            if confirm:
+                self._confirm(order)
+        try:
+            with self.database.transaction() as tx:
+                if _is_stored(tx, order.reference):
+                    raise DuplicateOrder(order.reference)
+                tx.add_order(order, process=name, at=self.clock())
+                self.engine.start(tx, order.reference, actor="import")
+                calls.write(tx)  # after the order: the log links each call to it
+        except BaseException:
+            calls.rescue()  # the calls were made: they are logged even if the order is not
+            raise
         return order.reference
+
+    def _calls(self) -> AbstractContextManager[CallBatch]:
+        """Hold the confirming calls to log them with the order they confirmed."""
+        return nullcontext(CallBatch()) if self.call_log is None else self.call_log.held()
 
     def _confirm(self, order: Order) -> None:
         if self.checkout is None:
@@ -108,8 +121,8 @@ class OrderService:
 
     def items(self, order: str) -> list[ItemView]:
         """The order's items with their states and the events staff may fire on each."""
-        with self.database.transaction() as tx:
-            head = tx.lock_order(order)
+        with self.database.read() as tx:
+            head = tx.order_head(order)
             states = tx.item_states(order)
             names: dict[str, str] = {i.id: i.name for i in tx.order(order).items}
         process = self.engine.process(head.process)

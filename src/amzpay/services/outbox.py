@@ -60,6 +60,9 @@ class Outbox:
 
     def _send_next(self) -> bool:
         now = self.clock()
+        with self.database.read() as tx:
+            if not tx.has_due_mail(now):
+                return False
         with self.database.transaction() as tx:
             queued = tx.claim_mail(now, now + LEASE)
         if queued is None:

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from amzpay.amazonpay.gateway import CallFailed, CallRefused, Observation, PaymentGateway
 from amzpay.oms.engine import Engine
 from amzpay.processes.observations import apply_observation
-from amzpay.processes.polls import first_poll_at, next_poll_at, poll_is_due
+from amzpay.processes.polls import next_poll_at
 from amzpay.store.database import Database
 from amzpay.store.errors import RecordNotFound
 from amzpay.store.payments import PaymentKind, PaymentRecord
@@ -49,19 +49,11 @@ class Poller:
 
     def poll_due(self, limit: int = 100) -> int:
         """Ask about every pending record whose poll is due; return how many were asked."""
-        now = self.clock()
-        with self.database.transaction() as tx:
-            due = tx.polls_due(now, limit)
-        asked = 0
+        with self.database.read() as tx:
+            due = tx.polls_due(self.clock(), self.schedule[0], limit)
         for record in due:
-            if not poll_is_due(record, now, self.schedule):
-                first = first_poll_at(record.updated_at, self.schedule)
-                with self.database.transaction() as tx:
-                    tx.schedule_poll(record.kind, record.id, record.polls, first)
-                continue
             self._poll(record.kind, record.id, scheduled=True)
-            asked += 1
-        return asked
+        return len(due)
 
     def check_now(self, reference_id: str) -> PollResult:
         """Ask Amazon about one refund at once (``amzpay refund status REF --check-now``).
@@ -69,7 +61,7 @@ class Poller:
         Raises:
             RecordNotFound: no refund with this reference id or Amazon id.
         """
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             found = tx.find_payment(PaymentKind.REFUND, reference_id=reference_id)
             found = found or tx.find_payment(PaymentKind.REFUND, amazon_id=reference_id)
         if found is None:
@@ -79,13 +71,13 @@ class Poller:
     def stuck_refunds(self) -> list[PaymentRecord]:
         """Refunds sent and still unsettled after ``stuck_after``."""
         limit = self.clock() - self.stuck_after
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             return [record for record in tx.unsettled_refunds() if record.created_at <= limit]
 
     def _poll(self, kind: PaymentKind, record_id: int, *, scheduled: bool) -> PollResult:
         """Ask about one record and apply the answer; a ``scheduled`` poll also sets the
         next one (a check by hand leaves the schedule as it was)."""
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             record = tx.payment(kind, record_id)
         if record.amazon_id is None:
             return PollResult(record, answered=False, error="not yet known to Amazon")

@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
-from amzpay.amazonpay.gateway import ObjectKind, Observation
 from amzpay.amazonpay.ipn import IpnError
 from amzpay.amazonpay.ipn.envelope import MessageType, read_envelope
 from amzpay.amazonpay.ipn.notification import read_message
 from amzpay.domain.order import Order
 from amzpay.services.errors import ServiceError
-from amzpay.services.notifications import observation_of, sns_time
+from amzpay.services.notifications import observation_of, order_of, sns_time
 from amzpay.store.database import Database
 from amzpay.store.log_rows import CallRecord
 from amzpay.store.payments import PaymentKind, PaymentRecord
@@ -55,13 +54,7 @@ __all__ = [
 
 T = TypeVar("T")
 MAX_PAGE = 200
-ORDER_REFERENCE_ID_LENGTH = 19  # S02-1234567-1234567: the prefix of its payment objects' ids
 _IPN_BODY_LIMIT = 256 * 1024
-_KINDS = {
-    ObjectKind.AUTHORIZATION: PaymentKind.AUTHORIZATION,
-    ObjectKind.CAPTURE: PaymentKind.CAPTURE,
-    ObjectKind.REFUND: PaymentKind.REFUND,
-}
 
 
 class InvalidPaging(ServiceError, ValueError):
@@ -136,20 +129,20 @@ class QueryService:
     ) -> Page[OrderSummary]:
         """Orders newest first, each with its total, item count and items per state."""
         limit, offset = _paging(limit, offset)
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             rows, total = tx.order_page(where or OrderFilter(), limit, offset)
         return Page(tuple(rows), total, limit, offset)
 
     def order(self, reference: str) -> OrderDetail:
         """Raises OrderNotFound."""
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             facts = tx.order_facts(reference)
             payments = [p for kind in PaymentKind for p in tx.payments(reference, kind)]
             return OrderDetail(tx.order(reference), facts, tuple(payments))
 
     def order_of_amazon_reference(self, amazon_order_reference_id: str) -> str | None:
         """The order whose Amazon order reference this is, if one is stored."""
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             return tx.order_of_amazon_reference(amazon_order_reference_id)
 
     def refunds(
@@ -160,7 +153,7 @@ class QueryService:
         where = where or RefundFilter()
         now = self.clock()
         before = None if where.older_than is None else now - where.older_than
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             rows, total = tx.refund_page(
                 RefundRowFilter(where.state, where.order, before), limit, offset
             )
@@ -177,14 +170,14 @@ class QueryService:
     ) -> Page[IpnEntry]:
         """The IPN inbox newest first, each message with the order it concerns if known."""
         limit, offset = _paging(limit, offset)
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             rows, total = tx.ipn_page(notification_type, errors_only, limit, offset)
             entries = tuple(_entry(tx, row) for row in rows)
         return Page(entries, total, limit, offset)
 
     def history(self, order: str) -> list[HistoryEntry]:
         """Everything that happened to the order, oldest first. Raises OrderNotFound."""
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             amazon_order = tx.amazon_order_reference_id(order)
             entries = [_state_entry(*moment) for moment in tx.timeline(order)]
             payments = tx.payment_moments(order)
@@ -192,9 +185,11 @@ class QueryService:
                 entries += _payment_entries(payment)
             entries += [_call_entry(call) for call in tx.api_calls(order)]
             entries += [_mail_entry(mail) for mail in tx.mail_moments(order)]
-            # Candidates by the ids their bodies would hold; each is read to be sure.
+            entries += [_ipn_entry(_entry(tx, row)) for row in tx.ipns_of_order(order)]
+            # Messages stored before what they are about was kept at receipt: candidates by
+            # the ids their bodies would hold, each read to be sure.
             ids = [p.reference_id for p in payments] + ([amazon_order] if amazon_order else [])
-            for row in tx.ipns_mentioning(ids):
+            for row in tx.unread_ipns_mentioning(ids):
                 ipn = _entry(tx, row)
                 if ipn.order == order:
                     entries.append(_ipn_entry(ipn))
@@ -210,8 +205,20 @@ def _paging(limit: int, offset: int) -> tuple[int, int]:
 
 
 def _entry(tx: Transaction, row: IpnRow) -> IpnEntry:
-    """The message with what it is about, read from its body (unreadable: left blank)."""
-    amazon_id = state = order = None
+    """The message with what it is about: as read at receipt, or, for a message stored
+    before that was kept, read from its body (unreadable: left blank)."""
+    amazon_id, state, order = row.amazon_id, row.state, row.order
+    if row.object_kind is not None or row.order is not None:
+        return IpnEntry(
+            row.message_id,
+            row.notification_type,
+            row.received_at,
+            row.processed_at,
+            row.error,
+            order,
+            amazon_id,
+            state,
+        )
     try:
         envelope = read_envelope(row.body.encode("utf-8"), _IPN_BODY_LIMIT)
         if envelope.type is MessageType.NOTIFICATION:
@@ -219,7 +226,7 @@ def _entry(tx: Transaction, row: IpnRow) -> IpnEntry:
             seen = observation_of(data, sns_time(envelope.timestamp, row.received_at))
             if seen is not None:
                 amazon_id, state = seen.amazon_id, seen.state.value
-                order = _order_of(tx, seen)
+                order = order_of(tx, seen)
     except (IpnError, UnicodeError):
         pass
     return IpnEntry(
@@ -232,18 +239,6 @@ def _entry(tx: Transaction, row: IpnRow) -> IpnEntry:
         amazon_id,
         state,
     )
-
-
-def _order_of(tx: Transaction, seen: Observation) -> str | None:
-    """By our reference id or Amazon's id of the record, else by the order reference id
-    Amazon's ids begin with."""
-    kind = _KINDS.get(seen.kind)
-    if kind is not None:
-        record = tx.find_payment(kind, reference_id=seen.reference_id)
-        record = record or tx.find_payment(kind, amazon_id=seen.amazon_id)
-        if record is not None:
-            return record.order
-    return tx.order_of_amazon_reference(seen.amazon_id[:ORDER_REFERENCE_ID_LENGTH])
 
 
 def _state_entry(

@@ -60,7 +60,7 @@ class RefundService:
 
     def standing(self, order: str) -> tuple[LineStanding, ...]:
         """Every item and expense of the order, each with why it cannot be refunded now."""
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             return _standing(tx.order(order))
 
     def preview(self, order: str, selection: Iterable[str]) -> RefundPreview:
@@ -69,7 +69,7 @@ class RefundService:
         Raises:
             OrderNotFound; the domain's RefundError (EmptyRefund, ItemNotRefundable, ...).
         """
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             stored = tx.order(order)
             balances = capture_balances(tx, order)
         plan = plan_refund(stored, list(selection), captures=balances)
@@ -102,12 +102,12 @@ class RefundService:
             return [_view(tx, record) for record in made]
 
     def refunds(self, order: str) -> list[RefundView]:
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             return [_view(tx, r) for r in tx.payments(order, PaymentKind.REFUND)]
 
     def find(self, reference_id: str) -> RefundView | None:
         """The refund with our RefundReferenceId or Amazon's refund id."""
-        with self.database.transaction() as tx:
+        with self.database.read() as tx:
             found = tx.find_payment(PaymentKind.REFUND, reference_id=reference_id)
             found = found or tx.find_payment(PaymentKind.REFUND, amazon_id=reference_id)
             return None if found is None else _view(tx, found)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, CursorResult
 
@@ -18,6 +20,10 @@ class Rows:
         if found is None:
             raise OrderNotFound(reference)
         return int(found)
+
+    def savepoint(self) -> AbstractContextManager[object]:
+        """A nested unit of work: what is done inside is undone alone when it raises."""
+        return self.conn.begin_nested()
 
     @staticmethod
     def inserted_id(result: CursorResult[object]) -> int:

@@ -1,8 +1,11 @@
 """The database: an engine for a URL, and short transactions on it.
 
 SQLite at a file path is the default (``sqlite:///amzpay.db``), in WAL mode so that readers
-never wait for the writer; every transaction there is a write transaction (``BEGIN
-IMMEDIATE``), which is what makes it an order-level lock: two writers never interleave.
+never wait for the writer. A write transaction there begins ``BEGIN IMMEDIATE``, which is what
+makes it an order-level lock: two writers never interleave. A read (``Database.read()``)
+begins deferred, takes no write lock, refuses to write (``PRAGMA query_only``) and ends with a
+rollback, so it commits nothing: pages, API reads, ``/metrics`` and a worker looking for work
+never queue behind a writer or make one wait.
 PostgreSQL comes in through a URL (``postgresql+psycopg://...``); there the order lock is a
 row lock (``SELECT ... FOR UPDATE``) and workers skip rows others hold (``SKIP LOCKED``).
 
@@ -26,6 +29,7 @@ from amzpay.store.transaction import Transaction
 DEFAULT_URL: Final = "sqlite:///amzpay.db"
 URL_VARIABLE: Final = "AMZPAY_DATABASE_URL"
 _BUSY_TIMEOUT_MS: Final = 30_000  # how long an SQLite writer waits for the lock
+_READ_ONLY: Final = "amzpay_read_only"  # execution option of ``Database.read()``
 
 
 def database_url(environ: Mapping[str, str]) -> str:
@@ -65,6 +69,20 @@ class Database:
         with self.engine.begin() as connection:
             yield Transaction(connection)
 
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        """A read-only unit of work: sees one consistent snapshot, takes no lock, commits
+        nothing (it ends with a rollback); a write inside it is an error."""
+        with self.engine.connect() as connection:
+            connection.execution_options(**{_READ_ONLY: True})
+            with connection.begin() as transaction:
+                if not self.is_sqlite:
+                    connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+                try:
+                    yield Transaction(connection)
+                finally:
+                    transaction.rollback()
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -89,4 +107,9 @@ def _sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if connection.get_execution_options().get(_READ_ONLY):
+        connection.exec_driver_sql("PRAGMA query_only=ON")
+        connection.exec_driver_sql("BEGIN DEFERRED")
+    else:
+        connection.exec_driver_sql("PRAGMA query_only=OFF")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

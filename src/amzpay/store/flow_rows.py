@@ -71,6 +71,11 @@ class FlowRows(Rows):
             )
         )
 
+    def has_due_mail(self, now: datetime) -> bool:
+        outbox = t.mail_outbox
+        due = select(outbox.c.id).where(outbox.c.status == "due", outbox.c.not_before <= now)
+        return self.conn.scalar(due.limit(1)) is not None
+
     def claim_mail(self, now: datetime, lease_until: datetime) -> QueuedMail | None:
         """The oldest due mail, its next try pushed to ``lease_until`` so that no other
         worker sends it meanwhile (SKIP LOCKED on PostgreSQL)."""

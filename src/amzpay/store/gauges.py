@@ -1,9 +1,9 @@
 """What /metrics reads from the database at scrape time: a handful of aggregate queries.
 
 Each query groups or counts, so its answer is small whatever the tables hold (a few states,
-operations and outcomes), and they all run in one short read-only connection. Reading the
-tables rather than counting in memory is what makes calls and mails of every process count,
-the web process's and each separate ``amzpay worker``'s alike.
+operations and outcomes), and they all run in one read (``Database.read()``), which takes no
+lock. Reading the tables rather than counting in memory is what makes calls and mails of
+every process count, the web process's and each separate ``amzpay worker``'s alike.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ class Gauges:
 
 def read_gauges(database: Database, now: datetime, bounds: Sequence[timedelta]) -> Gauges:
     """Everything /metrics shows from the database, as of ``now``."""
-    with database.engine.connect() as connection:
+    with database.read() as tx:
+        connection = tx.conn
         return Gauges(
             refunds_by_state=_count_by(connection, t.refunds.c.state),
             pending=_pending_ages(connection, now, bounds),
@@ -58,8 +59,8 @@ def read_gauges(database: Database, now: datetime, bounds: Sequence[timedelta]) 
 
 def ping(database: Database) -> None:
     """A trivial query; raises SQLAlchemy's error when the database cannot answer."""
-    with database.engine.connect() as connection:
-        connection.execute(select(1)).scalar_one()
+    with database.read() as tx:
+        tx.conn.execute(select(1)).scalar_one()
 
 
 def _count_by(connection: Connection, column: Column[str]) -> dict[str, int]:

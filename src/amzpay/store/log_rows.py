@@ -33,6 +33,17 @@ class CallRecord:
 _PAYMENTS = (t.authorizations, t.captures, t.refunds)
 
 
+@dataclass(frozen=True, slots=True)
+class IpnSubject:
+    """What a notification is about: the kind of Amazon object (``ObjectKind``'s value), its
+    id and state, and our order if one of ours is concerned."""
+
+    object_kind: str
+    amazon_id: str
+    state: str
+    order: str | None
+
+
 class LogRows(Rows):
     def log_call(self, call: CallRecord) -> None:
         """Store one call, linked to its order when its ids name one."""
@@ -94,16 +105,31 @@ class LogRows(Rows):
         )
         return None if found is None else int(found)
 
-    def receive_ipn(self, message_id: str, notification_type: str, body: str, at: datetime) -> bool:
-        """Put a notification in the inbox; False when its message id is already there (a
-        duplicate delivery, to acknowledge and ignore). Two deliveries at once are told
-        apart by the unique index: the second waits for the first and gets False."""
-        values = {
+    def receive_ipn(
+        self,
+        message_id: str,
+        notification_type: str,
+        body: str,
+        at: datetime,
+        about: IpnSubject | None = None,
+    ) -> bool:
+        """Put a notification in the inbox, with what it is ``about`` when that was read;
+        False when its message id is already there (a duplicate delivery, to acknowledge and
+        ignore). Two deliveries at once are told apart by the unique index: the second waits
+        for the first and gets False."""
+        values: dict[str, object] = {
             "message_id": message_id,
             "notification_type": notification_type,
             "body": body,
             "received_at": at,
         }
+        if about is not None:
+            values |= {
+                "object_kind": about.object_kind,
+                "amazon_id": about.amazon_id,
+                "object_state": about.state,
+                "order_id": None if about.order is None else self.order_id(about.order),
+            }
         try:
             with self.conn.begin_nested():  # a savepoint: a duplicate must not end the unit
                 self.conn.execute(insert(t.ipn_inbox).values(values))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, insert, or_, select, update
 
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
@@ -25,6 +25,17 @@ class OmsRows(Rows):
             select(t.orders.c.reference, t.orders.c.process, t.orders.c.closed_at)
             .where(t.orders.c.reference == order)
             .with_for_update()
+        ).first()
+        if row is None:
+            raise OrderNotFound(order)
+        return OrderHead(row.reference, row.process, row.closed_at is not None)
+
+    def order_head(self, order: str) -> OrderHead:
+        """The order's process and whether it is closed, read without a lock."""
+        row = self.conn.execute(
+            select(t.orders.c.reference, t.orders.c.process, t.orders.c.closed_at).where(
+                t.orders.c.reference == order
+            )
         ).first()
         if row is None:
             raise OrderNotFound(order)
@@ -188,11 +199,12 @@ class OmsRows(Rows):
         )
         return Job(job_id, order, command, event, tuple(items))
 
+    def has_due_job(self, now: datetime) -> bool:
+        found = self.conn.scalar(select(t.jobs.c.id).where(_runnable(now)).limit(1))
+        return found is not None
+
     def claim_job(self, now: datetime, lease_until: datetime, worker: str) -> Job | None:
-        runnable = or_(
-            and_(t.jobs.c.status == "due", t.jobs.c.not_before <= now),
-            and_(t.jobs.c.status == "running", t.jobs.c.claimed_until < now),  # lease expired
-        )
+        runnable = _runnable(now)
         busy = (
             select(t.jobs.c.id)
             .where(
@@ -261,3 +273,11 @@ class OmsRows(Rows):
 
     def _end_job(self, job: Job, **values: object) -> None:
         self.conn.execute(update(t.jobs).where(t.jobs.c.id == job.id).values(**values))
+
+
+def _runnable(now: datetime) -> ColumnElement[bool]:
+    """A job that is due, or whose worker's lease expired."""
+    return or_(
+        and_(t.jobs.c.status == "due", t.jobs.c.not_before <= now),
+        and_(t.jobs.c.status == "running", t.jobs.c.claimed_until < now),
+    )

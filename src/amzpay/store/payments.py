@@ -10,11 +10,11 @@ what was sent, never a recomputed amount.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Row, Table, insert, or_, select, update
+from sqlalchemy import Row, Table, and_, insert, or_, select, update
 
 from amzpay.domain.money import Money
 from amzpay.domain.order import ExpenseId, ItemId
@@ -162,17 +162,21 @@ class PaymentRows(Rows):
         )
         return [self._record(PaymentKind.REFUND, row) for row in rows]
 
-    def polls_due(self, now: datetime, limit: int) -> list[PaymentRecord]:
-        """Pending records with an Amazon id whose next poll is due or not yet scheduled
-        (whether a first poll is due depends on the schedule: ``processes/polls.py``)."""
+    def polls_due(self, now: datetime, first_after: timedelta, limit: int) -> list[PaymentRecord]:
+        """Pending records with an Amazon id whose next poll is due: the scheduled one, or,
+        before the first poll, ``first_after`` since the record last changed
+        (``processes/polls.py``)."""
         due: list[PaymentRecord] = []
         for kind, (table, amazon_column) in _TABLES.items():
+            first_due = and_(
+                table.c.next_poll_at.is_(None), table.c.updated_at <= now - first_after
+            )
             rows = self.conn.execute(
                 self._select(kind)
                 .where(
                     table.c.state == "pending",
                     table.c[amazon_column].is_not(None),
-                    or_(table.c.next_poll_at.is_(None), table.c.next_poll_at <= now),
+                    or_(first_due, table.c.next_poll_at <= now),
                 )
                 .order_by(table.c.id)
                 .limit(limit)

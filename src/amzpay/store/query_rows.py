@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from amzpay.domain.money import Money
 from amzpay.store import tables as t
@@ -83,6 +83,12 @@ class IpnRow:
     processed_at: datetime | None
     error: str | None
     body: str  # the raw SNS message as Amazon sent it (no buyer data: ids and amounts)
+    # What it is about, as read at receipt (None: stored before that was kept, or about
+    # nothing we read).
+    object_kind: str | None = None
+    amazon_id: str | None = None
+    state: str | None = None
+    order: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +258,7 @@ class QueryRows(Rows):
             conditions.append(inbox.c.error.is_not(None))
         total = self.conn.scalar(select(func.count()).select_from(inbox).where(*conditions))
         rows = self.conn.execute(
-            select(inbox)
+            _ipn_rows()
             .where(*conditions)
             .order_by(inbox.c.id.desc())  # the order of receipt, by the primary key's index
             .limit(limit)
@@ -260,16 +266,28 @@ class QueryRows(Rows):
         )
         return [_ipn(r) for r in rows], int(total or 0)
 
-    def ipns_mentioning(self, texts: Sequence[str]) -> list[IpnRow]:
-        """Messages whose raw body contains any of ``texts`` (an Amazon order reference id,
-        which its payment objects' ids begin with; our reference ids), oldest first."""
+    def ipns_of_order(self, order: str) -> list[IpnRow]:
+        """The messages about the order, as read at receipt, oldest first."""
+        inbox = t.ipn_inbox
+        rows = self.conn.execute(
+            _ipn_rows().where(inbox.c.order_id == self.order_id(order)).order_by(inbox.c.id)
+        )
+        return [_ipn(r) for r in rows]
+
+    def unread_ipns_mentioning(self, texts: Sequence[str]) -> list[IpnRow]:
+        """Messages stored without what they are about (before that was kept at receipt)
+        whose raw body contains any of ``texts`` (an Amazon order reference id, which its
+        payment objects' ids begin with; our reference ids), oldest first."""
         if not texts:
             return []
-        body = t.ipn_inbox.c.body
+        inbox = t.ipn_inbox
         rows = self.conn.execute(
-            select(t.ipn_inbox)
-            .where(or_(*(body.contains(text, autoescape=True) for text in texts)))
-            .order_by(t.ipn_inbox.c.id)
+            _ipn_rows()
+            .where(
+                inbox.c.object_kind.is_(None),
+                or_(*(inbox.c.body.contains(text, autoescape=True) for text in texts)),
+            )
+            .order_by(inbox.c.id)
         )
         return [_ipn(r) for r in rows]
 
@@ -355,6 +373,14 @@ def _order_conditions(where: OrderFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _ipn_rows() -> Select[Any]:
+    """Inbox rows with the reference of the order each is about."""
+    inbox = t.ipn_inbox
+    return select(inbox, t.orders.c.reference.label("order_reference")).outerjoin(
+        t.orders, t.orders.c.id == inbox.c.order_id
+    )
+
+
 def _ipn(row: Any) -> IpnRow:
     return IpnRow(
         row.message_id,
@@ -363,4 +389,8 @@ def _ipn(row: Any) -> IpnRow:
         row.processed_at,
         row.error,
         row.body,
+        row.object_kind,
+        row.amazon_id,
+        row.object_state,
+        row.order_reference,
     )

@@ -302,6 +302,12 @@ ipn_inbox = Table(
     # An application that failed is tried again (services/inbox.py RETRIES): 0004.
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("next_attempt_at", Stamp),
+    # What the message is about, read once at receipt (0005); empty for messages stored
+    # before, and for those that are about no Amazon object we read.
+    Column("object_kind", String(32)),
+    Column("amazon_id", String(64)),
+    Column("object_state", String(32)),
+    Column("order_id", Id, ForeignKey("orders.id", ondelete="SET NULL"), index=True),
 )
 
 mail_outbox = Table(

@@ -27,16 +27,20 @@ def bookings_away(shop: Shop):
             connection.execute(text("ALTER TABLE refund_bookings_away RENAME TO refund_bookings"))
 
 
-def refund_completed_at_amazon(shop: Shop, simulated: SimulatedAmazon) -> str:
-    """A pending refund of ours that Amazon completes; its IPN is in our inbox. The order."""
+def refund_asked_at_amazon(shop: Shop, simulated: SimulatedAmazon) -> str:
+    """A pending refund of ours that Amazon made and will complete. The order."""
     order = shop.closed_order()
     shop.app.refunds.request(order, ["L1-1"], actor="staff")
     shop.work()
     refund = shop.refunds(order)[-1]
     capture = simulated.captured(Money(20000, "EUR"), "retry")
     simulated.refund(capture, refund.reference_id, refund.amount)
-    simulated.advance(60)
     return order
+
+
+def completed_while_away(simulated: SimulatedAmazon) -> None:
+    """Amazon completes the refund; its IPN is stored but cannot be applied at receipt."""
+    simulated.advance(60)
 
 
 def inbox(shop: Shop) -> list[tuple[str, int, str | None, bool]]:
@@ -57,8 +61,9 @@ def booked(shop: Shop, order: str) -> list[Money]:
 
 
 def test_an_ipn_that_failed_is_applied_on_a_later_try_and_booked_once(sim_shop, simulated):
-    order = refund_completed_at_amazon(sim_shop, simulated)
+    order = refund_asked_at_amazon(sim_shop, simulated)
     with bookings_away(sim_shop):
+        completed_while_away(simulated)
         sim_shop.work()
         [(_, attempts, error, processed)] = inbox(sim_shop)
         sim_shop.clock.advance(RETRIES[0] - timedelta(seconds=1))
@@ -80,8 +85,9 @@ def test_an_ipn_that_failed_is_applied_on_a_later_try_and_booked_once(sim_shop, 
 def test_an_ipn_that_keeps_failing_is_given_up_after_the_last_retry_with_its_error(
     sim_shop, simulated
 ):
-    order = refund_completed_at_amazon(sim_shop, simulated)
+    order = refund_asked_at_amazon(sim_shop, simulated)
     with bookings_away(sim_shop):
+        completed_while_away(simulated)
         sim_shop.work()
         for wait in RETRIES:
             sim_shop.clock.advance(wait)

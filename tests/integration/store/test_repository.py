@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -180,3 +180,43 @@ def test_an_order_paid_with_amazon_pay_starts_with_its_order_reference_open(data
 
     with database.transaction() as tx:
         assert tx.order_reference_state(reference) == "open"
+
+
+def test_a_pending_record_is_due_for_its_first_poll_one_step_after_it_last_changed(database):
+    order = make_order()
+    store(database, order)
+    step = timedelta(minutes=1)
+    with database.transaction() as tx:
+        auth = tx.add_payment(
+            order.reference,
+            NewPayment(PaymentKind.AUTHORIZATION, "A-1", Money(4488, "EUR"), ("L1-1",)),
+            NOW,
+        )
+        tx.update_payment(auth, NOW, state="pending", amazon_id="AMZ-A-1")
+
+    with database.read() as tx:
+        early = tx.polls_due(NOW + step - timedelta(seconds=1), step, 10)
+        due = tx.polls_due(NOW + step, step, 10)
+
+    assert early == []
+    assert [record.reference_id for record in due] == ["A-1"]
+
+
+def test_a_scheduled_poll_is_due_at_its_time_whatever_the_first_step(database):
+    order = make_order()
+    store(database, order)
+    with database.transaction() as tx:
+        auth = tx.add_payment(
+            order.reference,
+            NewPayment(PaymentKind.AUTHORIZATION, "A-1", Money(4488, "EUR"), ("L1-1",)),
+            NOW,
+        )
+        auth = tx.update_payment(auth, NOW, state="pending", amazon_id="AMZ-A-1")
+        tx.schedule_poll(PaymentKind.AUTHORIZATION, auth.id, 1, NOW + timedelta(hours=2))
+
+    with database.read() as tx:
+        before = tx.polls_due(NOW + timedelta(hours=1), timedelta(minutes=1), 10)
+        at = tx.polls_due(NOW + timedelta(hours=2), timedelta(minutes=1), 10)
+
+    assert before == []
+    assert [record.polls for record in at] == [1]

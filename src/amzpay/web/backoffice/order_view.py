@@ -79,9 +79,9 @@ def read_order_page(services: Services, reference: str) -> OrderPage:
     """Raises the store's OrderNotFound."""
     views = {view.id: view for view in services.orders.items(reference)}
     standing = {line.line_id: line for line in services.refunds.standing(reference)}
-    with services.database.transaction() as tx:
+    with services.database.read() as tx:
         order = tx.order(reference)
-        process = tx.lock_order(reference).process
+        process = tx.order_head(reference).process
         reference_state = tx.order_reference_state(reference)
         payments = {kind: tx.payments(reference, kind) for kind in PaymentKind}
 
