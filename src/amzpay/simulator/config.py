@@ -21,6 +21,7 @@ class Seller:
     secret_key: str = "simulator-secret-key"
     ipn_url: str | None = None
     marketplace_id: str = "A53RDEWN57UU5"
+    account_status: str = "ACTIVE"  # GetMerchantAccountStatus: ACTIVE or INACTIVE
 
 
 @dataclass(frozen=True)
