@@ -1,6 +1,8 @@
 """``amzpay simulator``: the local Amazon Pay sandbox simulator, served alone with uvicorn.
 
-Only builds and serves the app; everything it does is in ``amzpay.simulator``.
+Only builds and serves the app; everything it does is in ``amzpay.simulator``. It runs on the
+real clock plus an offset, so ``POST /_sim/clock/advance`` lets a shop in any language skip
+Amazon's delays.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import typer
 from rich.console import Console
 from starlette.applications import Starlette
 
-from amzpay.simulator import Seller, SimulatorConfig, Throttling, create_simulator
+from amzpay.simulator import OffsetClock, Seller, SimulatorConfig, Throttling, create_simulator
 
 
 def simulator_config(
@@ -20,19 +22,21 @@ def simulator_config(
     seller: Seller,
     time_scale: float = 1.0,
     throttle: bool = True,
+    scale_throttling: bool = False,
 ) -> SimulatorConfig:
     """The configuration a command line run stands for."""
     return SimulatorConfig(
         sellers=(seller,),
         public_url=f"http://{host}:{port}",
         time_scale=time_scale,
-        throttling=Throttling(enabled=throttle),
+        throttling=Throttling(enabled=throttle, scale_with_time=scale_throttling),
     )
 
 
 def build(config: SimulatorConfig) -> Starlette:
-    """The app ``serve`` runs: real time, settling due work and IPNs in the background."""
-    return create_simulator(config, background=True)
+    """The app ``serve`` runs: the real clock plus an offset that ``/_sim/clock/advance``
+    moves, settling due work and IPNs in the background."""
+    return create_simulator(config, clock=OffsetClock(), background=True)
 
 
 def serve(
@@ -45,18 +49,38 @@ def serve(
         str | None, typer.Option(envvar="AMZPAY_SIM_IPN_URL", help="Where IPNs are POSTed.")
     ] = None,
     time_scale: Annotated[
-        float, typer.Option(help="Run Amazon's delays this many times faster.")
+        float,
+        typer.Option(
+            help="Run Amazon's delays (pending authorizations, captures and refunds, IPN "
+            "retries, expiries) this many times faster. Throttle quotas keep refilling on "
+            "Amazon's real time unless --scale-throttling."
+        ),
     ] = 1.0,
     throttle: Annotated[
         bool,
         typer.Option(help="Throttle like Amazon's sandbox (on by default on the real clock)."),
     ] = True,
+    scale_throttling: Annotated[
+        bool,
+        typer.Option(
+            "--scale-throttling",
+            help="Refill throttle quotas --time-scale times faster too (Amazon's 2 s is 0.2 s "
+            "at 10).",
+        ),
+    ] = False,
 ) -> None:
-    """Run the local Amazon Pay sandbox simulator (legacy API 2013-01-01 and its IPNs)."""
+    """Run the local Amazon Pay sandbox simulator (legacy API 2013-01-01 and its IPNs).
+
+    It runs on the real clock. POST /_sim/clock/advance {"seconds": N}
+    moves it N seconds ahead (an offset over the real clock) and runs
+    every authorization, capture, refund and IPN falling due on the way,
+    so a shop need not wait for Amazon's delays. Request Timestamps are
+    still checked against the real time.
+    """
     import uvicorn  # only a serving run needs it
 
     seller = Seller(seller_id, access_key, secret_key, ipn_url)
-    config = simulator_config(host, port, seller, time_scale, throttle)
+    config = simulator_config(host, port, seller, time_scale, throttle, scale_throttling)
     Console().print(
         f"Amazon Pay simulator on [bold]http://{host}:{port}"
         "/OffAmazonPayments_Sandbox/2013-01-01[/bold], seller "

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from .app import create_simulator, simulator_app, simulator_of
 from .buyers import PAYMENT_METHODS, sandbox_buyer
-from .clock import ManualClock, SystemClock
+from .clock import ManualClock, OffsetClock, SystemClock
 from .config import Quota, Seller, SimulatorConfig, Throttling
 from .core import Simulator
 from .delivery import IpnTimeout, IpnUnreachable, Sender, http_sender
@@ -28,6 +28,7 @@ __all__ = [
     "IpnTimeout",
     "IpnUnreachable",
     "ManualClock",
+    "OffsetClock",
     "Quota",
     "Seller",
     "Sender",

@@ -44,6 +44,7 @@ def authorize(ledger: Ledger, call: Call) -> Element:
     amount = call.price("AuthorizationAmount")
     note = call.optional("SellerAuthorizationNote", NOTE_LIMIT)
     descriptor = call.optional("SoftDescriptor", SOFT_DESCRIPTOR_LIMIT)
+    descriptor = descriptor and f"AMZ*{descriptor}"  # as Capture and Refund show it (§A.5)
     timeout = call.whole_number("TransactionTimeout", 1440)
     capture_now = call.flag("CaptureNow", default=False)
     outcome = _outcome(order, scenarios.read("Authorize", note) if call.sandbox else None)
@@ -69,7 +70,9 @@ def authorize(ledger: Ledger, call: Call) -> Element:
         auth.soft_decline = outcome.soft_decline
         ledger.add(auth, call.seller_id, call.sandbox)
         _follow_up(ledger, auth, outcome)
-    return authorization_details(auth)
+    # Amazon's sample AuthorizeResponse with CaptureNow lists the capture, yet reports
+    # CapturedAmount 0: the answer is the authorization as it was authorized.
+    return authorization_details(auth, captured=Decimal(0))
 
 
 def get_details(ledger: Ledger, call: Call) -> Element:
@@ -159,7 +162,16 @@ def _follow_up(ledger: Ledger, auth: Authorization, outcome: _Outcome) -> None:
 def _opened(ledger: Ledger, auth: Authorization, outcome: _Outcome) -> None:
     if auth.capture_now:
         seller_id, sandbox = ledger.owner[auth.id]
-        book_capture(ledger, auth, auth.reference_id, auth.amount, None, seller_id, sandbox)
+        book_capture(
+            ledger,
+            auth,
+            auth.reference_id,
+            auth.amount,
+            None,
+            seller_id,
+            sandbox,
+            soft_descriptor=auth.soft_descriptor,
+        )
         return
     if outcome.expiration_minutes is not None:
         ledger.later(outcome.expiration_minutes * 60, lambda: _expire(ledger, auth))

@@ -14,20 +14,27 @@ from .model import Address, Buyer
 
 @dataclass(frozen=True)
 class PaymentMethod:
-    """A wallet entry: its descriptor name and what Amazon does when it is charged."""
+    """A wallet entry: its descriptor name, the last digits of its account, and what
+    Amazon does when it is charged."""
 
     name: str
+    tail: str
     constraint: str | None = None
     decline_reason: str | None = None
 
+    @property
+    def full_descriptor(self) -> str:
+        """As Amazon's sample shows it: ``Amazon Pay (Visa **11)``."""
+        return f"Amazon Pay ({self.name} **{self.tail})"
+
 
 PAYMENT_METHODS: dict[str, PaymentMethod] = {
-    "visa": PaymentMethod("Visa"),
-    "mastercard": PaymentMethod("MasterCard"),
-    "*not-allowed": PaymentMethod("Visa*", constraint="PaymentMethodNotAllowed"),
-    "*invalid-payment-method": PaymentMethod("Visa**", decline_reason="InvalidPaymentMethod"),
-    "*amazon-rejected": PaymentMethod("Visa***", decline_reason="AmazonRejected"),
-    "*transaction-timed-out": PaymentMethod("Visa****", decline_reason="TransactionTimedOut"),
+    "visa": PaymentMethod("Visa", "11"),
+    "mastercard": PaymentMethod("MasterCard", "44"),
+    "*not-allowed": PaymentMethod("Visa*", "21", constraint="PaymentMethodNotAllowed"),
+    "*invalid-payment-method": PaymentMethod("Visa**", "32", decline_reason="InvalidPaymentMethod"),
+    "*amazon-rejected": PaymentMethod("Visa***", "43", decline_reason="AmazonRejected"),
+    "*transaction-timed-out": PaymentMethod("Visa****", "54", decline_reason="TransactionTimedOut"),
 }
 
 DEFAULT_ADDRESS = Address(

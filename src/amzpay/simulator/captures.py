@@ -33,9 +33,16 @@ def capture(ledger: Ledger, call: Call) -> Element:
         )
     at_most(amount.amount, auth.amount.amount - auth.captured, "capture")
     booked = book_capture(
-        ledger, auth, reference_id, amount, note, call.seller_id, call.sandbox, simulation
+        ledger,
+        auth,
+        reference_id,
+        amount,
+        note,
+        call.seller_id,
+        call.sandbox,
+        simulation,
+        soft_descriptor=descriptor and f"AMZ*{descriptor}",
     )
-    booked.soft_descriptor = descriptor and f"AMZ*{descriptor}"
     return capture_details(booked)
 
 
@@ -53,8 +60,10 @@ def book_capture(
     seller_id: str,
     sandbox: bool,
     simulation: scenarios.Simulation | None = None,
+    soft_descriptor: str | None = None,
 ) -> Capture:
-    """Record a capture of ``auth``; Completed unless a simulation says otherwise."""
+    """Record a capture of ``auth``; Completed unless a simulation says otherwise.
+    ``soft_descriptor`` is already in Amazon's form (``AMZ*…``), so its IPN carries it."""
     state = simulation.state if simulation and simulation.state else "Completed"
     reason = simulation.reason_code if simulation else None
     now = ledger.now()
@@ -66,6 +75,7 @@ def book_capture(
         created=now,
         status=Status(state, now, reason),
         note=note,
+        soft_descriptor=soft_descriptor,
     )
     auth.capture_ids.append(booked.id)
     ledger.add(booked, seller_id, sandbox)

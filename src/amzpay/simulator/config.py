@@ -21,6 +21,7 @@ class Seller:
     secret_key: str = "simulator-secret-key"
     ipn_url: str | None = None
     marketplace_id: str = "A53RDEWN57UU5"
+    account_status: str = "ACTIVE"  # GetMerchantAccountStatus: ACTIVE or INACTIVE
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,12 @@ PRODUCTION_QUOTAS: dict[str, Quota] = {
 
 @dataclass(frozen=True)
 class Throttling:
-    """Whether calls are throttled, and with which quotas per environment."""
+    """Whether calls are throttled, and with which quotas per environment. Buckets refill on
+    Amazon's real time, whatever ``time_scale`` does to Amazon's delays, unless
+    ``scale_with_time`` asks for them to refill that much faster too."""
 
     enabled: bool = False
+    scale_with_time: bool = False
     sandbox: dict[str, Quota] = field(default_factory=lambda: dict(SANDBOX_QUOTAS))
     production: dict[str, Quota] = field(default_factory=lambda: dict(PRODUCTION_QUOTAS))
 

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from .buyers import sandbox_buyer
-from .clock import ManualClock, amazon_timestamp
+from .clock import OffsetClock, amazon_timestamp
 from .core import Simulator
 
 
@@ -95,20 +95,30 @@ async def _change_payment_method(request: Request) -> Response:
 
 
 def _clock(request: Request) -> Response:
-    return JSONResponse({"now": amazon_timestamp(_sim(request).clock.now())})
+    clock = _sim(request).clock
+    shown: dict[str, object] = {"now": amazon_timestamp(clock.now())}
+    if isinstance(clock, OffsetClock):
+        shown["offset_seconds"] = clock.offset.total_seconds()
+    return JSONResponse(shown)
 
 
 async def _advance(request: Request) -> Response:
-    simulator, data = _sim(request), await _json(request)
-    if not isinstance(simulator.clock, ManualClock):
-        return JSONResponse({"error": "this simulator runs on real time"}, 409)
+    simulator = _sim(request)
+    if not simulator.can_advance:
+        return JSONResponse({"error": "this simulator runs on the bare real clock"}, 409)
     try:
+        data = await _json(request)
         seconds = float(data.get("seconds", request.query_params.get("seconds", "0")))
     except (TypeError, ValueError):
         return JSONResponse({"error": "seconds must be a number"}, 400)
+    if not 0 <= seconds < _LONGEST_ADVANCE:
+        return JSONResponse({"error": "seconds must be from 0 to 10 years"}, 400)
     # IPN senders may block: run the delivery in a worker thread, not on the event loop.
     await anyio.to_thread.run_sync(simulator.advance, seconds)
     return _clock(request)
+
+
+_LONGEST_ADVANCE = 10 * 366 * 86400.0  # NaN and infinity fail the range check as well
 
 
 async def _settle(request: Request) -> Response:

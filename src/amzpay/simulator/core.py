@@ -18,7 +18,7 @@ from . import notifications
 from .auth import authenticate
 from .buyers import sandbox_buyer
 from .certs import make_signing_key
-from .clock import Clock, ManualClock, SystemClock
+from .clock import Clock, ManualClock, OffsetClock, SystemClock, caller_time
 from .config import Seller, SimulatorConfig
 from .delivery import IpnTimeout, IpnUnreachable, Outbox, Sender, http_sender
 from .errors import ApiError
@@ -66,6 +66,7 @@ class Simulator:
         self.clock: Clock = SystemClock() if clock is None else clock
         self.sleep: Sleep = anyio.sleep if sleep is None else sleep
         self.lock = threading.RLock()
+        self._advancing = threading.Lock()  # one advance at a time (served: one per request)
         self.ids = IdFactory(self.config.seed)
         self.faults = Faults()
         self.scheduler = Scheduler()
@@ -129,7 +130,7 @@ class Simulator:
         if self.faults.take("fail_calls"):
             code = "ServiceUnavailable" if self.faults.fail_status == 503 else "InternalServerError"
             raise ApiError(code, "We encountered an internal error. Please try again.")
-        seller = authenticate(self.config, params, host, path, self.clock.now())
+        seller = authenticate(self.config, params, host, path, caller_time(self.clock))
         if not self.throttle.admit(seller.seller_id, sandbox, params["Action"], self.clock.now()):
             raise ApiError("RequestThrottled", "Request is throttled.")
         self._run_due_actions()
@@ -153,17 +154,24 @@ class Simulator:
             if not self.deliver_due() and not ran:
                 return
 
+    @property
+    def can_advance(self) -> bool:
+        """Whether ``advance`` can move this simulator's clock (a manual or offset one)."""
+        return isinstance(self.clock, ManualClock | OffsetClock)
+
     def advance(self, seconds: float) -> None:
-        """Move a ManualClock forward, settling everything on the way at its own moment."""
+        """Move a ManualClock or OffsetClock forward, settling everything on the way at its
+        own moment (an OffsetClock keeps running meanwhile, so no moment is missed)."""
         clock = self.clock
-        if not isinstance(clock, ManualClock):
-            raise TypeError("advance() needs a ManualClock; this simulator runs on real time")
-        target = clock.now() + timedelta(seconds=seconds)
-        while (due := self._next_due()) is not None and due <= target:
-            clock.set(max(due, clock.now()))
+        if not isinstance(clock, ManualClock | OffsetClock):
+            raise TypeError("advance() needs a ManualClock or OffsetClock, not the bare real one")
+        with self._advancing:
+            target = clock.now() + timedelta(seconds=seconds)
+            while (due := self._next_due()) is not None and due <= target:
+                clock.set(max(due, clock.now()))
+                self.settle_due()
+            clock.set(max(target, clock.now()))
             self.settle_due()
-        clock.set(target)
-        self.settle_due()
 
     def _next_due(self) -> datetime | None:
         with self.lock:

@@ -7,6 +7,7 @@ Request ids are UUIDs. A seed makes every id of a run reproducible.
 
 from __future__ import annotations
 
+import base64
 import random
 import uuid
 from collections.abc import Callable
@@ -32,6 +33,10 @@ class IdFactory:
 
     def message_id(self) -> str:
         return self.request_id()
+
+    def page_token(self) -> str:
+        """An opaque NextPageToken, base64 as in Amazon's samples."""
+        return base64.b64encode(self.request_id().encode()).decode()
 
     def _digits(self, count: int) -> str:
         return "".join(self._random.choice("0123456789") for _ in range(count))

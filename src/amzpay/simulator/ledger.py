@@ -7,6 +7,7 @@ Every change (and every object born in a state other than Pending) is reported t
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -19,6 +20,18 @@ from .scheduler import Scheduler
 
 Listener = Callable[[Payment], None]
 _T = TypeVar("_T")
+
+
+@dataclass
+class Page:
+    """What a ListOrderReference NextPageToken stands for: whose query it was, the order
+    references still to show and how many a page holds."""
+
+    seller_id: str
+    sandbox: bool
+    order_ids: tuple[str, ...]
+    size: int
+    next_token: str | None = None  # the token of the page after this one, once made
 
 
 class Ledger:
@@ -39,6 +52,7 @@ class Ledger:
         self.captures: dict[str, Capture] = {}
         self.refunds: dict[str, Refund] = {}
         self.owner: dict[str, tuple[str, bool]] = {}  # id -> (seller id, sandbox)
+        self.pages: dict[str, Page] = {}  # NextPageToken -> the page it fetches
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -100,6 +100,16 @@ class SellerOrder:
     seller_order_id: str | None = None
     store_name: str | None = None
     custom_information: str | None = None
+    supplementary_data: str | None = None
+    item_categories: tuple[str, ...] = ()
+
+
+@dataclass
+class ProviderAttributes:
+    """What a payment service provider (PSP) records on an order reference."""
+
+    provider_id: str | None = None
+    provider_order_id: str | None = None
 
 
 @dataclass
@@ -115,6 +125,8 @@ class OrderReference:
     seller_note: str | None = None
     platform_id: str | None = None
     seller_order: SellerOrder = field(default_factory=SellerOrder)
+    provider: ProviderAttributes = field(default_factory=ProviderAttributes)
+    request_payment_authorization: bool | None = None
     constraints: list[str] = field(default_factory=list)
     authorization_ids: list[str] = field(default_factory=list)
     captured: Decimal = Decimal(0)

@@ -1,4 +1,4 @@
-"""The twelve payment operations by Action name, and the call path through them.
+"""The operations by Action name, and the call path through them.
 
 ``perform`` is what one authenticated call does: replay or refuse a repeated reference id,
 run the operation, remember the result, and wrap it in Amazon's response XML.
@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from xml.etree.ElementTree import Element
 
-from . import authorizations, captures, orders, refunds
+from . import account, authorizations, captures, listing, order_attributes, orders, refunds
 from .errors import ApiError
 from .idempotency import ReferenceIds
 from .ledger import Ledger
 from .params import Call
-from .wire import response
+from .wire import Result, response
 
-Operation = Callable[[Ledger, Call], Element | None]
+Operation = Callable[[Ledger, Call], Result]
 
 OPERATIONS: dict[str, Operation] = {
     "GetOrderReferenceDetails": orders.get_details,
@@ -31,6 +31,11 @@ OPERATIONS: dict[str, Operation] = {
     "GetCaptureDetails": captures.get_details,
     "Refund": refunds.refund,
     "GetRefundDetails": refunds.get_details,
+    "SetOrderAttributes": order_attributes.set_attributes,
+    "ListOrderReference": listing.list_order_references,
+    "ListOrderReferenceByNextToken": listing.next_page,
+    "GetServiceStatus": account.service_status,
+    "GetMerchantAccountStatus": account.merchant_account_status,
 }
 
 
@@ -43,6 +48,6 @@ def perform(ledger: Ledger, references: ReferenceIds, call: Call, request_id: st
     if original is not None:
         return response(call.action, original, request_id)
     result = operation(ledger, call)
-    if result is not None:
+    if isinstance(result, Element):
         references.remember(call.seller_id, call.action, call.params, result)
     return response(call.action, result, request_id)

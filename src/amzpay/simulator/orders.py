@@ -36,7 +36,7 @@ def open_order_reference(ledger: Ledger, seller_id: str, buyer: Buyer, sandbox: 
         expires=now + EXPIRES_AFTER,
         status=Status("Draft", now),
     )
-    _refresh_constraints(order)
+    refresh_constraints(order)
     ledger.add(order, seller_id, sandbox)
     ledger.later(STALE_AFTER, lambda: _cancel_if_draft(ledger, order))
     ledger.at(EXPIRES_AFTER, lambda: _close_if_live(ledger, order, "Expired"))
@@ -55,15 +55,18 @@ def change_payment_method(ledger: Ledger, order_id: str, payment_method: str) ->
     if order.status.state not in ("Draft", "Open", "Suspended"):
         raise ValueError(f"order reference {order_id} is {order.status.state}")
     order.buyer = replace(order.buyer, payment_method=payment_method)
-    _refresh_constraints(order)
+    refresh_constraints(order)
     if order.status.state == "Suspended":
         ledger.move(order, "Open")
 
 
 def get_details(ledger: Ledger, call: Call) -> Element:
+    """The buyer's Login with Amazon token (AccessToken, formerly AddressConsentToken; not
+    checked) shows before confirmation what confirming shows: the buyer, the full address
+    and the payment method chosen."""
     order = _order(ledger, call)
-    consent = bool(call.params.get("AddressConsentToken") or call.params.get("AccessToken"))
-    return order_reference_details(order, full=consent or order.status.state != "Draft")
+    token = bool(call.params.get("AddressConsentToken") or call.params.get("AccessToken"))
+    return order_reference_details(order, full=token or order.status.state != "Draft")
 
 
 def set_details(ledger: Ledger, call: Call) -> Element:
@@ -85,7 +88,7 @@ def set_details(ledger: Ledger, call: Call) -> Element:
         store_name=call.optional(f"{_ATTRIBUTES}.SellerOrderAttributes.StoreName"),
         custom_information=call.optional(f"{_ATTRIBUTES}.SellerOrderAttributes.CustomInformation"),
     )
-    _refresh_constraints(order, simulation.constraint if simulation else None)
+    refresh_constraints(order, simulation.constraint if simulation else None)
     return order_reference_details(order, full=False)
 
 
@@ -138,7 +141,7 @@ def _order(ledger: Ledger, call: Call) -> OrderReference:
     return ledger.order(call.required("AmazonOrderReferenceId"), call.seller_id, call.sandbox)
 
 
-def _refresh_constraints(order: OrderReference, simulated: str | None = None) -> None:
+def refresh_constraints(order: OrderReference, simulated: str | None = None) -> None:
     method = PAYMENT_METHODS[order.buyer.payment_method]
     found = [] if order.total else ["AmountNotSet"]
     found += [c for c in (method.constraint, simulated) if c]

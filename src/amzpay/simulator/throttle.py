@@ -1,8 +1,9 @@
 """Amazon's per-operation leaky buckets (amazonpay-api.md §A.10).
 
 Each seller has one bucket per operation and environment: a call fills it by one, it drains
-by one every ``restore_seconds`` (divided by ``time_scale``), and a call that would overflow
-it is answered 503 RequestThrottled.
+by one every ``restore_seconds`` (divided by ``time_scale`` only when
+``Throttling.scale_with_time`` says so), and a call that would overflow it is answered 503
+RequestThrottled.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ class Throttle:
             return True
         key = (seller_id, sandbox, action)
         level, then = self._buckets.get(key, (0.0, now))
-        drain = self._config.scaled(quota.restore_seconds).total_seconds()
+        drain = quota.restore_seconds
+        if settings.scale_with_time:
+            drain = self._config.scaled(quota.restore_seconds).total_seconds()
         level = max(0.0, level - (now - then).total_seconds() / drain)
         if level + 1 > quota.burst:
             self._buckets[key] = (level, now)

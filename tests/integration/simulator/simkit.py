@@ -12,7 +12,8 @@ from xml.etree import ElementTree
 
 import httpx
 
-from amzpay.simulator import Ipn, ManualClock, Seller, Simulator
+from amzpay.simulator import Ipn, Seller, Simulator
+from amzpay.simulator.clock import Clock
 
 NS = {"a": "http://mws.amazonservices.com/schema/OffAmazonPayments/2013-01-01"}
 HOST = "mws-eu.amazonservices.com"
@@ -41,7 +42,7 @@ def sign_v2(secret: str, host: str, path: str, params: dict[str, str]) -> str:
 class Amazon:
     """What a shop's client does: sign, POST, read XML."""
 
-    def __init__(self, http: httpx.Client, clock: ManualClock, seller: Seller = SELLER) -> None:
+    def __init__(self, http: httpx.Client, clock: Clock, seller: Seller = SELLER) -> None:
         self.http, self.clock, self.seller, self.path = http, clock, seller, SANDBOX
 
     def post(self, action: str, secret: str | None = None, **params: str) -> httpx.Response:

@@ -70,21 +70,35 @@ def test_reads_have_a_bucket_of_five_per_operation(amazon: Amazon, sim: Simulato
     assert other_operation.status_code == 404
 
 
-def test_time_scale_drains_buckets_faster(
-    clock: ManualClock, inbox: Inbox, config: SimulatorConfig
-) -> None:
-    fast = replace(config, time_scale=10.0)
-    app = create_simulator(fast, clock=clock, sender=inbox)
+def _third_close_after(config: SimulatorConfig, clock: ManualClock, seconds: float) -> int:
+    """The status of a third CloseOrderReference made ``seconds`` after two at once."""
+    app = create_simulator(config, clock=clock)
     order_id = simulator_of(app).create_order_reference()
     with httpx.Client(transport=InProcessTransport(app), base_url=f"https://{HOST}") as http:
         amazon = Amazon(http, clock)
         for _ in range(2):
             amazon.post("CloseOrderReference", AmazonOrderReferenceId=order_id)
-        clock.advance(0.2)
+        clock.advance(seconds)
+        return amazon.post("CloseOrderReference", AmazonOrderReferenceId=order_id).status_code
 
-        assert (
-            amazon.post("CloseOrderReference", AmazonOrderReferenceId=order_id).status_code != 503
-        )
+
+def test_time_scale_leaves_quotas_on_amazons_real_time(
+    clock: ManualClock, config: SimulatorConfig
+) -> None:
+    fast = replace(config, time_scale=10.0)
+
+    assert _third_close_after(fast, clock, 0.2) == 503
+    assert _third_close_after(fast, ManualClock(clock.now()), 2.0) != 503
+
+
+def test_quotas_refill_faster_with_time_scale_only_when_asked(
+    clock: ManualClock, config: SimulatorConfig
+) -> None:
+    fast = replace(
+        config, time_scale=10.0, throttling=Throttling(enabled=True, scale_with_time=True)
+    )
+
+    assert _third_close_after(fast, clock, 0.2) != 503
 
 
 def test_quotas_are_configurable(clock: ManualClock, inbox: Inbox, config: SimulatorConfig) -> None:

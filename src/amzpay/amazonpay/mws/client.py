@@ -32,8 +32,10 @@ from amzpay.amazonpay.mws.wire import (
     AuthorizationDetails,
     CaptureDetails,
     OrderReferenceDetails,
+    OrderReferencePage,
     RefundDetails,
     Reply,
+    ServiceStatus,
 )
 from amzpay.domain.money import Money
 
@@ -47,6 +49,8 @@ _ORDER_REFERENCE: Final = "OrderReferenceDetails"
 _AUTHORIZATION: Final = "AuthorizationDetails"
 _CAPTURE: Final = "CaptureDetails"
 _REFUND: Final = "RefundDetails"
+# ListOrderReference's PaymentDomain: the region and ledger currency (API reference).
+_PAYMENT_DOMAINS: Final = {"USD": "NA_USD", "EUR": "EU_EUR", "GBP": "EU_GBP", "JPY": "FE_JPY"}
 
 T = TypeVar("T")
 
@@ -72,7 +76,8 @@ def _optional(name: str, value: str | None, limit: int = _NOTE_MAX) -> dict[str,
 
 
 class MwsClient:
-    """The twelve payment operations of the legacy API, over an injected ``httpx.Client``."""
+    """The legacy API's payment operations, and the service status, account status and order
+    reference search around them, over an injected ``httpx.Client``."""
 
     def __init__(
         self,
@@ -140,6 +145,63 @@ class MwsClient:
         parameters = {"AmazonOrderReferenceId": order_reference_id}
         parameters |= _optional("ClosureReason", reason)
         return self._acknowledged("CloseOrderReference", parameters)
+
+    def set_order_attributes(
+        self,
+        order_reference_id: str,
+        *,
+        order_total: Money | None = None,
+        seller_order_id: str | None = None,
+        store_name: str | None = None,
+        seller_note: str | None = None,
+    ) -> Reply[OrderReferenceDetails]:
+        """Set attributes of an order reference; once it is confirmed Amazon only lets
+        attributes not yet set be added, and the total no longer changes."""
+        prefix = "OrderAttributes"
+        parameters = {"AmazonOrderReferenceId": order_reference_id}
+        if order_total is not None:
+            parameters |= _amount(f"{prefix}.OrderTotal", order_total)
+        seller = f"{prefix}.SellerOrderAttributes"
+        parameters |= _optional(f"{seller}.SellerOrderId", seller_order_id)
+        parameters |= _optional(f"{seller}.StoreName", store_name)
+        parameters |= _optional(f"{prefix}.SellerNote", seller_note, limit=1024)
+        return self._details(
+            "SetOrderAttributes", parameters, _ORDER_REFERENCE, wire.read_order_reference
+        )
+
+    def list_order_references(
+        self, seller_order_id: str, currency: str, *, page_size: int | None = None
+    ) -> Reply[OrderReferencePage]:
+        """The order references carrying ``seller_order_id``, in ``currency``'s payment
+        domain, newest first; ``list_more_order_references`` fetches further pages."""
+        if currency not in _PAYMENT_DOMAINS:
+            raise InvalidRequest(f"no payment domain for {currency}; known: USD EUR GBP JPY")
+        parameters = {
+            "QueryId": seller_order_id,
+            "QueryIdType": "SellerOrderId",
+            "PaymentDomain": _PAYMENT_DOMAINS[currency],
+        }
+        if page_size is not None:
+            if page_size < 1:
+                raise InvalidRequest(f"PageSize must be positive, got {page_size}")
+            parameters["PageSize"] = str(page_size)
+        return self._result("ListOrderReference", parameters, wire.read_order_reference_page)
+
+    def list_more_order_references(self, next_page_token: str) -> Reply[OrderReferencePage]:
+        return self._result(
+            "ListOrderReferenceByNextToken",
+            {"NextPageToken": next_page_token},
+            wire.read_order_reference_page,
+        )
+
+    # -- the service and the account ------------------------------------------------------
+
+    def get_service_status(self) -> Reply[ServiceStatus]:
+        return self._result("GetServiceStatus", {}, wire.read_service_status)
+
+    def get_merchant_account_status(self) -> Reply[str]:
+        """``ACTIVE`` or ``INACTIVE``."""
+        return self._result("GetMerchantAccountStatus", {}, wire.read_account_status)
 
     # -- authorization --------------------------------------------------------------------
 
@@ -246,6 +308,12 @@ class MwsClient:
         return self._transport.call(
             action, parameters, lambda body: wire.read_reply(body, element, reader)
         )
+
+    def _result(
+        self, action: str, parameters: dict[str, str], reader: Callable[[Node], T]
+    ) -> Reply[T]:
+        """For answers whose elements sit straight in ``<{Action}Result>``."""
+        return self._details(action, parameters, f"{action}Result", reader)
 
     def _acknowledged(self, action: str, parameters: dict[str, str]) -> Reply[None]:
         return self._transport.call(action, parameters, wire.read_acknowledgement)

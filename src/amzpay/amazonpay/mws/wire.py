@@ -88,6 +88,23 @@ class RefundDetails:
 
 
 @dataclass(frozen=True, slots=True)
+class ServiceStatus:
+    """GetServiceStatus: ``GREEN``, ``GREEN_I``, ``YELLOW`` or ``RED``, and when Amazon
+    evaluated it."""
+
+    status: str
+    evaluated_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderReferencePage:
+    """A page of ListOrderReference(ByNextToken), and the token of the next one if any."""
+
+    order_references: tuple[OrderReferenceDetails, ...]
+    next_page_token: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Reply(Generic[T]):
     """What an operation returned, with the RequestId Amazon gave the call."""
 
@@ -172,6 +189,27 @@ def read_refund(node: Node) -> RefundDetails:
         fee_refunded=node.optional_money("FeeRefunded"),
         status=read_status(node, "RefundStatus"),
         created_at=node.optional_timestamp("CreationTimestamp"),
+    )
+
+
+def read_service_status(result: Node) -> ServiceStatus:
+    """A ``GetServiceStatusResult``: its elements sit straight in the result."""
+    return ServiceStatus(result.text("Status"), result.optional_timestamp("Timestamp"))
+
+
+def read_account_status(result: Node) -> str:
+    """A ``GetMerchantAccountStatusResult``'s ``AccountStatus`` (ACTIVE or INACTIVE)."""
+    return result.text("AccountStatus")
+
+
+def read_order_reference_page(result: Node) -> OrderReferencePage:
+    """A ``ListOrderReference(ByNextToken)Result``: each ``OrderReference`` carries the
+    fields of OrderReferenceDetails that a list shows (id, status, total, seller order id)."""
+    listed = result.find("OrderReferenceList")
+    found = listed.children("OrderReference") if listed is not None else iter(())
+    return OrderReferencePage(
+        tuple(read_order_reference(order) for order in found),
+        result.optional_text("NextPageToken"),
     )
 
 
