@@ -155,6 +155,8 @@ def build(
     engine = build_engine(gateway, clock, settings.polling.schedule)
     if certificates is None:
         certificates = HttpxCertificateFetcher(http)
+    verifier = _verifier(settings, certificates)
+    closers.append(verifier.close)
     return App(
         settings=settings,
         database=database,
@@ -163,7 +165,7 @@ def build(
         clock=clock,
         orders=OrderService(database, engine, clock, settings.process, gateway),
         refunds=RefundService(database, engine),
-        ipn=IpnReceiver(database, _verifier(settings, certificates), clock),
+        ipn=IpnReceiver(database, verifier, clock),
         inbox=InboxProcessor(database, engine, clock),
         poller=Poller(
             database,
@@ -190,7 +192,9 @@ def _verifier(settings: Settings, certificates: CertificateFetcher) -> IpnVerifi
         simulator_host=amazon.simulator_host,
     )
     environment_name = Environment(amazon.release_environment)
-    ipn = IpnSettings(amazon.seller_id, environment_name, url_policy=policy)
+    ipn = IpnSettings(
+        amazon.seller_id, environment_name, url_policy=policy, topic_arn=amazon.ipn_topic_arn
+    )
     return IpnVerifier(ipn, certificates)
 
 
