@@ -135,5 +135,8 @@ async def _receive(request: Request, body: bytes, headers: dict[str, str]) -> tu
 
 async def _settled(future: Future[Any]) -> None:
     """Wait until ``future`` is done, whatever its outcome (``store`` reads it)."""
-    if not future.done():
-        await asyncio.wait([asyncio.wrap_future(future)])
+    if future.done():
+        return
+    waiting = asyncio.wrap_future(future)
+    await asyncio.wait([waiting])
+    waiting.exception()  # read here, so that asyncio does not report it as never retrieved

@@ -112,6 +112,7 @@ class CertificateKeys:
             if not self._take_token():
                 raise CertificateBusy(url, "the budget of certificate fetches is spent for now")
             future: Future[RSAPublicKey] = Future()
+            future.set_running_or_notify_cancel()  # shared by every waiter: never cancelled
             self._in_flight[url] = future
             self._pool().submit(self._load, url, future)
         return future
