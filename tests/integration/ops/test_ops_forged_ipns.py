@@ -252,3 +252,26 @@ def test_forged_ipns_are_counted_by_reason_with_the_fetches_they_caused(shop, sn
         value(found, "amzpay_ipn_certificate_fetches_total", outcome="failed")
         == len(amazon.fetched) - 1
     )
+
+
+def test_a_certificate_host_that_times_out_is_answered_503_and_not_asked_again_at_once(
+    sqlite_url, sns
+):
+    asked: list[str] = []
+
+    def time_out(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        raise httpx.ReadTimeout("no answer", request=request)
+
+    fetcher = HttpxCertificateFetcher(httpx.Client(transport=httpx.MockTransport(time_out)))
+    environ = {"AMZPAY_AMAZON__SELLER_ID": SELLER_ID}
+    with fake_shop(sqlite_url, environ, certificates=fetcher) as shop:
+        answers = [shop.http.post("/amazonpay/ipn", content=sns.body(f"m-{n}")) for n in range(5)]
+        found = shop.metrics()
+
+    assert {answer.status_code for answer in answers} == {503}
+    assert {answer.json()["error"]["code"] for answer in answers} == {"ipn_deferred"}
+    assert answers[0].headers["retry-after"] == "60"
+    assert asked == [REAL_CERT]
+    assert value(found, "amzpay_ipns_rejected_total", reason="certificate") == 1
+    assert value(found, "amzpay_ipns_rejected_total", reason="certificate-remembered") == 4

@@ -99,14 +99,15 @@ class CertificateKeys:
         fetch is the future's exception."""
         cached = self._cache.get(url)
         if cached is not None:
-            done: Future[RSAPublicKey] = Future()
-            done.set_result(cached)
-            return done
+            return _done(cached)
         with self._lock:
             self._raise_remembered(url)
             running = self._in_flight.get(url)
             if running is not None:
                 return running
+            cached = self._cache.get(url)  # loaded since the look above
+            if cached is not None:
+                return _done(cached)
             if len(self._in_flight) >= self._limits.in_flight:
                 raise CertificateBusy(url, f"{len(self._in_flight)} fetches in flight")
             if not self._take_token():
@@ -177,6 +178,12 @@ class CertificateKeys:
         self._failures.move_to_end(url)
         while len(self._failures) > limits.remembered_failures:
             self._failures.popitem(last=False)
+
+
+def _done(key: RSAPublicKey) -> Future[RSAPublicKey]:
+    done: Future[RSAPublicKey] = Future()
+    done.set_result(key)
+    return done
 
 
 def _as_unavailable(url: str, error: Exception) -> CertificateUnavailable:
