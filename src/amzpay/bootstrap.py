@@ -156,6 +156,8 @@ def build(
     engine = build_engine(gateway, clock, settings.polling.schedule, call_log)
     if certificates is None:
         certificates = HttpxCertificateFetcher(http)
+    verifier = _verifier(settings, certificates)
+    closers.append(verifier.close)
     inbox = InboxProcessor(database, engine, clock)
     return App(
         settings=settings,
@@ -165,7 +167,7 @@ def build(
         clock=clock,
         orders=OrderService(database, engine, clock, settings.process, gateway, call_log),
         refunds=RefundService(database, engine),
-        ipn=IpnReceiver(database, _verifier(settings, certificates), clock, inbox),
+        ipn=IpnReceiver(database, verifier, clock, inbox),
         inbox=inbox,
         poller=Poller(
             database,
@@ -192,7 +194,9 @@ def _verifier(settings: Settings, certificates: CertificateFetcher) -> IpnVerifi
         simulator_host=amazon.simulator_host,
     )
     environment_name = Environment(amazon.release_environment)
-    ipn = IpnSettings(amazon.seller_id, environment_name, url_policy=policy)
+    ipn = IpnSettings(
+        amazon.seller_id, environment_name, url_policy=policy, topic_arn=amazon.ipn_topic_arn
+    )
     return IpnVerifier(ipn, certificates)
 
 

@@ -48,9 +48,17 @@ class AmazonSettings(BaseModel):
     sandbox: bool = True
     endpoint_url: str | None = None  # another endpoint than Amazon's: the local simulator
     simulator_host: str | None = None  # trust this host's IPN certificates (sandbox only)
+    # The SNS topic Amazon sends this seller's IPNs from; set, IPNs from any other are refused
+    # before their certificate is fetched.
+    ipn_topic_arn: str | None = None
     # Sandbox-simulator mode: ``amzpay serve`` runs the local simulator in its own server and
     # points the gateway, the IPNs and the certificate trust at it (never with live calls).
     simulator: bool = False
+
+    @field_validator("ipn_topic_arn")
+    @classmethod
+    def _blank_topic_is_none(cls, value: str | None) -> str | None:
+        return value or None  # AMZPAY_AMAZON__IPN_TOPIC_ARN= (empty): any SNS topic
 
     @model_validator(mode="after")
     def _simulator_is_sandbox(self) -> AmazonSettings:

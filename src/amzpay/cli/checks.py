@@ -20,6 +20,8 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from amzpay.amazonpay.ipn import UnexpectedTopic
+from amzpay.amazonpay.ipn.screening import topic_region
 from amzpay.amazonpay.mws.regions import API_VERSION, Endpoint
 from amzpay.cli.options import shown
 from amzpay.config import Settings
@@ -240,6 +242,22 @@ def check_ipn(settings: Settings) -> Iterator[Finding]:
             f"IPNs are accepted for seller {amazon.seller_id} ({amazon.release_environment}); "
             "Seller Central's IPN URL must be https://<this server>/amazonpay/ipn",
         )
+    yield from _topic(amazon.ipn_topic_arn)
+
+
+def _topic(topic_arn: str | None) -> Iterator[Finding]:
+    if topic_arn is None:
+        return
+    try:
+        region = topic_region(topic_arn, None)
+    except UnexpectedTopic:
+        yield error(
+            "ipn",
+            "AMZPAY_AMAZON__IPN_TOPIC_ARN is not an SNS topic ARN "
+            "(arn:aws:sns:<region>:<account>:<name>): every IPN would be refused",
+        )
+    else:
+        yield ok("ipn", f"IPNs are accepted from the SNS topic {topic_arn} only ({region})")
 
 
 # -- mail -----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
     ├── InvalidOrderSpec (ValueError)     an order to import is malformed; ``field`` names where
     ├── NoteTooLong (ValueError)          a note longer than Amazon takes
     ├── IpnRejected (ValueError)          an IPN failed verification: answer 4xx, Amazon stops
+    ├── IpnDeferred (RuntimeError)        an IPN cannot be verified now: answer 5xx, Amazon retries
     └── IpnNotStored (RuntimeError)       an IPN could not be stored: answer 5xx, Amazon retries
 
 The domain's, the OMS's and the store's errors pass through unchanged (RefundError,
@@ -43,6 +44,18 @@ class IpnRejected(ServiceError, ValueError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(f"IPN rejected: {reason}")
+
+
+class IpnDeferred(ServiceError, RuntimeError):
+    """Raised when an IPN cannot be verified now (its certificate is not fetched at this
+    moment, or its host failed for now); ``http_status`` 503, so that Amazon delivers it
+    again later. Nothing was stored."""
+
+    http_status = 503
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"IPN not verified now: {reason}")
 
 
 class IpnNotStored(ServiceError, RuntimeError):

@@ -21,8 +21,8 @@ from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from amzpay.amazonpay.ipn import IpnError, IpnVerifier, VerifiedNotification
-from amzpay.services.errors import IpnNotStored, IpnRejected
+from amzpay.amazonpay.ipn import IpnError, IpnVerifier, Screened, VerifiedNotification
+from amzpay.services.errors import IpnDeferred, IpnNotStored, IpnRejected
 from amzpay.services.inbox import InboxProcessor
 from amzpay.services.notifications import notice_of, subject_of
 from amzpay.store.database import Database
@@ -56,17 +56,30 @@ class IpnReceiver:
 
         Raises:
             IpnRejected: the message failed verification (answer 4xx).
+            IpnDeferred: it cannot be verified now (answer 5xx, so Amazon retries).
             IpnNotStored: it could not be stored (answer 5xx, so Amazon retries).
         """
+        return self.store(self.screen(body, headers))
+
+    def screen(self, body: bytes, headers: Mapping[str, str] | None = None) -> Screened:
+        """Every check of ``body`` that needs no certificate; its certificate's key is
+        ``.key``, a future (done when cached). Raises IpnRejected or IpnDeferred."""
         try:
-            verified = self.verifier.verify(body, headers)
+            return self.verifier.screen(body, headers)
         except IpnError as error:
-            log.warning("IPN rejected: %s", type(error).__name__)
-            raise IpnRejected(str(error)) from error
+            raise _refusal(error) from error
+
+    def store(self, screened: Screened) -> Receipt:
+        """Check the signature of a screened message, store it and apply it; waits for its
+        key. Raises IpnRejected, IpnDeferred or IpnNotStored."""
+        try:
+            verified = self.verifier.finish(screened)
+        except IpnError as error:
+            raise _refusal(error) from error
         read = verified if isinstance(verified, VerifiedNotification) else None
         # Confirming a subscription is the operator's decision: kept, shown, not done.
         kind = verified.envelope.type.value if read is None else read.message.notification_type
-        message = InboxMessage(verified.envelope.message_id, kind, body.decode("utf-8"))
+        message = InboxMessage(verified.envelope.message_id, kind, screened.body.decode("utf-8"))
         now = self.clock()
         notice = notice_of(read, now)
         applied = False
@@ -80,3 +93,8 @@ class IpnReceiver:
             log.error("IPN %s not stored: %s", message.message_id, type(error).__name__)
             raise IpnNotStored(type(error).__name__) from error
         return Receipt(message.message_id, kind, duplicate=not fresh, applied=applied)
+
+
+def _refusal(error: IpnError) -> IpnRejected | IpnDeferred:
+    log.warning("IPN refused: %s", type(error).__name__)
+    return IpnDeferred(str(error)) if error.retryable else IpnRejected(str(error))

@@ -6,23 +6,36 @@ follow what Amazon does with them (ARCHITECTURE.md, the refund, step 5):
     200   stored, or a duplicate already stored: Amazon stops delivering it
     400   the message failed verification (or is no IPN at all): Amazon does not retry
     413   the body is larger than any IPN: refused before it is read in full
-    503   it could not be stored: Amazon delivers it again later
+    503   it could not be verified now (its certificate is not fetched at this moment) or
+          not stored: Amazon delivers it again later
 
 A malformed body is a 400 like any message that does not verify, never a 500.
+
+Anyone can post here, so the message is screened first, on the event loop (no I/O: see
+``amazonpay.ipn.verifier``); a certificate fetch, when one is needed and allowed, runs on the
+verifier's own threads and is awaited here, so forged messages never hold the thread pool
+the API and the back office are served from. Only a message whose key is at hand goes to that
+pool, for its signature and the database.
 """
 
 from __future__ import annotations
+
+import asyncio
+from concurrent.futures import Future
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from amzpay.amazonpay.ipn.errors import (
+    CertificateBusy,
     CertificateUnavailable,
     ForeignNotification,
     InvalidSignature,
+    UnexpectedTopic,
     UntrustedCertificateUrl,
 )
-from amzpay.services.errors import IpnNotStored, IpnRejected
+from amzpay.services.errors import IpnDeferred, IpnNotStored, IpnRejected
 from amzpay.web.api.auth import services
 from amzpay.web.errors import ApiError, ApiRoute, error_responses
 from amzpay.web.metrics import ipn_received, ipn_rejected
@@ -64,6 +77,11 @@ async def receive_ipn(request: Request) -> Response:
     except IpnRejected as rejected:
         ipn_rejected(request, _reason(rejected))
         raise ApiError(rejected.http_status, "ipn_rejected", str(rejected)) from rejected
+    except IpnDeferred as deferred:
+        ipn_rejected(request, _reason(deferred))
+        raise ApiError(
+            deferred.http_status, "ipn_deferred", str(deferred), headers={"Retry-After": "60"}
+        ) from deferred
     except IpnNotStored as failed:
         ipn_rejected(request, "not-stored")
         raise ApiError(
@@ -73,15 +91,23 @@ async def receive_ipn(request: Request) -> Response:
     return Response(status_code=200, content=receipt)
 
 
-def _reason(rejected: IpnRejected) -> str:
-    """A short, bounded code for the metrics: why the message did not verify."""
-    cause = rejected.__cause__
-    if isinstance(cause, InvalidSignature):
-        return "signature"
-    if isinstance(cause, UntrustedCertificateUrl | CertificateUnavailable):
-        return "certificate"
-    if isinstance(cause, ForeignNotification):
-        return "foreign"
+_REASONS = (
+    (InvalidSignature, "signature"),
+    (UnexpectedTopic, "topic"),
+    (UntrustedCertificateUrl, "certificate-url"),
+    (CertificateBusy, "certificate-busy"),
+    (ForeignNotification, "foreign"),
+)
+
+
+def _reason(refused: IpnRejected | IpnDeferred) -> str:
+    """A short, bounded code for the metrics: why the message was not verified."""
+    cause = refused.__cause__
+    if isinstance(cause, CertificateUnavailable):
+        return "certificate-remembered" if cause.remembered else "certificate"
+    for kind, reason in _REASONS:
+        if isinstance(cause, kind):
+            return reason
     return "malformed"
 
 
@@ -98,8 +124,19 @@ async def _read_capped(request: Request) -> bytes:
 
 
 async def _receive(request: Request, body: bytes, headers: dict[str, str]) -> tuple[str, str]:
-    """Hand the body to the receiver on a worker thread (it verifies and commits); the
-    answer's text and the notification's type."""
+    """Screen the body here, wait for its key without holding a thread, then check the
+    signature and commit on a worker thread; the answer's text and the notification's type."""
     receiver = services(request).ipn
-    receipt = await run_in_threadpool(receiver.receive, body, headers)
+    screened = receiver.screen(body, headers)
+    await _settled(screened.key)
+    receipt = await run_in_threadpool(receiver.store, screened)
     return ("duplicate" if receipt.duplicate else "stored"), receipt.notification_type
+
+
+async def _settled(future: Future[Any]) -> None:
+    """Wait until ``future`` is done, whatever its outcome (``store`` reads it)."""
+    if future.done():
+        return
+    waiting = asyncio.wrap_future(future)
+    await asyncio.wait([waiting])
+    waiting.exception()  # read here, so that asyncio does not report it as never retrieved

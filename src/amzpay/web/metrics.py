@@ -6,8 +6,8 @@ Two kinds of numbers:
   process sharing it: refunds by state, the age of refunds Amazon has not settled, Amazon API
   calls by operation and outcome (and those Amazon throttled), mails, the IPN inbox;
 - counted in this process: IPNs received and rejected by the endpoint (``ipn_received`` and
-  ``ipn_rejected``, called by ``web/ipn.py``) and the waits of this process's client-side
-  throttle (``amazonpay.throttle.WaitTally``).
+  ``ipn_rejected``, called by ``web/ipn.py``), the IPN certificates it fetched, and the waits
+  of this process's client-side throttle (``amazonpay.throttle.WaitTally``).
 
 Each app has its own ``CollectorRegistry``, made on first use, never the global default one:
 tests build many apps in one process. The metric names are listed in docs/operations.md.
@@ -58,7 +58,8 @@ class WebMetrics:
         )
         self.ipns_rejected = Counter(
             "amzpay_ipns_rejected",
-            "IPNs the endpoint refused (bad signature, malformed, not stored...), by reason.",
+            "IPNs the endpoint refused (bad signature, malformed, certificate not fetched now,"
+            " not stored...), by reason.",
             ["reason"],
             registry=self.registry,
         )
@@ -84,7 +85,8 @@ def ipn_received(request: Request, kind: str) -> None:
 
 def ipn_rejected(request: Request, reason: str) -> None:
     """Count an IPN the endpoint refused; ``reason`` is a short code, e.g. ``signature``,
-    ``certificate``, ``malformed``, ``not-stored`` (anything else is counted as ``other``)."""
+    ``topic``, ``certificate-url``, ``certificate-busy``, ``malformed``, ``not-stored``
+    (anything that is no label is counted as ``other``)."""
     metrics_of(request.app).ipns_rejected.labels(reason=_label(reason)).inc()
 
 
@@ -116,6 +118,18 @@ class StoreCollector(Collector):
             yield from _from_store(gauges)
         waits: WaitTally | None = getattr(self.services, "throttle_waits", None)
         yield from _throttle_waits(waits.snapshot() if waits is not None else {})
+        yield _certificate_fetches(self.services.ipn.verifier.certificate_fetches)
+
+
+def _certificate_fetches(fetches: dict[str, int]) -> Metric:
+    family = CounterMetricFamily(
+        "amzpay_ipn_certificate_fetches",
+        "IPN signing certificates this process fetched, by outcome (ok, failed).",
+        labels=["outcome"],
+    )
+    for outcome in ("ok", "failed"):
+        family.add_metric([outcome], fetches.get(outcome, 0))
+    return family
 
 
 def _from_store(gauges: Gauges) -> Iterator[Metric]:

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from amzpay.amazonpay.ipn import CertificateFetcher
 from amzpay.bootstrap import App, build
 from amzpay.config import Settings
 from amzpay.simulator import InProcessTransport
@@ -53,7 +54,11 @@ class Shop:
 
 
 @contextmanager
-def fake_shop(database_url: str, environ: dict[str, str] | None = None) -> Iterator[Shop]:
+def fake_shop(
+    database_url: str,
+    environ: dict[str, str] | None = None,
+    certificates: CertificateFetcher | None = None,
+) -> Iterator[Shop]:
     clock = FakeClock()
     made: list[FakeGateway] = []
 
@@ -62,7 +67,7 @@ def fake_shop(database_url: str, environ: dict[str, str] | None = None) -> Itera
         return made[0]
 
     settings = Settings.load({"AMZPAY_DATABASE_URL": database_url, **(environ or {})})
-    app = build(settings, gateway_factory=fake_amazon, clock=clock)
+    app = build(settings, gateway_factory=fake_amazon, clock=clock, certificates=certificates)
     shop = Shop(app, made[0], clock)
     try:
         yield shop

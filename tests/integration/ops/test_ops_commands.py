@@ -167,6 +167,23 @@ def test_a_live_endpoint_with_sandbox_settings_is_an_error(environ, sqlite_url, 
     assert "does not fit AMZPAY_AMAZON__SANDBOX (sandbox)" in out
 
 
+def test_the_ipn_topic_is_shown_and_one_that_is_no_sns_topic_fails_the_check(
+    environ, sqlite_url, sink, capsys
+):
+    _with_user(sqlite_url)
+    _good(environ, sqlite_url, sink)
+    topic = "arn:aws:sns:eu-west-1:291180941288:A1PA6795UKMFR9A2EXAMPLESELLER1"
+    environ(AMAZON__IPN_TOPIC_ARN=topic)
+    code, out = _check(capsys)
+    environ(AMAZON__IPN_TOPIC_ARN="A1PA6795UKMFR9A2EXAMPLESELLER1")
+    wrong_code, wrong_out = _check(capsys)
+
+    assert code == 0, out
+    assert f"IPNs are accepted from the SNS topic {topic} only (eu-west-1)" in out
+    assert wrong_code == 1
+    assert "AMZPAY_AMAZON__IPN_TOPIC_ARN is not an SNS topic ARN" in wrong_out
+
+
 def test_warnings_alone_leave_the_exit_code_0(environ, sqlite_url, capsys):
     _with_user(sqlite_url)
     environ(DATABASE_URL=sqlite_url, AMAZON__SIMULATOR="true")

@@ -25,7 +25,7 @@ AMAZON_BODY = (AMAZON_FIXTURE / "body_valid.json").read_bytes()
 AMAZON_PEM = (AMAZON_FIXTURE / "test.pem").read_bytes()
 AMAZON_SELLER_ID = "AQR8184NJXADU"
 
-CERT_URL = "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-test.pem"
+CERT_URL = "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem"
 SELLER_ID = "A2SELLER0TEST"
 TOPIC_ARN = "arn:aws:sns:eu-west-1:291180941288:A1PA6795UKMFR9A2SELLER0TEST"
 

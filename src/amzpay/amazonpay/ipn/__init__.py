@@ -3,6 +3,8 @@
     errors        the IpnError tree: every way an IPN is refused
     envelope      the SNS envelope and the canonical string its signature covers
     certificates  certificate URL rules, the fetcher (timeout, size cap), the bounded key cache
+    keys          keys by URL: cached, failures remembered, fetches bounded on their own threads
+    screening     the topic and recipient checks made before any certificate is fetched
     notification  the inner Message and the NotificationData XML of the four payment types
     verifier      ``IpnVerifier``: the checks, in order
 
@@ -25,6 +27,7 @@ from amzpay.amazonpay.ipn.certificates import (
 )
 from amzpay.amazonpay.ipn.errors import (
     BodyTooLarge,
+    CertificateBusy,
     CertificateUnavailable,
     ForeignNotification,
     InvalidField,
@@ -33,8 +36,10 @@ from amzpay.amazonpay.ipn.errors import (
     InvalidXml,
     IpnError,
     MissingField,
+    UnexpectedTopic,
     UntrustedCertificateUrl,
 )
+from amzpay.amazonpay.ipn.keys import FetchLimits
 from amzpay.amazonpay.ipn.notification import (
     AuthorizationNotification,
     CaptureNotification,
@@ -46,6 +51,7 @@ from amzpay.amazonpay.ipn.notification import (
 from amzpay.amazonpay.ipn.verifier import (
     IpnSettings,
     IpnVerifier,
+    Screened,
     VerifiedNotification,
     VerifiedSubscription,
 )
@@ -54,9 +60,11 @@ __all__ = [
     "AuthorizationNotification",
     "BodyTooLarge",
     "CaptureNotification",
+    "CertificateBusy",
     "CertificateFetcher",
     "CertificateUnavailable",
     "CertificateUrlPolicy",
+    "FetchLimits",
     "ForeignNotification",
     "HttpxCertificateFetcher",
     "InvalidField",
@@ -70,6 +78,8 @@ __all__ = [
     "MissingField",
     "OrderReferenceNotification",
     "RefundNotification",
+    "Screened",
+    "UnexpectedTopic",
     "UnknownNotification",
     "UntrustedCertificateUrl",
     "VerifiedNotification",

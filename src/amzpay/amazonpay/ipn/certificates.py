@@ -1,11 +1,13 @@
 """The signing certificate: which URLs may be fetched, fetching them safely, and a bounded cache.
 
 URL rules (AWS SNS developer guide, "Verifying the signatures of Amazon SNS messages"; the
-Amazon Pay SDKs' IPN handlers, research B.3): printable ASCII, https, a path ending in
-``.pem``, no user info, port, query or fragment, and a host matching one of the allowed
-patterns, by default
-``sns.<region>.amazonaws.com`` or ``….amazonaws.com.cn``. Nothing else is ever fetched. The
-local simulator's host (``http`` allowed, port included) is trusted only when
+Amazon Pay SDKs' IPN handlers, research B.2, B.3): printable ASCII, https, no user info, port,
+query or fragment, the path exactly ``/SimpleNotificationService-<32 hex digits>.pem`` (the
+form of every SNS certificate URL), and a host matching one of the allowed patterns, by
+default exactly ``sns.<region>.amazonaws.com`` (``sns.cn-<…>.amazonaws.com.cn`` in China).
+When the topic's region is known, the host must be that region's: SNS signs with the
+certificate of the topic's region. Nothing else is ever fetched. The local simulator's host
+(``http`` allowed, port included, any folder before the file name) is trusted only when
 ``sandbox_simulator_mode`` is set explicitly.
 
 Trust comes from fetching over TLS from an SNS host, as every Amazon SDK does; the
@@ -32,7 +34,13 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from amzpay.amazonpay.ipn.errors import CertificateUnavailable, UntrustedCertificateUrl
 
-SNS_HOSTS: Final = (r"sns\.[a-z0-9-]{3,}\.amazonaws\.com(\.cn)?",)
+SNS_HOSTS: Final = (
+    r"sns\.(?!cn-)[a-z]{2}(-[a-z]+)+-[0-9]\.amazonaws\.com",
+    r"sns\.cn-[a-z]+-[0-9]\.amazonaws\.com\.cn",
+)
+_CERTIFICATE_FILE: Final = r"/SimpleNotificationService-[0-9a-f]{32}\.pem"
+_SNS_PATH: Final = re.compile(_CERTIFICATE_FILE)
+_SIMULATOR_PATH: Final = re.compile(rf"(/[A-Za-z0-9_.-]+)*{_CERTIFICATE_FILE}")
 
 CertificateFetcher = Callable[[str], bytes]
 """Fetches a certificate URL's bytes; raises CertificateUnavailable on any failure."""
@@ -46,8 +54,9 @@ class CertificateUrlPolicy:
     sandbox_simulator_mode: bool = False
     simulator_host: str | None = None
 
-    def check(self, url: str) -> None:
-        """Raise UntrustedCertificateUrl unless ``url`` may be fetched."""
+    def check(self, url: str, region: str | None = None) -> None:
+        """Raise UntrustedCertificateUrl unless ``url`` may be fetched; ``region`` is the
+        topic's (``eu-west-1``), when known."""
         if not (url.isascii() and url.isprintable()) or " " in url:
             raise UntrustedCertificateUrl(url, "only printable ASCII without spaces")
         try:
@@ -57,14 +66,18 @@ class CertificateUrlPolicy:
             raise UntrustedCertificateUrl(url, "not a URL") from None
         if parts.query or parts.fragment or "@" in parts.netloc:
             raise UntrustedCertificateUrl(url, "query, fragment or user info in the URL")
-        if not parts.path.endswith(".pem"):
-            raise UntrustedCertificateUrl(url, "the path does not end in .pem")
         if self._is_simulator(parts.scheme, parts.netloc):
+            if not _SIMULATOR_PATH.fullmatch(parts.path):
+                raise UntrustedCertificateUrl(url, "the path is not an SNS certificate's")
             return
         if parts.scheme != "https":
             raise UntrustedCertificateUrl(url, "not https")
+        if not _SNS_PATH.fullmatch(parts.path):
+            raise UntrustedCertificateUrl(url, "the path is not an SNS certificate's")
         if parts.netloc.lower() != hostname or not self._allowed(hostname):
             raise UntrustedCertificateUrl(url, f"host {parts.netloc!r} is not allowed")
+        if region is not None and hostname.split(".")[1:2] != [region]:
+            raise UntrustedCertificateUrl(url, f"the host is not the SNS host of {region}")
 
     def _is_simulator(self, scheme: str, netloc: str) -> bool:
         return (
@@ -90,10 +103,14 @@ class HttpxCertificateFetcher:
                 "GET", url, timeout=self._timeout, follow_redirects=False
             ) as response:
                 if response.status_code != 200:
-                    raise CertificateUnavailable(url, f"HTTP {response.status_code}")
+                    status = response.status_code
+                    # Amazon's hosts may be briefly unwell; a 4xx URL will never serve a key.
+                    retryable = status == 429 or status >= 500
+                    raise CertificateUnavailable(url, f"HTTP {status}", retryable=retryable)
                 return self._read_capped(url, response)
         except (httpx.HTTPError, httpx.InvalidURL) as error:
-            raise CertificateUnavailable(url, type(error).__name__) from None
+            retryable = isinstance(error, httpx.TimeoutException | httpx.NetworkError)
+            raise CertificateUnavailable(url, type(error).__name__, retryable=retryable) from None
 
     def _read_capped(self, url: str, response: httpx.Response) -> bytes:
         received = bytearray()

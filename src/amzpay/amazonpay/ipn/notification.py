@@ -166,7 +166,11 @@ def _is_sample(message: Mapping[str, object]) -> bool:
 
 def read_message(text: str) -> IpnMessage:
     """The inner Message JSON of a verified Notification."""
-    message = read_message_object(text)
+    return read_message_from(read_message_object(text))
+
+
+def read_message_from(message: Mapping[str, object]) -> IpnMessage:
+    """The inner Message of a verified Notification, already parsed into a JSON object."""
     _check_texts(message)
     fields: Mapping[str, str] = message  # type: ignore[assignment]  # checked: strings
     notification_type = fields["NotificationType"]

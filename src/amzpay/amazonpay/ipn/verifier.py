@@ -1,13 +1,22 @@
-"""Verify an IPN, then read it: the order every check happens in.
+"""Verify an IPN, then read it: the order every check happens in, cheapest refusals first.
+
+Screening (``IpnVerifier.screen``), before any certificate is fetched:
 
 1. the body is at most ``max_body_bytes`` (BodyTooLarge);
 2. the SNS envelope is a JSON object with every field its type signs (InvalidJson,
    MissingField, InvalidField); given ``x-amz-sns-*`` headers agree with it (InvalidField);
-3. SigningCertURL obeys the URL policy (UntrustedCertificateUrl), and only then is the
-   certificate fetched, or its key taken from the cache (CertificateUnavailable);
-4. the signature verifies over the canonical string (InvalidSignature);
-5. only now is the inner Message read (InvalidJson, MissingField, InvalidField, InvalidXml),
-   and its SellerId and ReleaseEnvironment must be the configured ones (ForeignNotification).
+3. TopicArn is an SNS topic ARN, and the configured one when set (UnexpectedTopic);
+4. SigningCertURL has the exact form of an SNS certificate URL on the SNS host of the topic's
+   region (UntrustedCertificateUrl);
+5. the URL's certificate did not fail to load lately (CertificateUnavailable, remembered);
+6. a Notification's inner Message is a JSON object naming the configured SellerId and
+   ReleaseEnvironment (InvalidJson, MissingField, InvalidField, ForeignNotification);
+7. the key is taken from the cache, or its fetch starts within the limits of ``keys``
+   (CertificateBusy).
+
+Then (``IpnVerifier.finish``): the key is there (CertificateUnavailable), the signature
+verifies over the canonical string (InvalidSignature), and only now is NotificationData read
+(InvalidJson, MissingField, InvalidField, InvalidXml).
 
 A SubscriptionConfirmation is verified the same way and returned as is: confirming it means
 fetching SubscribeURL, which is the operator's decision, never done here.
@@ -17,21 +26,27 @@ Raises only the errors of ``ipn.errors``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Final
 
 from cryptography.exceptions import InvalidSignature as CryptoInvalidSignature
 from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-from amzpay.amazonpay.ipn.certificates import (
-    CertificateCache,
-    CertificateFetcher,
-    CertificateUrlPolicy,
+from amzpay.amazonpay.ipn.certificates import CertificateFetcher, CertificateUrlPolicy
+from amzpay.amazonpay.ipn.envelope import (
+    Envelope,
+    MessageType,
+    read_envelope,
+    read_message_object,
 )
-from amzpay.amazonpay.ipn.envelope import Envelope, MessageType, read_envelope
-from amzpay.amazonpay.ipn.errors import ForeignNotification, InvalidField, InvalidSignature
-from amzpay.amazonpay.ipn.notification import IpnMessage, read_message
+from amzpay.amazonpay.ipn.errors import InvalidField, InvalidSignature
+from amzpay.amazonpay.ipn.keys import CertificateKeys, FetchLimits
+from amzpay.amazonpay.ipn.notification import IpnMessage, read_message_from
+from amzpay.amazonpay.ipn.screening import check_recipient, topic_region
 from amzpay.amazonpay.mws.regions import Environment
 
 _PKCS1: Final = padding.PKCS1v15()  # stateless: one for every verification
@@ -46,6 +61,7 @@ class IpnSettings:
     release_environment: Environment  # "Sandbox" or "Live", as Amazon spells it
     url_policy: CertificateUrlPolicy = field(default_factory=CertificateUrlPolicy)
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    topic_arn: str | None = None  # the shop's SNS topic; any SNS topic ARN when None
 
     def __post_init__(self) -> None:
         # Accept the plain strings "Sandbox"/"Live"; refuse anything else at once.
@@ -76,60 +92,91 @@ class VerifiedSubscription:
         return self.envelope.subscribe_url
 
 
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """A message that passed every check made before its signature; ``key`` is its
+    certificate's public key: done when cached, else being fetched."""
+
+    body: bytes  # as received
+    envelope: Envelope
+    message: Mapping[str, object] | None  # a Notification's inner Message object
+    key: Future[RSAPublicKey]
+
+
 class IpnVerifier:
     """Verifies and reads IPN bodies against ``settings``; ``fetch`` gets certificates (an
-    ``HttpxCertificateFetcher`` in production), whose keys are cached."""
+    ``HttpxCertificateFetcher`` in production) within ``limits``, and their keys are cached."""
 
     def __init__(
-        self, settings: IpnSettings, fetch: CertificateFetcher, *, cache_size: int = 32
+        self,
+        settings: IpnSettings,
+        fetch: CertificateFetcher,
+        *,
+        cache_size: int = 32,
+        limits: FetchLimits | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._settings = settings
-        # The cache is private: it only ever holds URLs that passed this verifier's policy,
-        # so a cached URL needs no second check.
-        self._keys = CertificateCache(fetch, max_entries=cache_size)
+        self._keys = CertificateKeys(
+            fetch, cache_size=cache_size, limits=limits, monotonic=monotonic
+        )
 
     @property
     def cached_certificates(self) -> int:
         return len(self._keys)
 
+    @property
+    def certificate_fetches(self) -> dict[str, int]:
+        """Certificate fetches this verifier started, by outcome (``ok``, ``failed``)."""
+        return self._keys.fetches
+
+    def close(self) -> None:
+        """Stop the certificate fetching thread(s)."""
+        self._keys.close()
+
     def verify(
         self, body: bytes, headers: Mapping[str, str] | None = None
     ) -> VerifiedNotification | VerifiedSubscription:
-        """The verified notification ``body`` holds (``headers`` as received, optional)."""
-        envelope = self.verify_envelope(body, headers)
-        if envelope.type is not MessageType.NOTIFICATION:
+        """The verified notification ``body`` holds (``headers`` as received, optional);
+        waits for a certificate fetch when one is needed."""
+        return self.finish(self.screen(body, headers))
+
+    def screen(self, body: bytes, headers: Mapping[str, str] | None = None) -> Screened:
+        """Steps 1-7 (see the module): every check that needs no certificate."""
+        settings = self._settings
+        envelope = read_envelope(body, settings.max_body_bytes)
+        _check_headers(envelope, headers)
+        region = topic_region(envelope.topic_arn, settings.topic_arn)
+        url = envelope.signing_cert_url
+        settings.url_policy.check(url, region)
+        self._keys.refuse_remembered(url)
+        message = None
+        if envelope.type is MessageType.NOTIFICATION:
+            message = read_message_object(envelope.message)
+            check_recipient(message, settings.seller_id, settings.release_environment)
+        return Screened(body, envelope, message, self._keys.key(url))
+
+    def finish(self, screened: Screened) -> VerifiedNotification | VerifiedSubscription:
+        """The signature of a screened message checked, and its notification read; waits for
+        its key when that is still being fetched."""
+        envelope = screened.envelope
+        _check_signature(envelope, screened.key.result())
+        if screened.message is None:
             return VerifiedSubscription(envelope)
-        message = read_message(envelope.message)
-        self._check_recipient(message)
-        return VerifiedNotification(envelope, message)
+        return VerifiedNotification(envelope, read_message_from(screened.message))
 
     def verify_envelope(self, body: bytes, headers: Mapping[str, str] | None = None) -> Envelope:
-        """Steps 1-4: the envelope, once its signature is known to be Amazon's."""
-        envelope = read_envelope(body, self._settings.max_body_bytes)
-        _check_headers(envelope, headers)
-        key = self._keys.get(envelope.signing_cert_url)
-        if key is None:
-            self._settings.url_policy.check(envelope.signing_cert_url)
-            key = self._keys.load(envelope.signing_cert_url)
-        try:
-            key.verify(
-                envelope.signature,
-                envelope.signed_text,
-                _PKCS1,
-                envelope.hash_algorithm,
-            )
-        except (CryptoInvalidSignature, ValueError):
-            raise InvalidSignature("the IPN signature does not verify") from None
-        return envelope
+        """The envelope, once its signature is known to be Amazon's (NotificationData unread)."""
+        screened = self.screen(body, headers)
+        _check_signature(screened.envelope, screened.key.result())
+        return screened.envelope
 
-    def _check_recipient(self, message: IpnMessage) -> None:
-        expected = self._settings
-        if message.seller_id != expected.seller_id:
-            raise ForeignNotification("SellerId", expected.seller_id, message.seller_id)
-        if message.release_environment != expected.release_environment:
-            raise ForeignNotification(
-                "ReleaseEnvironment", expected.release_environment, message.release_environment
-            )
+
+def _check_signature(envelope: Envelope, key: RSAPublicKey) -> None:
+    try:
+        key.verify(envelope.signature, envelope.signed_text, _PKCS1, envelope.hash_algorithm)
+    except (CryptoInvalidSignature, ValueError):
+        raise InvalidSignature("the IPN signature does not verify") from None
 
 
 def _check_headers(envelope: Envelope, headers: Mapping[str, str] | None) -> None:
