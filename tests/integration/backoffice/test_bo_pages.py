@@ -67,6 +67,21 @@ def test_the_events_the_items_allow_are_buttons_that_fire_them(shop, client, csr
     assert "auth open" in after["pot"]
 
 
+def test_an_item_whose_capture_is_still_requested_is_not_offered_for_refund(shop, client, csrf):
+    order = shop.authorized_order()
+    shop.app.orders.fire(order, "capture", ["mug-1"], actor="staff")  # Amazon not asked yet
+
+    page = client.get(f"/orders/{order}").text
+    form = client.get(f"/orders/{order}/refund").text
+
+    mug = _rows(page, "item")["mug-1"]
+    assert "capture requested" in mug
+    assert "its capture has not taken the money yet" in mug
+    assert "refundable" not in mug
+    assert '<span class="button disabled" title="No item can be refunded now">' in page
+    assert re.search(r'value="mug-1" disabled.*its capture has not taken the money', form, re.S)
+
+
 def test_an_event_the_items_refuse_is_a_readable_409(shop, client, csrf):
     order = shop.closed_order()
 
