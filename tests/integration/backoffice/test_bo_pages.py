@@ -82,6 +82,60 @@ def test_an_item_whose_capture_is_still_requested_is_not_offered_for_refund(shop
     assert re.search(r'value="mug-1" disabled.*its capture has not taken the money', form, re.S)
 
 
+def test_reauthorize_is_not_offered_while_the_order_reference_is_suspended(shop, client, csrf):
+    order = shop.suspended_order()
+
+    page = client.get(f"/orders/{order}").text
+    forced = client.post(
+        f"/orders/{order}/events",
+        data={"event": "reauthorize", "items": ["mug-1"], "csrf_token": csrf},
+    )
+    shop.work()
+
+    assert "auth declined" in _rows(page, "item")["mug-1"]
+    assert "reauthorize" not in page.lower()
+    assert "cancel" in _rows(page, "item")["mug-1"]
+    assert forced.status_code == 409
+    assert "Nothing was done: &#39;reauthorize&#39; is not possible" in forced.text
+    assert "is suspended: the buyer must first choose another payment method" in forced.text
+    assert {view.state for view in shop.app.orders.items(order)} == {"auth declined"}
+
+
+def test_an_authorization_amazon_refuses_is_explained_in_words_with_amazons_message(
+    shop, client, csrf
+):
+    order = shop.suspended_order()
+    with shop.app.database.transaction() as tx:  # our record lags behind Amazon's
+        amazon_id = tx.order(order).amazon_order_reference_id
+        tx.set_order_reference(order, amazon_id, "open", None, shop.amazon.clock.now())
+    client.post(
+        f"/orders/{order}/events",
+        data={"event": "reauthorize", "items": ["mug-1"], "csrf_token": csrf},
+    )
+    shop.work()
+
+    page = client.get(f"/orders/{order}").text
+
+    failed = re.search(r"<tr>\s*<td>authorization</td>(?:(?!</tr>).)*failed.*?</tr>", page, re.S)
+    assert failed is not None
+    assert "InvalidOrderReferenceStatus</span><br>" in failed.group(0)
+    assert "Amazon&#39;s order reference is not Open" in failed.group(0)
+    assert "authorizations are only allowed while it is Open" in failed.group(0)
+    assert "405" not in failed.group(0)
+
+
+def test_a_normal_close_reason_is_plain_information_not_a_problem(shop, client, csrf):
+    order = shop.closed_order()
+
+    page = client.get(f"/orders/{order}").text
+
+    assert (
+        '<span class="info">the authorization has already been captured</span> '
+        '<span class="id">MaxCapturesProcessed</span>'
+    ) in page
+    assert '<span class="code">MaxCapturesProcessed' not in page
+
+
 def test_an_event_the_items_refuse_is_a_readable_409(shop, client, csrf):
     order = shop.closed_order()
 

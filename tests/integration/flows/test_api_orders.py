@@ -96,6 +96,22 @@ def test_an_event_the_items_state_refuses_is_a_conflict(shop, api):
     assert error_of(answer) == (409, "event_not_allowed", "event")
 
 
+def test_reauthorize_is_neither_offered_nor_done_while_the_order_reference_is_suspended(shop, api):
+    buyer = shop.amazon.sim.create_order_reference(payment_method="*invalid-payment-method")
+    order = shop.app.orders.import_order(order_spec(amazon_order_reference_id=buyer), confirm=True)
+    shop.work()
+    shop.later(31)  # Amazon declines the authorization and suspends the order reference
+
+    read = api.get(f"/api/v1/orders/{order}").json()
+    answer = api.post(f"/api/v1/orders/{order}/events", json={"event": "reauthorize"})
+
+    assert {item["state"] for item in read["items"]} == {"auth declined"}
+    assert all("reauthorize" not in item["manual_events"] for item in read["items"])
+    assert error_of(answer) == (409, "order_reference_not_open", "event")
+    assert "the buyer must first choose another payment method" in answer.json()["error"]["message"]
+    assert set(shop.states(order).values()) == {"auth declined"}
+
+
 @pytest.mark.parametrize(
     ("body", "field", "code"),
     [

@@ -21,7 +21,7 @@ from amzpay.web.backoffice.security import (
     services_of,
     session_of,
 )
-from amzpay.web.backoffice.words import reason_in_words, reason_words, tone
+from amzpay.web.backoffice.words import is_normal, reason_in_words, reason_words, tone
 
 HEADERS = {
     "Cache-Control": "no-store",
@@ -50,6 +50,7 @@ def environment() -> Environment:
         "when": when,
         "reason": reason_in_words,
         "reason_words": reason_words,
+        "normal_reason": is_normal,
         "tone": tone,
     }
     env.globals |= {"csrf_header": CSRF_HEADER}
