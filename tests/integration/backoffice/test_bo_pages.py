@@ -224,6 +224,18 @@ def test_an_empty_refund_is_refused_with_a_message(shop, client, csrf):
     assert "Tick at least one item" in answer.text
 
 
+def test_a_capture_ipn_confirming_the_calls_answer_is_logged_without_a_note(shop, client, csrf):
+    order = shop.closed_order()
+
+    log = client.get("/ipns", params={"type": "PaymentCapture"}).text
+    noted = client.get("/ipns", params={"type": "PaymentCapture", "errors": "1"}).text
+
+    [row] = [r for r in re.findall(r"<tr>(.*?)</tr>", log, re.S) if f"/orders/{order}" in r]
+    assert '<td class="reason small"></td>' in row
+    assert "stale" not in log
+    assert f"/orders/{order}" not in noted
+
+
 def test_an_unknown_order_is_a_404_page_in_the_layout(client, csrf):
     answer = client.get("/orders/NO-SUCH-ORDER")
 
