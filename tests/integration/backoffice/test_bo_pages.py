@@ -236,6 +236,22 @@ def test_a_capture_ipn_confirming_the_calls_answer_is_logged_without_a_note(shop
     assert f"/orders/{order}" not in noted
 
 
+def test_every_time_on_the_pages_says_its_zone(shop, client, csrf):
+    order = shop.closed_order()
+
+    pages = [
+        client.get(path).text
+        for path in (f"/orders/{order}", "/orders", "/ipns", f"/orders/{order}/history")
+    ]
+
+    for page in pages:
+        times = re.findall(
+            r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d| UTC)?", page
+        )
+        assert times
+        assert all(t.endswith((" UTC", "Z")) for t in times), times
+
+
 def test_an_unknown_order_is_a_404_page_in_the_layout(client, csrf):
     answer = client.get("/orders/NO-SUCH-ORDER")
 

@@ -3,6 +3,7 @@ against the simulator, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -110,6 +111,18 @@ def test_reauthorize_is_neither_offered_nor_done_while_the_order_reference_is_su
     assert error_of(answer) == (409, "order_reference_not_open", "event")
     assert "the buyer must first choose another payment method" in answer.json()["error"]["message"]
     assert set(shop.states(order).values()) == {"auth declined"}
+
+
+def test_times_are_answered_and_documented_in_utc_with_the_zone(shop, api):
+    order = shop.closed_order()
+
+    read = api.get(f"/api/v1/orders/{order}").json()
+    schema = api.get("/openapi.json").json()["components"]["schemas"]
+
+    times = [read["placed_at"], *(p["updated_at"] for p in read["payments"])]
+    assert times and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", t) for t in times)
+    assert "UTC" in schema["OrderOut"]["properties"]["placed_at"]["description"]
+    assert "UTC" in str(schema["PaymentOut"]["properties"]["updated_at"])
 
 
 @pytest.mark.parametrize(
