@@ -120,7 +120,8 @@ def test_times_are_answered_and_documented_in_utc_with_the_zone(shop, api):
     schema = api.get("/openapi.json").json()["components"]["schemas"]
 
     times = [read["placed_at"], *(p["updated_at"] for p in read["payments"])]
-    assert times and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", t) for t in times)
+    assert times
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", t) for t in times)
     assert "UTC" in schema["OrderOut"]["properties"]["placed_at"]["description"]
     assert "UTC" in str(schema["PaymentOut"]["properties"]["updated_at"])
 

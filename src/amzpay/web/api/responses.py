@@ -15,7 +15,6 @@ from pydantic import BaseModel, Field
 
 from amzpay.domain.money import Money
 
-
 UtcTime = Annotated[
     datetime, Field(description="UTC, ISO 8601 with the zone: 2026-03-02T09:30:00Z")
 ]
