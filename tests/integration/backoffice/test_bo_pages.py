@@ -252,6 +252,23 @@ def test_every_time_on_the_pages_says_its_zone(shop, client, csrf):
         assert all(t.endswith((" UTC", "Z")) for t in times), times
 
 
+@pytest.mark.parametrize(
+    ("path", "says"),
+    [
+        ("/refunds?order=NO-SUCH-ORDER", "Nothing is waiting on Amazon."),
+        ("/refunds?state=all&order=NO-SUCH-ORDER", "No refund matches."),
+        ("/orders?q=no+such+order", "No order matches."),
+        ("/ipns?type=NoSuchType", "No IPN received that matches."),
+    ],
+)
+def test_an_empty_list_says_so_in_words_and_nothing_else(client, csrf, path, says):
+    page = client.get(path).text
+
+    panel = page[page.index('<section class="panel">') :]
+    assert says in panel
+    assert re.sub(r"<[^>]+>|\s+", " ", panel).split() == says.split()
+
+
 def test_an_unknown_order_is_a_404_page_in_the_layout(client, csrf):
     answer = client.get("/orders/NO-SUCH-ORDER")
 
