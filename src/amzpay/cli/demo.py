@@ -173,7 +173,7 @@ def show_order(demo: Demo, reference: str) -> None:
 def show_books(demo: Demo) -> None:
     console, books = demo.console, demo.books()
     order = demo.app.queries.order(books.order).order
-    names = {line.id: line.name for line in order.lines()}
+    names: dict[str, str] = {line.id: line.name for line in order.lines()}
     refunds = demo.app.refunds.refunds(books.order)
     console.print("\n[bold]The refunds[/bold]")
     for refund in refunds:
