@@ -258,7 +258,6 @@ def test_every_time_on_the_pages_says_its_zone(shop, client, csrf):
         ("/refunds?order=NO-SUCH-ORDER", "Nothing is waiting on Amazon."),
         ("/refunds?state=all&order=NO-SUCH-ORDER", "No refund matches."),
         ("/orders?q=no+such+order", "No order matches."),
-        ("/ipns?type=NoSuchType", "No IPN received that matches."),
     ],
 )
 def test_an_empty_list_says_so_in_words_and_nothing_else(client, csrf, path, says):
