@@ -215,6 +215,23 @@ def test_a_declined_refund_shows_amazons_reason_in_words(shop, client, csrf):
     assert "refund declined" in _rows(page, "item")["cup"]
 
 
+def test_an_expense_alone_is_refused_alike_by_the_preview_and_the_refund_form(shop, client, csrf):
+    order = shop.closed_order()
+
+    preview = client.post(
+        f"/orders/{order}/refund/preview", data={"items": ["shipping"], "csrf_token": csrf}
+    ).text
+    refused = client.post(
+        f"/orders/{order}/refund", data={"items": ["shipping"], "csrf_token": csrf}
+    )
+
+    reason = "an expense is not chosen: it comes with the last refundable items of the order"
+    assert reason in preview
+    assert refused.status_code == 409
+    assert f"Nothing was refunded: &#39;shipping&#39; cannot be refunded: {reason}" in refused.text
+    assert shop.app.refunds.refunds(order) == []
+
+
 def test_an_empty_refund_is_refused_with_a_message(shop, client, csrf):
     order = shop.closed_order()
 
