@@ -30,7 +30,7 @@ from amzpay.store.payments import PaymentKind, PaymentRecord
 from amzpay.store.transaction import Transaction
 
 SELLER_NOTE_LIMIT = 255  # Amazon Pay API reference, "Refund": SellerRefundNote
-REFUND_EVENT = "refund"
+REFUND_EVENT = "refund"  # the event that moves items into the refund sub-process
 EXPENSE_NOT_CHOSEN = (
     "an expense is not chosen: it comes with the last refundable items of the order"
 )
@@ -113,7 +113,7 @@ class RefundService:
             facts.check(selection)
             chosen = facts.unfold_bundles(selection)
             before = {r.id for r in tx.payments(order, PaymentKind.REFUND)}
-            self.engine.fire(tx, order, "refund", chosen, actor=actor)
+            self.engine.fire(tx, order, REFUND_EVENT, chosen, actor=actor)
             made = [r for r in tx.payments(order, PaymentKind.REFUND) if r.id not in before]
             if note:
                 for record in made:
