@@ -5,7 +5,9 @@ demo, so Amazon's delays cost no real time), the real gateway talking to it, its
 delivered to amzpay's receiver, and a local SMTP server for the e-mails. It runs an order
 through checkout, authorization, capture and close, then four refunds: one completed by its
 IPN, one Amazon declines, one whose IPN is lost (the poll completes it), and the last items
-with the shipping. It prints what happened, the books beside Amazon's, and the e-mails.
+with the shipping. It prints the order's lines and prices, what happened, the refunds (completed
+and declined apart, each with its lines), the books beside Amazon's, the e-mails, and what to
+try next.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
+from rich.table import Table
 
 from amzpay.bootstrap import App, build
 from amzpay.cli.local_amazon import LocalAmazon
 from amzpay.config import Settings
+from amzpay.domain.money import Money
 from amzpay.mail.sink import SmtpSink
 from amzpay.services.ledger import OrderBooks
+from amzpay.services.refunds import RefundView
 from amzpay.simulator import ManualClock, Seller
 
 SELLER = Seller(seller_id="A1DEMOSHOP", access_key_id="AKIADEMO", secret_key="demo-secret")
@@ -108,6 +113,7 @@ def demo() -> None:
         try:
             run(Demo(app, amazon.clock, amazon, console))
             show_mails(console, sink)
+            show_next(console)
         finally:
             app.close()
             amazon.close()
@@ -117,8 +123,8 @@ def run(demo: Demo) -> None:
     app, order = demo.app, str(ORDER["reference"])
     buyer = demo.amazon.sim.create_order_reference(payment_method="visa")
     spec = ORDER | {"amazon_order_reference_id": buyer}
-    demo.step("order imported, order reference confirmed, authorization asked",
-              lambda: app.orders.import_order(spec, confirm=True))  # fmt: skip
+    show_order(demo, app.orders.import_order(spec, confirm=True))
+    demo.step("order imported, order reference confirmed, authorization asked", demo.work)
     demo.step("Amazon opens the authorization (IPN)", lambda: demo.later(31))
     demo.step("staff capture every item; the order closes",
               lambda: app.orders.fire(order, "capture", None, actor="staff"))  # fmt: skip
@@ -138,23 +144,84 @@ def run(demo: Demo) -> None:
     show_books(demo)
 
 
+def show_order(demo: Demo, reference: str) -> None:
+    """The order's lines, one per unit, with the price each one refunds (a bundle's price
+    shared over its items, tax inside), so that every amount below can be followed."""
+    order = demo.app.queries.order(reference).order
+    bundles = {bundle.id: bundle for bundle in order.bundles}
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 2))
+    table.add_column("line")
+    table.add_column("id", style="dim")
+    table.add_column("price", justify="right")
+    shown: set[str] = set()
+    for item in order.items:
+        bundle = bundles.get(item.bundle_id) if item.bundle_id else None
+        if bundle is not None and bundle.id not in shown:
+            shown.add(bundle.id)
+            table.add_row(f"{bundle.name}, a bundle of", bundle.id, str(bundle.gross_price))
+        name = f"  {item.name}" if bundle is not None else item.name
+        table.add_row(name, item.id, str(item.price_to_pay))
+    for expense in order.expenses:
+        table.add_row(expense.name, expense.id, str(expense.price_to_pay))
+    total = Money.total((line.price_to_pay for line in order.lines()), order.currency)
+    table.add_row("[bold]total[/bold]", "", f"[bold]{total}[/bold]")
+    demo.console.print(f"[bold]The order {order.reference}[/bold] (one line per unit, tax inside)")
+    demo.console.print(table)
+    demo.console.print()
+
+
 def show_books(demo: Demo) -> None:
     console, books = demo.console, demo.books()
+    order = demo.app.queries.order(books.order).order
+    names: dict[str, str] = {line.id: line.name for line in order.lines()}
+    refunds = demo.app.refunds.refunds(books.order)
+    console.print("\n[bold]The refunds[/bold]")
+    for refund in refunds:
+        reason = f" ({refund.reason_code})" if refund.reason_code else ""
+        lines = ", ".join(f"{names.get(line, line)} {amount}" for line, amount in refund.lines)
+        console.print(
+            f"  {refund.reference_id}: {refund.amount} {refund.state}{reason}: {lines}",
+            soft_wrap=True,
+        )
+    console.print(f"  {_count(refunds, books.booked.currency)}", soft_wrap=True)
     console.print("\n[bold]The books[/bold] (ours, then Amazon's)")
     for capture in books.captures:
         theirs = demo.app.gateway.capture_details(capture.amazon_id or "")
         console.print(
             f"  capture {capture.amazon_id}: captured {capture.captured}, refunded "
-            f"{capture.refunded} in {capture.refunds} refund(s), pending {capture.pending}",
+            f"{capture.refunded}, pending {capture.pending}",
             soft_wrap=True,
         )
         console.print(f"  Amazon says: captured {theirs.amount}, refunded {theirs.settled}")
-    for refund in demo.app.refunds.refunds(books.order):
-        reason = f" ({refund.reason_code})" if refund.reason_code else ""
-        console.print(f"  refund {refund.reference_id}: {refund.amount} {refund.state}{reason}")
+
+
+def _count(refunds: list[RefundView], currency: str) -> str:
+    """Completed and declined refunds apart: a declined one refunded nothing."""
+    parts = []
+    for state, said in (("completed", "refunded"), ("declined", "asked, nothing refunded")):
+        chosen = [r for r in refunds if r.state == state]
+        if chosen:
+            amount = Money.total((r.amount for r in chosen), currency)
+            parts.append(f"{len(chosen)} {state} ({amount} {said})")
+    others = len(refunds) - sum(1 for r in refunds if r.state in ("completed", "declined"))
+    if others:
+        parts.append(f"{others} not settled")
+    return "refunds: " + ("; ".join(parts) or "none")
 
 
 def show_mails(console: Console, sink: SmtpSink) -> None:
     console.print("\n[bold]E-mails sent[/bold]")
     for message in sink.messages:
         console.print(f"  to {message['To']}: {message['Subject']}", soft_wrap=True)
+
+
+def show_next(console: Console) -> None:
+    console.print('\n[bold]Try it yourself[/bold] (README, "Trying it by hand")')
+    for command, what in (
+        ("amzpay user add ada", "a back-office user (asks for a password)"),
+        ("amzpay token add shop", "an API token for the shop's systems"),
+        ("amzpay serve --simulator", "amzpay with the simulator, for your own orders"),
+        ("http://127.0.0.1:8000/", "then the back office (log in as ada)"),
+        ("http://127.0.0.1:8000/api/v1", "and the REST API (/openapi.json describes it)"),
+    ):
+        console.print(f"  [cyan]{command:<30}[/cyan] {what}", soft_wrap=True)

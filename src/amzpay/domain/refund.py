@@ -9,8 +9,9 @@ refuse a refund is raised before anything is.
 The rules:
 
 - an item's amount is its price to pay (discounts, tax and options inside) less what completed
-  refunds booked of it; an item that is never captured, refund pending or already refunded
-  cannot be chosen;
+  refunds booked of it; an item that is never captured, whose capture has not taken the money
+  yet (requested, pending or declined at Amazon), refund pending or already refunded cannot be
+  chosen;
 - choosing a bundle chooses those of its items that can still be refunded; its items can also
   be chosen one by one;
 - expenses (shipping) come with the refund that takes the last refundable items of the order
@@ -31,7 +32,7 @@ Imports nothing but the standard library.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -73,6 +74,9 @@ __all__ = [
     "plan_refund",
     "refusal",
 ]
+
+
+NOT_CAPTURED_YET = "its capture has not taken the money yet"
 
 
 class ExpensePolicy(StrEnum):
@@ -135,11 +139,11 @@ def plan_refund(
         TooManyRefunds, CaptureExhausted, RefundTooLarge, OverRefundNotAllowed: a capture's
             part breaks one of Amazon's limits.
     """
-    refundable = {item.id for item in order.items if refusal(order, item) is None}
-    items, chosen_expenses = _resolve(order, selection, refundable)
-    expenses = _expenses_due(order, items, refundable, expense_policy)
-    expenses += [e for e in chosen_expenses if e not in expenses]
     balances = {balance.id: balance for balance in captures}
+    refundable = {item.id for item in order.items if refusal(order, item, balances) is None}
+    items, chosen_expenses = _resolve(order, selection, refundable, balances)
+    expenses = _expenses_due(order, items, refundable, expense_policy, balances)
+    expenses += [e for e in chosen_expenses if e not in expenses]
     extra = dict(over_refund or {})
     parts = tuple(
         _capture_refund(order, balances, capture_id, lines, extra.pop(capture_id, None))
@@ -152,10 +156,19 @@ def plan_refund(
     return RefundPlan(order.reference, order.currency, parts, total)
 
 
-def refusal(order: Order, line: Item | Expense) -> str | None:
-    """Why ``line`` cannot be refunded now, or None when it can."""
+def refusal(
+    order: Order, line: Item | Expense, captured: Collection[CaptureId] | None = None
+) -> str | None:
+    """Why ``line`` cannot be refunded now, or None when it can.
+
+    ``captured`` holds the captures that took money (completed or closed at Amazon); None
+    leaves that unchecked. A line whose capture is still requested or pending, or was
+    declined, has nothing to refund yet.
+    """
     if line.capture_id is None:
         return "never captured"
+    if captured is not None and line.capture_id not in captured:
+        return NOT_CAPTURED_YET
     held = order.refunds.get(line.id)
     if held is None:  # no refund ever touched it
         return None
@@ -169,7 +182,10 @@ def refusal(order: Order, line: Item | Expense) -> str | None:
 
 
 def _resolve(
-    order: Order, selection: Iterable[str], refundable: set[ItemId]
+    order: Order,
+    selection: Iterable[str],
+    refundable: set[ItemId],
+    captured: Collection[CaptureId],
 ) -> tuple[list[Item], list[Expense]]:
     """The chosen items (bundles unfolded) and expenses, each once, in the order's order."""
     wanted = set(selection)
@@ -185,7 +201,7 @@ def _resolve(
     for item in order.items:
         if item.id in wanted:
             if item.id not in refundable:
-                raise ItemNotRefundable(item.id, refusal(order, item) or "")
+                raise ItemNotRefundable(item.id, refusal(order, item, captured) or "")
             items.append(item)
         elif item.bundle_id in chosen_bundles and item.id in refundable:
             items.append(item)
@@ -194,14 +210,18 @@ def _resolve(
         raise ItemNotRefundable(empty_bundles[0], "no item of this bundle can be refunded")
     expenses = [expense for expense in order.expenses if expense.id in wanted]
     for expense in expenses:
-        reason = refusal(order, expense)
+        reason = refusal(order, expense, captured)
         if reason is not None:
             raise ItemNotRefundable(expense.id, reason)
     return items, expenses
 
 
 def _expenses_due(
-    order: Order, chosen: list[Item], refundable: set[ItemId], policy: ExpensePolicy
+    order: Order,
+    chosen: list[Item],
+    refundable: set[ItemId],
+    policy: ExpensePolicy,
+    captured: Collection[CaptureId],
 ) -> list[Expense]:
     """The expenses this refund takes: those whose last refundable items it refunds."""
     chosen_ids = {item.id for item in chosen}
@@ -216,7 +236,7 @@ def _expenses_due(
     per_shipment = policy is ExpensePolicy.WITH_LAST_ITEM_OF_SHIPMENT
     due = []
     for expense in order.expenses:
-        if refusal(order, expense) is not None:
+        if refusal(order, expense, captured) is not None:
             continue
         # The last items of the order take every expense still open, whatever the policy,
         # so that nothing paid stays behind once the whole order is refunded.

@@ -3,6 +3,8 @@
     ServiceError
     ├── InvalidOrderSpec (ValueError)     an order to import is malformed; ``field`` names where
     ├── NoteTooLong (ValueError)          a note longer than Amazon takes
+    ├── OrderReferenceNotOpen             an event that asks Amazon for an authorization while
+    │                                     the order reference takes none (Suspended, Closed)
     ├── IpnRejected (ValueError)          an IPN failed verification: answer 4xx, Amazon stops
     ├── IpnDeferred (RuntimeError)        an IPN cannot be verified now: answer 5xx, Amazon retries
     └── IpnNotStored (RuntimeError)       an IPN could not be stored: answer 5xx, Amazon retries
@@ -33,6 +35,26 @@ class NoteTooLong(ServiceError, ValueError):
     def __init__(self, length: int, limit: int) -> None:
         self.length, self.limit = length, limit
         super().__init__(f"a note of {length} characters; Amazon takes at most {limit}")
+
+
+class OrderReferenceNotOpen(ServiceError):
+    """Raised when ``event`` would ask Amazon for an authorization while the order
+    reference is ``state``: Amazon authorizes only on an Open order reference (Amazon Pay API
+    reference, "Authorize": InvalidOrderReferenceStatus). Nothing changed."""
+
+    def __init__(self, order: str, event: str, state: str) -> None:
+        self.order, self.event, self.state = order, event, state
+        if state == "suspended":
+            then = (
+                "the buyer must first choose another payment method; amzpay authorizes again "
+                "by itself once Amazon opens the order reference"
+            )
+        else:
+            then = "Amazon takes no new authorization on it"
+        super().__init__(
+            f"{event!r} is not possible while Amazon's order reference of order {order} is "
+            f"{state}: {then}"
+        )
 
 
 class IpnRejected(ServiceError, ValueError):

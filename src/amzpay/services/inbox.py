@@ -36,7 +36,7 @@ from amzpay.services.notifications import (
 )
 from amzpay.store.database import Database
 from amzpay.store.flow_rows import ExternalRefund, InboxMessage
-from amzpay.store.payments import PaymentKind
+from amzpay.store.payments import PaymentKind, PaymentRecord
 from amzpay.store.transaction import Transaction
 
 log = logging.getLogger(__name__)
@@ -138,7 +138,7 @@ class InboxProcessor:
         tx.lock_order(record.order)
         applied = apply_observation(tx, seen, self.clock())
         self.engine.check_conditions(tx, record.order, actor="ipn")
-        return None if applied is not None else "stale or repeated: nothing changed"
+        return None if applied is not None else _unchanged(record, seen)
 
     def _order_reference(self, tx: Transaction, seen: Observation) -> str | None:
         order = tx.order_of_amazon_reference(seen.amazon_id)
@@ -185,3 +185,13 @@ class InboxProcessor:
             queue_external_refund_notice(tx, refund, now)  # staff hear of it once
         log.warning("external refund %s recorded for staff", seen.amazon_id)
         return "external refund (not requested by amzpay): flagged for staff"
+
+
+def _unchanged(record: PaymentRecord, seen: Observation) -> str | None:
+    """Why an IPN changed nothing; None when it confirms the state amzpay had already (the
+    call's answer or a poll told it first), which is the normal course of events."""
+    if record.state == seen.state.value and record.reason_code == seen.reason_code:
+        return None
+    if record.observed_at is not None and seen.updated_at < record.observed_at:
+        return f"older than what amzpay knows ({record.state}): nothing changed"
+    return f"the {record.kind} is {record.state} already, which never changes: nothing changed"

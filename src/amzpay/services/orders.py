@@ -12,18 +12,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from amzpay.amazonpay.gateway import Observation
+from amzpay.amazonpay.gateway import Observation, PaymentState
 from amzpay.domain.money import Money
 from amzpay.domain.order import Order
 from amzpay.oms.engine import Engine
+from amzpay.oms.model import Process
 from amzpay.processes.call_log import CallBatch, StoreCallLog
-from amzpay.services.errors import ServiceError
+from amzpay.services.errors import OrderReferenceNotOpen, ServiceError
 from amzpay.services.order_spec import read_order
 from amzpay.store.database import Database
 from amzpay.store.errors import DuplicateOrder, OrderNotFound
 from amzpay.store.transaction import Transaction
 
 Clock = Callable[[], datetime]
+AUTHORIZE_COMMAND = "authorize"
+"""The command that calls Amazon's Authorize, which needs an Open order reference."""
 
 
 class OrderReferenceSetup(Protocol):
@@ -112,24 +115,44 @@ class OrderService:
         """Fire the manual ``event`` on ``items`` (None: every item of the order).
 
         Raises:
-            OrderNotFound, and the OMS's EventNotAllowed, NotAManualEvent, OrderClosed,
-            ConditionNotMet: nothing changed.
+            OrderNotFound; OrderReferenceNotOpen for an event that asks Amazon for an
+            authorization the order reference cannot take; the OMS's EventNotAllowed,
+            NotAManualEvent, OrderClosed, ConditionNotMet: nothing changed.
         """
         with self.database.transaction() as tx:
+            process = self.engine.process(tx.lock_order(order).process)
+            reference_state = tx.order_reference_state(order)
+            if not _possible(process, event, reference_state):
+                assert reference_state is not None
+                raise OrderReferenceNotOpen(order, event, reference_state)
             chosen = list(tx.item_states(order)) if items is None else list(items)
             self.engine.fire(tx, order, event, chosen, actor=actor)
 
     def items(self, order: str) -> list[ItemView]:
-        """The order's items with their states and the events staff may fire on each."""
+        """The order's items with their states and the events staff may fire on each: those
+        the item's state allows and Amazon can take now (no authorization is offered while
+        the order reference is not Open)."""
         with self.database.read() as tx:
             head = tx.order_head(order)
             states = tx.item_states(order)
             names: dict[str, str] = {i.id: i.name for i in tx.order(order).items}
+            reference_state = tx.order_reference_state(order)
         process = self.engine.process(head.process)
-        return [
-            ItemView(item, names[item], state, process.manual_events(state) if state else ())
-            for item, state in states.items()
-        ]
+
+        def events(state: str | None) -> tuple[str, ...]:
+            allowed = process.manual_events(state) if state else ()
+            return tuple(e for e in allowed if _possible(process, e, reference_state))
+
+        return [ItemView(item, names[item], state, events(state)) for item, state in states.items()]
+
+
+def _possible(process: Process, event: str, reference_state: str | None) -> bool:
+    """Whether Amazon can take what ``event`` asks for, given the order reference's state
+    (None: not known yet, the call decides)."""
+    declared = process.events.get(event)
+    if declared is None or declared.command != AUTHORIZE_COMMAND or reference_state is None:
+        return True
+    return reference_state == PaymentState.OPEN.value
 
 
 def _is_stored(tx: Transaction, reference: str) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
 from amzpay.amazonpay.ipn import IpnError
@@ -307,7 +307,7 @@ def _ipn_entry(ipn: IpnEntry) -> HistoryEntry:
     if ipn.state:
         details.append(("state", ipn.state))
     if ipn.processed_at is not None:
-        details.append(("processed_at", ipn.processed_at.isoformat()))
+        details.append(("processed_at", _iso(ipn.processed_at)))
     if ipn.error:
         details.append(("note", ipn.error))
     summary = f"IPN {ipn.notification_type}" + (f": {ipn.state}" if ipn.state else "")
@@ -318,8 +318,14 @@ def _mail_entry(mail: MailMoment) -> HistoryEntry:
     details = [("kind", mail.kind), ("audience", mail.audience), ("status", mail.status)]
     details.append(("attempts", str(mail.attempts)))
     if mail.sent_at is not None:
-        details.append(("sent_at", mail.sent_at.isoformat()))
+        details.append(("sent_at", _iso(mail.sent_at)))
     if mail.last_error:
         details.append(("last_error", mail.last_error))
     summary = f"e-mail {mail.kind} to {mail.audience}: {mail.status}"
     return HistoryEntry(mail.created_at, "mail", summary, tuple(details))
+
+
+def _iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with its zone, as the API writes times: 2026-03-02T09:30:00Z."""
+    utc = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return utc.isoformat().replace("+00:00", "Z")

@@ -38,7 +38,7 @@ from amzpay.domain.errors import (
 )
 from amzpay.oms.errors import TransitionRefused, UnknownProcess
 from amzpay.services.access import InvalidCredentials
-from amzpay.services.errors import InvalidOrderSpec, NoteTooLong
+from amzpay.services.errors import InvalidOrderSpec, NoteTooLong, OrderReferenceNotOpen
 from amzpay.services.queries import InvalidPaging
 from amzpay.store.errors import DuplicateName, DuplicateOrder, OrderNotFound, RecordNotFound
 
@@ -109,6 +109,8 @@ def api_error_of(error: Exception) -> ApiError | None:
             return ApiError(409, _code(error), str(error), "items")
         case TransitionRefused():
             return ApiError(409, _code(error), str(error), "event")
+        case OrderReferenceNotOpen():
+            return ApiError(409, "order_reference_not_open", str(error), "event")
         case UnknownProcess():
             return ApiError(422, "unknown_process", str(error), "process")
         case CallRefused():

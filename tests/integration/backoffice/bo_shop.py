@@ -98,6 +98,20 @@ class BackOfficeShop:
         self.later(31)  # the asynchronous authorization opens; its IPN arrives
         return order
 
+    def suspended_order(self) -> str:
+        """The demo's order whose authorization Amazon declined (InvalidPaymentMethod): its
+        order reference is Suspended until the buyer chooses another payment method."""
+        self._orders += 1
+        buyer = self.amazon.sim.create_order_reference(payment_method="*invalid-payment-method")
+        spec = ORDER | {
+            "reference": f"BO-{1000 + self._orders}",
+            "amazon_order_reference_id": buyer,
+        }
+        order = self.app.orders.import_order(spec, confirm=True)
+        self.work()
+        self.later(31)
+        return order
+
     def add_staff(self, username: str = USERNAME, password: str = PASSWORD) -> None:
         self.app.access.add_user(username, password, display_name=username.capitalize())
 

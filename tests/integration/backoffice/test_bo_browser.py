@@ -85,6 +85,50 @@ def test_a_declined_refund_shows_amazons_reason(shop, page):
     expect(item_state(page, "mug-1")).to_have_text("refund declined")
 
 
+PHONE = 390  # px: a phone held upright
+
+
+def test_every_page_fits_a_phone_screen_its_wide_tables_scroll_in_their_own_box(
+    shop, browser, served, tmp_path
+):
+    order = shop.closed_order()
+    shop.app.refunds.request(order, ["mug-1"], actor="staff")
+    shop.work()  # pending at Amazon: the waiting list has a row
+    context = browser.new_context(base_url=served, viewport={"width": PHONE, "height": 844})
+    page = context.new_page()
+    log_in(page)
+    page.wait_for_url("**/orders")
+    paths = [
+        "/orders",
+        f"/orders/{order}",
+        f"/orders/{order}/refund",
+        f"/orders/{order}/history",
+        "/refunds",
+        "/ipns",
+    ]
+    widths = {}
+    try:
+        for path in paths:
+            page.goto(path)
+            if path == f"/orders/{order}":
+                page.click("details.diagram summary")
+                page.wait_for_selector(".diagram-body svg")
+            page.screenshot(path=tmp_path / f"{len(widths)}.png", full_page=True)
+            widths[path] = page.evaluate("document.documentElement.scrollWidth")
+            boxes = page.evaluate(
+                "[...document.querySelectorAll('table')].map(t => t.parentElement).map("
+                "b => [b.className, b.scrollWidth > b.clientWidth])"
+            )
+            widths[path, "boxes"] = boxes
+    finally:
+        context.close()
+
+    assert {path: widths[path] for path in paths} == dict.fromkeys(paths, PHONE)
+    boxes = [box for path in paths for box in widths[path, "boxes"]]
+    assert {name for name, _ in boxes} == {"scroll"}
+    assert [True, True] in [[name == "scroll", scrolls] for name, scrolls in boxes]
+
+
 def test_a_wrong_password_is_refused(page):
     log_in(page, password="this is not it, sorry")
 

@@ -67,6 +67,75 @@ def test_the_events_the_items_allow_are_buttons_that_fire_them(shop, client, csr
     assert "auth open" in after["pot"]
 
 
+def test_an_item_whose_capture_is_still_requested_is_not_offered_for_refund(shop, client, csrf):
+    order = shop.authorized_order()
+    shop.app.orders.fire(order, "capture", ["mug-1"], actor="staff")  # Amazon not asked yet
+
+    page = client.get(f"/orders/{order}").text
+    form = client.get(f"/orders/{order}/refund").text
+
+    mug = _rows(page, "item")["mug-1"]
+    assert "capture requested" in mug
+    assert "its capture has not taken the money yet" in mug
+    assert "refundable" not in mug
+    assert '<span class="button disabled" title="No item can be refunded now">' in page
+    assert re.search(r'value="mug-1" disabled.*its capture has not taken the money', form, re.S)
+
+
+def test_reauthorize_is_not_offered_while_the_order_reference_is_suspended(shop, client, csrf):
+    order = shop.suspended_order()
+
+    page = client.get(f"/orders/{order}").text
+    forced = client.post(
+        f"/orders/{order}/events",
+        data={"event": "reauthorize", "items": ["mug-1"], "csrf_token": csrf},
+    )
+    shop.work()
+
+    assert "auth declined" in _rows(page, "item")["mug-1"]
+    assert "reauthorize" not in page.lower()
+    assert "cancel" in _rows(page, "item")["mug-1"]
+    assert forced.status_code == 409
+    assert "Nothing was done: &#39;reauthorize&#39; is not possible" in forced.text
+    assert "is suspended: the buyer must first choose another payment method" in forced.text
+    assert {view.state for view in shop.app.orders.items(order)} == {"auth declined"}
+
+
+def test_an_authorization_amazon_refuses_is_explained_in_words_with_amazons_message(
+    shop, client, csrf
+):
+    order = shop.suspended_order()
+    with shop.app.database.transaction() as tx:  # our record lags behind Amazon's
+        amazon_id = tx.order(order).amazon_order_reference_id
+        tx.set_order_reference(order, amazon_id, "open", None, shop.amazon.clock.now())
+    client.post(
+        f"/orders/{order}/events",
+        data={"event": "reauthorize", "items": ["mug-1"], "csrf_token": csrf},
+    )
+    shop.work()
+
+    page = client.get(f"/orders/{order}").text
+
+    failed = re.search(r"<tr>\s*<td>authorization</td>(?:(?!</tr>).)*failed.*?</tr>", page, re.S)
+    assert failed is not None
+    assert "InvalidOrderReferenceStatus</span><br>" in failed.group(0)
+    assert "Amazon&#39;s order reference is not Open" in failed.group(0)
+    assert "authorizations are only allowed while it is Open" in failed.group(0)
+    assert "405" not in failed.group(0)
+
+
+def test_a_normal_close_reason_is_plain_information_not_a_problem(shop, client, csrf):
+    order = shop.closed_order()
+
+    page = client.get(f"/orders/{order}").text
+
+    assert (
+        '<span class="info">the authorization has already been captured</span> '
+        '<span class="id">MaxCapturesProcessed</span>'
+    ) in page
+    assert '<span class="code">MaxCapturesProcessed' not in page
+
+
 def test_an_event_the_items_refuse_is_a_readable_409(shop, client, csrf):
     order = shop.closed_order()
 
@@ -146,6 +215,23 @@ def test_a_declined_refund_shows_amazons_reason_in_words(shop, client, csrf):
     assert "refund declined" in _rows(page, "item")["cup"]
 
 
+def test_an_expense_alone_is_refused_alike_by_the_preview_and_the_refund_form(shop, client, csrf):
+    order = shop.closed_order()
+
+    preview = client.post(
+        f"/orders/{order}/refund/preview", data={"items": ["shipping"], "csrf_token": csrf}
+    ).text
+    refused = client.post(
+        f"/orders/{order}/refund", data={"items": ["shipping"], "csrf_token": csrf}
+    )
+
+    reason = "an expense is not chosen: it comes with the last refundable items of the order"
+    assert reason in preview
+    assert refused.status_code == 409
+    assert f"Nothing was refunded: &#39;shipping&#39; cannot be refunded: {reason}" in refused.text
+    assert shop.app.refunds.refunds(order) == []
+
+
 def test_an_empty_refund_is_refused_with_a_message(shop, client, csrf):
     order = shop.closed_order()
 
@@ -153,6 +239,50 @@ def test_an_empty_refund_is_refused_with_a_message(shop, client, csrf):
 
     assert answer.status_code == 422
     assert "Tick at least one item" in answer.text
+
+
+def test_a_capture_ipn_confirming_the_calls_answer_is_logged_without_a_note(shop, client, csrf):
+    order = shop.closed_order()
+
+    log = client.get("/ipns", params={"type": "PaymentCapture"}).text
+    noted = client.get("/ipns", params={"type": "PaymentCapture", "errors": "1"}).text
+
+    [row] = [r for r in re.findall(r"<tr>(.*?)</tr>", log, re.S) if f"/orders/{order}" in r]
+    assert '<td class="reason small"></td>' in row
+    assert "stale" not in log
+    assert f"/orders/{order}" not in noted
+
+
+def test_every_time_on_the_pages_says_its_zone(shop, client, csrf):
+    order = shop.closed_order()
+
+    pages = [
+        client.get(path).text
+        for path in (f"/orders/{order}", "/orders", "/ipns", f"/orders/{order}/history")
+    ]
+
+    for page in pages:
+        times = re.findall(
+            r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d| UTC)?", page
+        )
+        assert times
+        assert all(t.endswith((" UTC", "Z")) for t in times), times
+
+
+@pytest.mark.parametrize(
+    ("path", "says"),
+    [
+        ("/refunds?order=NO-SUCH-ORDER", "Nothing is waiting on Amazon."),
+        ("/refunds?state=all&order=NO-SUCH-ORDER", "No refund matches."),
+        ("/orders?q=no+such+order", "No order matches."),
+    ],
+)
+def test_an_empty_list_says_so_in_words_and_nothing_else(client, csrf, path, says):
+    page = client.get(path).text
+
+    panel = page[page.index('<section class="panel">') :]
+    assert says in panel
+    assert re.sub(r"<[^>]+>|\s+", " ", panel).split() == says.split()
 
 
 def test_an_unknown_order_is_a_404_page_in_the_layout(client, csrf):

@@ -3,6 +3,7 @@ against the simulator, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -94,6 +95,35 @@ def test_an_event_the_items_state_refuses_is_a_conflict(shop, api):
     answer = api.post(f"/api/v1/orders/{order}/events", json={"event": "refund"})
 
     assert error_of(answer) == (409, "event_not_allowed", "event")
+
+
+def test_reauthorize_is_neither_offered_nor_done_while_the_order_reference_is_suspended(shop, api):
+    buyer = shop.amazon.sim.create_order_reference(payment_method="*invalid-payment-method")
+    order = shop.app.orders.import_order(order_spec(amazon_order_reference_id=buyer), confirm=True)
+    shop.work()
+    shop.later(31)  # Amazon declines the authorization and suspends the order reference
+
+    read = api.get(f"/api/v1/orders/{order}").json()
+    answer = api.post(f"/api/v1/orders/{order}/events", json={"event": "reauthorize"})
+
+    assert {item["state"] for item in read["items"]} == {"auth declined"}
+    assert all("reauthorize" not in item["manual_events"] for item in read["items"])
+    assert error_of(answer) == (409, "order_reference_not_open", "event")
+    assert "the buyer must first choose another payment method" in answer.json()["error"]["message"]
+    assert set(shop.states(order).values()) == {"auth declined"}
+
+
+def test_times_are_answered_and_documented_in_utc_with_the_zone(shop, api):
+    order = shop.closed_order()
+
+    read = api.get(f"/api/v1/orders/{order}").json()
+    schema = api.get("/openapi.json").json()["components"]["schemas"]
+
+    times = [read["placed_at"], *(p["updated_at"] for p in read["payments"])]
+    assert times
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", t) for t in times)
+    assert "UTC" in schema["OrderOut"]["properties"]["placed_at"]["description"]
+    assert "UTC" in str(schema["PaymentOut"]["properties"]["updated_at"])
 
 
 @pytest.mark.parametrize(

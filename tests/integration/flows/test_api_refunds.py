@@ -82,6 +82,32 @@ def test_a_preview_of_an_item_that_cannot_be_refunded_is_a_conflict(shop, api):
     assert error_of(answer) == (409, "item_not_refundable", "items")
 
 
+def test_an_item_whose_capture_is_still_requested_is_not_refundable_in_the_api(shop, api):
+    order = shop.placed_order()
+    shop.app.orders.fire(order, "capture", ["L1-1"], actor="staff")  # Amazon not asked yet
+
+    lines = api.post(f"/api/v1/orders/{order}/refund-preview", json={}).json()["lines"]
+    previewed = api.post(f"/api/v1/orders/{order}/refund-preview", json={"items": ["L1-1"]})
+    requested = api.post(f"/api/v1/orders/{order}/refunds", json={"items": ["L1-1"]})
+
+    [mug] = [line for line in lines if line["line_id"] == "L1-1"]
+    assert (mug["refundable"], mug["reason"]) == (False, "its capture has not taken the money yet")
+    assert error_of(previewed) == error_of(requested) == (409, "item_not_refundable", "items")
+
+
+def test_an_expense_alone_is_refused_alike_by_preview_and_request_with_the_reason(shop, api):
+    order = shop.closed_order()
+
+    previewed = api.post(f"/api/v1/orders/{order}/refund-preview", json={"items": ["ship-1"]})
+    requested = api.post(f"/api/v1/orders/{order}/refunds", json={"items": ["ship-1"]})
+
+    assert error_of(previewed) == error_of(requested) == (409, "item_not_refundable", "items")
+    message = requested.json()["error"]["message"]
+    assert previewed.json()["error"]["message"] == message
+    assert "comes with the last refundable items of the order" in message
+    assert shop.app.refunds.refunds(order) == []
+
+
 def test_a_preview_of_an_unknown_item_names_the_items(shop, api):
     order = shop.closed_order()
 
@@ -135,7 +161,7 @@ def test_a_declined_refund_shows_amazons_reason(shop, api):
     [
         ({"items": []}, 422, "invalid_value", "items"),
         ({}, 422, "invalid_value", "items"),
-        ({"items": ["ship-1"]}, 422, "unknown_item", "items"),
+        ({"items": ["nothing-like-it"]}, 422, "unknown_item", "items"),
         ({"items": ["L1-1"], "note": "x" * 256}, 422, "invalid_value", "note"),
         ({"items": "L1-1"}, 422, "invalid_value", "items"),
     ],

@@ -154,7 +154,23 @@ def test_an_ipn_arriving_after_the_poll_settled_the_refund_changes_nothing(sim_s
     assert bookings(sim_shop, order) == [Money(1999, "EUR")]
     with sim_shop.app.database.transaction() as tx:
         notes = {kind: note for _, kind, note in tx.ipn_outcomes()}
-    assert notes["PaymentRefund"] == "stale or repeated: nothing changed"
+    assert notes["PaymentRefund"] is None  # it confirms what the poll found: nothing to note
+
+
+def test_an_ipn_contradicting_a_settled_refund_is_noted_for_staff(sim_shop, simulated):
+    order, refund = pending_refund(sim_shop, ["L1-1"])
+    sim_shop.amazon.settle(refund.amazon_id, PaymentState.COMPLETED)
+    sim_shop.later(timedelta(minutes=1))
+
+    mirror_at_amazon(simulated, refund, note=DECLINE)
+    sim_shop.work()
+
+    assert bookings(sim_shop, order) == [Money(1999, "EUR")]
+    with sim_shop.app.database.transaction() as tx:
+        notes = {kind: note for _, kind, note in tx.ipn_outcomes()}
+    assert notes["PaymentRefund"] == (
+        "the refund is completed already, which never changes: nothing changed"
+    )
 
 
 def test_an_ipn_that_cannot_be_stored_is_a_server_error_so_amazon_sends_it_again(

@@ -6,10 +6,12 @@ import pytest
 from flowkit import make_shop, order_spec
 
 from amzpay.amazonpay.gateway import ObjectKind, PaymentState
+from amzpay.domain import ledger
 from amzpay.domain.errors import ItemNotRefundable
 from amzpay.domain.money import Money
-from amzpay.oms.errors import EventNotAllowed
+from amzpay.processes.records import refund_part
 from amzpay.services.errors import NoteTooLong
+from amzpay.store.payments import PaymentKind
 from fakes.gateway import FakeGateway
 
 
@@ -75,8 +77,60 @@ def test_a_refund_call_that_failed_is_sent_again_with_the_same_reference_id(shop
 def test_an_item_not_captured_cannot_be_refunded(shop):
     order = shop.place(order_spec())
 
-    with pytest.raises(EventNotAllowed):
+    with pytest.raises(ItemNotRefundable, match="never captured"):
         shop.app.refunds.request(order, ["L1-1"], actor="staff")
+
+
+def test_an_item_whose_capture_is_still_requested_is_not_refundable_anywhere(shop):
+    order = shop.place(order_spec())
+    shop.app.orders.fire(order, "capture", ["L1-1"], actor="staff")  # Amazon not asked yet
+
+    standing = {line.line_id: line.refused for line in shop.app.refunds.standing(order)}
+    with pytest.raises(ItemNotRefundable, match="its capture has not taken the money yet"):
+        shop.app.refunds.preview(order, ["L1-1"])
+    with pytest.raises(ItemNotRefundable, match="its capture has not taken the money yet"):
+        shop.app.refunds.request(order, ["L1-1"], actor="staff")
+
+    assert shop.states(order)["L1-1"] == "capture requested"
+    assert standing["L1-1"] == "its capture has not taken the money yet"
+    assert standing["L1-2"] == "never captured"
+    assert shop.refunds(order) == []
+
+
+def test_an_item_whose_state_allows_no_refund_is_refused_whatever_the_books_say(shop):
+    order = shop.closed_order()
+    shop.app.refunds.request(order, ["L1-1"], actor="staff")  # Amazon not asked yet
+    with shop.app.database.transaction() as tx:  # the books let go of the line, the item stays
+        [refund] = tx.payments(order, PaymentKind.REFUND)
+        tx.save_refunds(ledger.release(tx.order(order), refund_part(tx, refund)))
+
+    standing = {line.line_id: line.refused for line in shop.app.refunds.standing(order)}
+    with pytest.raises(ItemNotRefundable, match="refund requested: no refund from this state"):
+        shop.app.refunds.preview(order, ["L1-1"])
+
+    assert standing["L1-1"] == "refund requested: no refund from this state"
+    assert standing["L1-2"] is None
+
+
+def test_an_expense_chosen_alone_is_refused_alike_by_preview_and_request(shop):
+    order = shop.closed_order()
+
+    with pytest.raises(ItemNotRefundable) as previewed:
+        shop.app.refunds.preview(order, ["ship-1"])
+    with pytest.raises(ItemNotRefundable) as requested:
+        shop.app.refunds.request(order, ["ship-1"], actor="staff")
+
+    assert (
+        str(previewed.value)
+        == str(requested.value)
+        == (
+            "'ship-1' cannot be refunded: an expense is not chosen: it comes with the last "
+            "refundable items of the order"
+        )
+    )
+    assert shop.refunds(order) == []
+    whole = shop.app.refunds.preview(order, ["L1-1", "L1-2", "B1"])
+    assert [line.line_id for line in whole.plan.expenses] == ["ship-1"]
 
 
 def test_items_of_a_declined_refund_are_refunded_again_with_a_new_reference_id(shop):

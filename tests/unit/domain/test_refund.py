@@ -12,12 +12,11 @@ from amzpay.domain.errors import (
     OverRefundNotAllowed,
     RefundTooLarge,
     TooManyRefunds,
-    UnknownCapture,
     UnknownItem,
 )
 from amzpay.domain.money import Money
 from amzpay.domain.order import CaptureId, Refunded, RefundStatus
-from amzpay.domain.refund import ExpensePolicy, plan_refund
+from amzpay.domain.refund import NOT_CAPTURED_YET, ExpensePolicy, plan_refund, refusal
 
 from builders import balance, captures_of, make_item, make_order, make_shipping, money
 
@@ -253,11 +252,28 @@ def test_a_refund_is_split_per_capture_with_shipping_on_its_own_capture():
     assert amounts(refund.parts[0].expenses) == {"SHIP": "4.90"}
 
 
-def test_an_items_capture_must_be_known():
+def test_an_item_whose_capture_has_not_taken_the_money_cannot_be_refunded():
     order = make_order([make_item("A", capture="C1")])
 
-    with pytest.raises(UnknownCapture, match="'C1'"):
+    with pytest.raises(ItemNotRefundable, match="its capture has not taken the money yet"):
         plan(order, ["A"], captures=[])
+    assert refusal(order, order.items[0], captured=set()) == NOT_CAPTURED_YET
+    assert refusal(order, order.items[0], captured={"C1"}) is None
+
+
+def test_a_bundle_refunds_only_the_items_whose_capture_took_the_money():
+    order = make_order(
+        [
+            make_item("P", capture="C1", bundle="SET"),
+            make_item("Q", "5.00", capture="C2", bundle="SET"),
+        ],
+        bundles=[("SET", "15.00")],
+    )
+    only_first = [b for b in captures_of(order) if b.id == "C1"]
+
+    refund = plan(order, ["SET"], captures=only_first)
+
+    assert amounts(refund.items) == {"P": "10.00"}
 
 
 def test_a_capture_in_another_currency_is_refused():

@@ -160,8 +160,8 @@ def request_refund(
     """The refund records made, one per capture, ``requested``: the worker sends them to
     Amazon, then they wait in ``pending`` until Amazon says completed or declined."""
     order = services.queries.order(reference).order
-    known: set[str] = {item.id for item in order.items} | {b.id for b in order.bundles}
-    _check_known(request.items, known, "item or bundle")
+    known: set[str] = {line.id for line in order.lines()} | {b.id for b in order.bundles}
+    _check_known(request.items, known, "item, bundle or expense")
     try:
         made = services.refunds.request(
             reference, request.items, f"api:{client}", note=request.note

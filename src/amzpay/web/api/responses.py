@@ -2,16 +2,22 @@
 fills them from the services' views).
 
 Amounts are ``{"amount": "19.99", "minor": 1999, "currency": "EUR"}``: the decimal string for
-people, the integer minor units for programs, never a float.
+people, the integer minor units for programs, never a float. Times are UTC, ISO 8601 with
+the zone (``2026-03-02T09:30:00Z``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from amzpay.domain.money import Money
+
+UtcTime = Annotated[
+    datetime, Field(description="UTC, ISO 8601 with the zone: 2026-03-02T09:30:00Z")
+]
 
 
 class MoneyOut(BaseModel):
@@ -64,8 +70,8 @@ class PaymentOut(BaseModel):
     reason_code: str | None
     error_code: str | None
     amount: MoneyOut
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcTime
+    updated_at: UtcTime
 
 
 class RefundOut(BaseModel):
@@ -95,7 +101,7 @@ class BooksOut(BaseModel):
 
 
 class HistoryOut(BaseModel):
-    at: datetime
+    at: UtcTime
     kind: str = Field(description="state, payment, api_call, ipn or mail")
     summary: str
     details: dict[str, str]
@@ -108,8 +114,8 @@ class OrderOut(BaseModel):
     customer_email: str
     locale: str
     process: str
-    placed_at: datetime
-    closed_at: datetime | None
+    placed_at: UtcTime
+    closed_at: UtcTime | None
     total: MoneyOut
     items: list[ItemOut]
     expenses: list[ExpenseOut]
@@ -123,7 +129,7 @@ class OrderSummaryOut(BaseModel):
     reference: str
     amazon_order_reference_id: str | None
     customer_email: str
-    placed_at: datetime
+    placed_at: UtcTime
     closed: bool
     total: MoneyOut
     item_count: int
@@ -166,8 +172,8 @@ class RefundRowOut(BaseModel):
     state: str
     amount: MoneyOut
     reason_code: str | None
-    requested_at: datetime
-    updated_at: datetime
+    requested_at: UtcTime
+    updated_at: UtcTime
     age_seconds: int = Field(description="Since it was requested")
 
 
@@ -187,8 +193,8 @@ class CheckOut(BaseModel):
 class IpnOut(BaseModel):
     message_id: str
     notification_type: str
-    received_at: datetime
-    processed_at: datetime | None
+    received_at: UtcTime
+    processed_at: UtcTime | None
     note: str | None = Field(description="What the worker noted: why nothing changed, a failure")
     order: str | None
     amazon_id: str | None

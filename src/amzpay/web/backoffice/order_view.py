@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from amzpay.domain.money import Money
 from amzpay.domain.order import Order
+from amzpay.services.refunds import REFUND_EVENT  # fired through the refund form, not a button
 from amzpay.store.payments import PaymentKind, PaymentRecord
 from amzpay.web.context import Services
 
 UNSETTLED = frozenset({"requested", "pending"})
-REFUND_EVENT = "refund"  # fired through the refund form, which computes the amount first
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from amzpay.oms.diagram import render_svg, to_dot
 from amzpay.oms.errors import OmsError, TransitionRefused
 from amzpay.services.access import StaffSession
+from amzpay.services.errors import OrderReferenceNotOpen
 from amzpay.store.errors import OrderNotFound
 from amzpay.web.backoffice.order_view import OrderPage, read_order_page
 from amzpay.web.backoffice.rendering import redirect, render
@@ -68,6 +69,8 @@ def fire_event(
         services.orders.fire(reference, event, items, actor=staff.username)
     except TransitionRefused as refused:
         return _order_response(request, staff, reference, _refusal_words(refused), 409)
+    except OrderReferenceNotOpen as error:
+        return _order_response(request, staff, reference, f"Nothing was done: {error}.", 409)
     except OmsError as error:
         return _order_response(request, staff, reference, str(error), 409)
     return redirect(f"/orders/{quote(reference)}")

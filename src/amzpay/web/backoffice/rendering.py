@@ -3,7 +3,7 @@ office answer carries (no caching, no framing, scripts and styles from this site
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -21,7 +21,7 @@ from amzpay.web.backoffice.security import (
     services_of,
     session_of,
 )
-from amzpay.web.backoffice.words import reason_in_words, reason_words, tone
+from amzpay.web.backoffice.words import is_normal, reason_in_words, reason_words, tone
 
 HEADERS = {
     "Cache-Control": "no-store",
@@ -50,6 +50,7 @@ def environment() -> Environment:
         "when": when,
         "reason": reason_in_words,
         "reason_words": reason_words,
+        "normal_reason": is_normal,
         "tone": tone,
     }
     env.globals |= {"csrf_header": CSRF_HEADER}
@@ -90,7 +91,12 @@ def money(amount: Money | None) -> str:
 
 
 def when(moment: datetime | None) -> str:
-    return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S")
+    """A moment in UTC, saying so: "2026-03-02 09:30:00 UTC" (a naive one is taken as UTC,
+    as the store writes them)."""
+    if moment is None:
+        return ""
+    utc = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def age(span: timedelta) -> str:

@@ -27,12 +27,26 @@ REASONS = {
     "AmazonClosed": "Amazon closed it",
     "SellerClosed": "the shop closed it",
     "OrderReferenceCanceled": "the order reference was cancelled",
+    # calls Amazon refused
+    "InvalidOrderReferenceStatus": (
+        "Amazon's order reference is not Open (suspended, closed or cancelled), so the call "
+        "was refused and nothing happened at Amazon; a suspended one waits for the buyer to "
+        "choose another payment method"
+    ),
 }
+
+NORMAL = frozenset({"MaxCapturesProcessed", "MaxAmountCharged", "SellerClosed"})
+"""Reason codes of an ordinary course of events (an authorization closed because it was
+captured, or by the shop): information, not a problem."""
 
 
 def reason_words(code: str | None) -> str:
     """What Amazon's reason code means, or "" when it is not known."""
     return REASONS.get(code or "", "")
+
+
+def is_normal(code: str | None) -> bool:
+    return code in NORMAL
 
 
 def reason_in_words(code: str | None) -> str:
