@@ -326,7 +326,8 @@ def test_refunds_waiting_show_their_age_and_check_now_asks_amazon(shop, client, 
     order = shop.closed_order()
     [refund] = shop.app.refunds.request(order, ["mug-2"], actor="test")
     shop.work()
-    shop.amazon.advance(REFUND_SETTLES)  # Amazon settles it; its IPN is not applied yet
+    shop.amazon.sim.faults.update({"drop_ipns": 1})
+    shop.amazon.advance(REFUND_SETTLES)  # Amazon settles it; its IPN is lost
 
     waiting = client.get("/refunds").text
     checked = client.post(f"/refunds/{refund.reference_id}/check", data={"csrf_token": csrf})
