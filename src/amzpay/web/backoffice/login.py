@@ -3,17 +3,20 @@
 The login form has no session yet, so it is protected by a double-submit token of its own: a
 random value in an HttpOnly cookie and the same value in the form (login CSRF would log a
 member of staff into someone else's account). A wrong username, a wrong password and a
-disabled user get the same answer.
+disabled user get the same answer. Too many failed logins for a username or from an address
+get 429 with ``Retry-After``, before the password is checked (``services.login_limits``). The
+address is the client's as uvicorn sees it: behind a proxy, run it with ``--proxy-headers``.
 """
 
 from __future__ import annotations
 
+import math
 import secrets
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from amzpay.services.access import LoginRefused
+from amzpay.services.access import LoginRefused, LoginThrottled
 from amzpay.web.backoffice.rendering import redirect, render
 from amzpay.web.backoffice.security import (
     LOGIN_COOKIE,
@@ -50,8 +53,13 @@ def log_in(
     if not expected or not secrets.compare_digest(login_token.encode(), expected.encode()):
         raise CsrfRefused
     access = services_of(request).access
+    address = request.client.host if request.client is not None else "unknown"
     try:
-        session = access.log_in(username.strip(), password)
+        session = access.log_in(username.strip(), password, address)
+    except LoginThrottled as throttled:
+        response = _form(request, safe_next(next), error=str(throttled).capitalize(), status=429)
+        response.headers["Retry-After"] = str(math.ceil(throttled.retry_after.total_seconds()))
+        return response
     except LoginRefused as refused:
         return _form(request, safe_next(next), error=str(refused).capitalize(), status=401)
     response = redirect(safe_next(next))
