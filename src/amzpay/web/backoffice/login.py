@@ -17,12 +17,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from amzpay.services.access import LoginRefused, LoginThrottled
+from amzpay.services.login_limits import LoginFailure
+from amzpay.web.backoffice.paging import PAGE_SIZE, Query, pager
 from amzpay.web.backoffice.rendering import redirect, render
 from amzpay.web.backoffice.security import (
     LOGIN_COOKIE,
     SESSION_COOKIE,
     CsrfRefused,
     FormText,
+    PageStaff,
     PostedStaff,
     safe_next,
     services_of,
@@ -32,6 +35,12 @@ from amzpay.web.backoffice.security import (
 
 router = APIRouter()
 LOGIN_FORM_LIFETIME = 3600  # seconds a login form stays usable
+FAILURE_WORDS = {
+    LoginFailure.WRONG_PASSWORD: "wrong password",
+    LoginFailure.UNKNOWN_USER: "no such user",
+    LoginFailure.DISABLED_USER: "user disabled",
+    LoginFailure.THROTTLED: "refused unchecked: too many failed logins",
+}
 
 
 @router.get("/login")
@@ -75,6 +84,24 @@ def log_out(request: Request, staff: PostedStaff) -> Response:
     response = redirect("/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+@router.get("/logins")
+def failed_logins(request: Request, staff: PageStaff) -> Response:
+    """Failed logins, newest first, optionally of one username."""
+    query = Query(request)
+    access = services_of(request).access
+    rows, total = access.login_failures(PAGE_SIZE, query.offset, query.text("username"))
+    return render(
+        request,
+        "logins.html",
+        staff,
+        failures=rows,
+        words=FAILURE_WORDS,
+        limits=access.limits,
+        pager=pager(query, len(rows), total),
+        query=query,
+    )
 
 
 def _form(request: Request, next_path: str, error: str | None, status: int) -> Response:
