@@ -95,7 +95,7 @@ def configured_gateway(
             pacing=Pacing(throttle=Throttle(quotas, tally=waits), now=clock),
             call_log=call_log,
         )
-        return MwsGateway(client, now=clock)
+        return MwsGateway(client, now=clock, quotas=quotas)
 
     return gateway
 

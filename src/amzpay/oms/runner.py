@@ -13,6 +13,8 @@ Imports nothing but the standard library.
 from __future__ import annotations
 
 import logging
+import random
+from collections.abc import Callable
 from datetime import timedelta
 
 from amzpay.oms.engine import Engine
@@ -29,8 +31,14 @@ MAX_ATTEMPTS = 10
 (and shows as failed); ``RetryLater`` is expected and never gives up."""
 
 
-def run_next_job(engine: Engine[Tx], transactions: Transactions[Tx], worker: str) -> Job | None:
-    """Run one due job, if there is one; return it (None when there was nothing to do)."""
+def run_next_job(
+    engine: Engine[Tx],
+    transactions: Transactions[Tx],
+    worker: str,
+    rng: Callable[[], float] = random.random,
+) -> Job | None:
+    """Run one due job, if there is one; return it (None when there was nothing to do).
+    ``rng`` jitters a backoff (``RetryLater.delay_after``)."""
     now = engine.clock()
     with transactions() as tx:
         job = tx.claim_job(now, now + LEASE, worker)
@@ -41,8 +49,9 @@ def run_next_job(engine: Engine[Tx], transactions: Transactions[Tx], worker: str
         record = command.call(job, transactions)
     except RetryLater as retry:
         log.info("job %s (%s) will be retried: %s", job.id, job.command, retry.reason)
+        delay = retry.delay_after(job.attempts, rng)
         with transactions() as tx:
-            tx.retry_job(job, engine.clock() + retry.delay, retry.reason)
+            tx.retry_job(job, engine.clock() + delay, retry.reason)
         return job
     except Exception as error:  # a bug or an outage we did not foresee: back off, then stop
         log.exception("job %s (%s) failed", job.id, job.command)
