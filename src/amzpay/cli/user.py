@@ -4,7 +4,7 @@ the failed logins (failures).
 Passwords are asked twice without echo, or read from standard input with
 ``--password-stdin`` (one line, for scripts); they never appear on the command line, where
 ``ps`` and the shell's history would show them. Changing a password or disabling a user ends
-that user's sessions. ``list`` shows each user's failed logins of the last hour and how long
+that user's sessions. ``list`` shows each user's failed logins of the last 24 hours and how long
 the login throttle still refuses them.
 """
 
@@ -50,12 +50,12 @@ def add(
 
 @app.command("list")
 def list_users(database: DatabaseOption = None) -> None:
-    """The staff accounts, whether each may log in, and their failed logins of the last hour."""
+    """The staff accounts, whether each may log in, and their recent failed logins."""
     with _access(database) as access:
         users = access.users()
         failures = access.recent_failures()
         locked = {user.username: access.locked_for(user.username) for user in users}
-    table = Table("username", "name", "may log in", "failed logins (1 h)", "locked for", box=None)
+    table = Table("username", "name", "may log in", "failed logins (24 h)", "locked for", box=None)
     for user in users:
         wait = locked[user.username]
         table.add_row(

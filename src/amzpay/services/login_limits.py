@@ -12,7 +12,8 @@ and an address ``per_address`` times; after that each further failure locks it f
 must not tell), and its count starts again after a successful login; an address's does not
 (a valid account must not clear the address it guesses from). Refused attempts are recorded
 (``THROTTLED``) for staff to read but not counted, so that hammering a locked account does not
-keep it locked for ever.
+keep it locked for ever. The window is long against the longest lockout so that a steady
+guesser stays locked: one guess every 15 minutes keeps 96 failures in a day's count.
 """
 
 from __future__ import annotations
@@ -59,9 +60,9 @@ class FailureCounts(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class LoginLimits:
-    window: timedelta = timedelta(hours=1)
+    window: timedelta = timedelta(hours=24)
     per_username: int = 5
-    per_address: int = 20
+    per_address: int = 50
     first_lockout: timedelta = timedelta(seconds=30)
     longest_lockout: timedelta = timedelta(minutes=15)
 

@@ -104,8 +104,8 @@ def test_an_unknown_username_is_locked_just_like_a_known_one(access):
         access.log_in("nobody", WRONG, ELSEWHERE)
 
 
-def test_one_address_trying_many_usernames_is_locked_after_twenty_failures(access):
-    for n in range(20):
+def test_one_address_trying_many_usernames_is_locked_after_fifty_failures(access):
+    for n in range(50):
         fail(access, 1, username=f"guess{n}")
 
     with pytest.raises(LoginThrottled) as throttled:
@@ -121,17 +121,17 @@ def test_a_successful_login_starts_the_usernames_count_again_but_not_the_address
     access.log_in("ada", PASSWORD, HOME)
 
     fail(access, 4)
-    for n in range(12):
+    for n in range(42):
         fail(access, 1, username=f"guess{n}")
 
     assert access.locked_for("ada") == timedelta(0)
     with pytest.raises(LoginThrottled):
-        access.log_in("ada", PASSWORD, HOME)  # the address's 20th failure was just now
+        access.log_in("ada", PASSWORD, HOME)  # the address's 50th failure was just now
 
 
-def test_failures_older_than_an_hour_no_longer_count(access, clock):
+def test_failures_older_than_a_day_no_longer_count(access, clock):
     fail(access, 5)
-    clock.now += timedelta(hours=1)
+    clock.now += timedelta(hours=24)
 
     assert access.log_in("ada", PASSWORD, HOME).username == "ada"
 
@@ -221,3 +221,14 @@ def test_pruning_runs_at_most_every_five_minutes(access, database, clock):
     access.log_in("ada", PASSWORD, HOME)
     clock.now += timedelta(days=1)
     assert access.prune() == 1
+
+
+def test_a_guesser_waiting_out_each_lockout_gets_four_guesses_an_hour(access, clock):
+    start = clock.now
+    guesses_on_day_two = 0
+    while clock.now < start + timedelta(days=2):
+        clock.now += access.locked_for("ada")
+        fail(access, 1)
+        guesses_on_day_two += clock.now >= start + timedelta(days=1)
+
+    assert guesses_on_day_two <= 24 * 4 + 1

@@ -51,18 +51,18 @@ def test_a_username_over_its_limit_waits_out_the_lockout_from_its_last_failure()
     assert LoginLimits().wait(counts, "ada", "198.51.100.1", NOW) == timedelta(seconds=40)
 
 
-def test_an_address_may_fail_twenty_times_before_it_is_locked():
+def test_an_address_may_fail_fifty_times_before_it_is_locked():
     limits = LoginLimits()
     last = NOW - timedelta(seconds=1)
 
-    assert limits.wait(Counts(NONE, FailureTally(19, last)), "ada", "a", NOW) == timedelta(0)
-    assert limits.wait(Counts(NONE, FailureTally(20, last)), "ada", "a", NOW) == timedelta(
+    assert limits.wait(Counts(NONE, FailureTally(49, last)), "ada", "a", NOW) == timedelta(0)
+    assert limits.wait(Counts(NONE, FailureTally(50, last)), "ada", "a", NOW) == timedelta(
         seconds=29
     )
 
 
 def test_the_longer_of_the_two_lockouts_applies():
-    counts = Counts(FailureTally(5, NOW), FailureTally(22, NOW))
+    counts = Counts(FailureTally(5, NOW), FailureTally(52, NOW))
 
     assert LoginLimits().wait(counts, "ada", "a", NOW) == timedelta(minutes=2)
 
@@ -77,10 +77,10 @@ def test_failures_are_counted_over_the_window_or_since_the_last_login_whichever_
 
     counted = tuple(f.value for f in LoginFailure if f is not LoginFailure.THROTTLED)
     assert counts.asked == [
-        ("a", NOW - timedelta(hours=1), counted),
+        ("a", NOW - timedelta(hours=24), counted),
         ("ada", logged_in, counted),
-        ("a", NOW - timedelta(hours=1), counted),
-        ("ada", NOW - timedelta(hours=1), counted),
+        ("a", NOW - timedelta(hours=24), counted),
+        ("ada", NOW - timedelta(hours=24), counted),
     ]
 
 
