@@ -5,7 +5,8 @@ random value in an HttpOnly cookie and the same value in the form (login CSRF wo
 member of staff into someone else's account). A wrong username, a wrong password and a
 disabled user get the same answer. Too many failed logins for a username or from an address
 get 429 with ``Retry-After``, before the password is checked (``services.login_limits``). The
-address is the client's as uvicorn sees it: behind a proxy, run it with ``--proxy-headers``.
+address is the client's as uvicorn sees it: a proxy on another machine must pass it in
+``X-Forwarded-For`` and be trusted with ``FORWARDED_ALLOW_IPS`` (docs/operations.md).
 """
 
 from __future__ import annotations
