@@ -95,7 +95,7 @@ def configured_gateway(
             pacing=Pacing(throttle=Throttle(quotas, tally=waits), now=clock),
             call_log=call_log,
         )
-        return MwsGateway(client, now=clock)
+        return MwsGateway(client, now=clock, quotas=quotas)
 
     return gateway
 
@@ -123,8 +123,14 @@ class App:
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def worker(self, name: str) -> Worker:
-        """A worker that also applies stored IPNs, polls and sends queued mails."""
-        tasks = (self.inbox.apply_due, self.poller.poll_due, self.outbox.send_due)
+        """A worker that also applies stored IPNs, polls, sends queued mails and drops expired
+        sessions and old failed logins."""
+        tasks = (
+            self.inbox.apply_due,
+            self.poller.poll_due,
+            self.outbox.send_due,
+            self.access.prune,
+        )
         return Worker(self.database, self.engine, name, tasks=tasks)
 
     def close(self) -> None:

@@ -20,6 +20,7 @@ from amzpay.amazonpay.gateway import (
     ObjectKind,
     Observation,
     PaymentState,
+    Throttled,
 )
 from amzpay.domain.money import Money
 from fakes.amazon import PlayedAmazon
@@ -158,8 +159,9 @@ class FakeGateway(PlayedAmazon):
         except CallRefused as refused:
             self._log(operation, ids, started, CallOutcome.FAILED, refused.code)
             raise
-        except CallFailed:
-            self._log(operation, ids, started, CallOutcome.RETRYABLE, "ServiceUnavailable")
+        except CallFailed as failed:
+            code = "RequestThrottled" if isinstance(failed, Throttled) else "ServiceUnavailable"
+            self._log(operation, ids, started, CallOutcome.RETRYABLE, code)
             raise
         declined = isinstance(result, Observation) and result.declined
         self._log(operation, ids, started, CallOutcome.DECLINED if declined else CallOutcome.OK)

@@ -15,6 +15,9 @@ from amzpay.amazonpay.gateway import (
     Observation,
     PaymentState,
 )
+from amzpay.amazonpay.mws import errors as mws_errors
+from amzpay.amazonpay.mws.gateway import gateway_error
+from amzpay.amazonpay.throttle import Quota
 from amzpay.domain.money import Money
 from fakes import sandbox
 
@@ -116,6 +119,13 @@ class Books:
         """The next ``operation`` call fails (as a 503 would)."""
         error = CallFailed(operation, "503 Service Unavailable", retry_after=timedelta(seconds=30))
         self._script[operation].append(Answer(error=error))
+
+    def throttle(self, operation: str, quota: Quota) -> None:
+        """The next ``operation`` call is throttled (RequestThrottled) by an Amazon whose
+        quota for it is ``quota``, translated as the real gateway does."""
+        name = operation[:1].upper() + operation[1:]
+        throttled = mws_errors.Throttled("Request is throttled", code="RequestThrottled")
+        self._script[operation].append(Answer(error=gateway_error(name, throttled, quota)))
 
     def of_kind(self, kind: ObjectKind) -> list[Object]:
         return [o for o in self.objects.values() if o.kind is kind]

@@ -127,7 +127,8 @@ class CallRefused(GatewayError):
 
 class CallFailed(GatewayError):
     """The call's outcome is unknown (transport error, 5xx): retry with the same reference
-    id after ``retry_after``."""
+    id after ``retry_after``; with a ``backoff_ceiling``, each further failure waits about
+    twice as long, up to that ceiling."""
 
     def __init__(
         self,
@@ -135,16 +136,19 @@ class CallFailed(GatewayError):
         reason: str,
         *,
         retry_after: timedelta = timedelta(seconds=30),
+        backoff_ceiling: timedelta | None = None,
         http_status: int | None = None,
     ) -> None:
         self.operation, self.reason = operation, reason
         self.retry_after, self.http_status = retry_after, http_status
+        self.backoff_ceiling = backoff_ceiling
         msg = f"{operation} failed, to be retried: {reason}"
         super().__init__(msg)
 
 
 class Throttled(CallFailed):
-    """Amazon's RequestThrottled (HTTP 503): over the operation's quota for now."""
+    """Amazon's RequestThrottled (HTTP 503): over the operation's quota for now. The gateway
+    sets ``retry_after`` and ``backoff_ceiling`` from the operation's quota."""
 
 
 class PaymentGateway(Protocol):

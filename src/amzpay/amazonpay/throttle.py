@@ -11,6 +11,11 @@ when it is empty (Amazon Pay API reference, "Throttling limits"; research A.10):
 finds the bucket empty reserves the next token, so concurrent callers queue fairly. The
 clock and the sleep are injected: tests advance a fake clock instead of sleeping.
 
+A call Amazon throttled anyway (another process spent the quota, or pacing is off) is tried
+again later on a backoff the quota bounds (``Quota.first_backoff``, ``Quota.longest_backoff``):
+no sooner than the bucket takes to fill again, doubling with each try, never longer than the
+bucket takes to restore ``BACKOFF_CALLS`` calls (at most ``LONGEST_BACKOFF``).
+
 Imports nothing but the standard library.
 """
 
@@ -20,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from types import MappingProxyType
 from typing import Final
 
@@ -34,6 +40,26 @@ class Quota:
     def __post_init__(self) -> None:
         if self.burst < 1 or self.restore_seconds <= 0:
             raise ValueError(f"a quota needs burst >= 1 and restore > 0, got {self}")
+
+    @property
+    def first_backoff(self) -> timedelta:
+        """The shortest wait before a throttled call is tried again: the time an empty
+        bucket takes to fill again (a sooner try meets the same empty bucket)."""
+        return timedelta(seconds=self.burst * self.restore_seconds)
+
+    @property
+    def longest_backoff(self) -> timedelta:
+        """The longest wait: the time the bucket takes to restore ``BACKOFF_CALLS`` calls
+        (the calls queued behind a throttled one are served by then), at most
+        ``LONGEST_BACKOFF``."""
+        restored = timedelta(seconds=BACKOFF_CALLS * self.restore_seconds)
+        return max(self.first_backoff, min(LONGEST_BACKOFF, restored))
+
+
+BACKOFF_CALLS: Final = 300
+LONGEST_BACKOFF: Final = timedelta(hours=1)
+UNKNOWN_QUOTA: Final = Quota(1, 30.0)
+"""What a throttled operation with no known quota is taken to have."""
 
 
 WRITE_OPERATIONS: Final = (

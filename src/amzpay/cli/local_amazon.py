@@ -20,6 +20,7 @@ from amzpay.amazonpay.mws.client import MwsClient
 from amzpay.amazonpay.mws.gateway import MwsGateway
 from amzpay.amazonpay.mws.regions import Endpoint
 from amzpay.amazonpay.mws.transport import Credentials, Pacing
+from amzpay.amazonpay.throttle import SANDBOX_QUOTAS
 from amzpay.services.errors import IpnNotStored, IpnRejected
 from amzpay.simulator import (
     InProcessTransport,
@@ -84,7 +85,7 @@ class LocalAmazon:
     def gateway(self, call_log: CallLog) -> MwsGateway:
         """The real gateway over amzpay's MWS client (a ``bootstrap`` gateway factory's
         answer)."""
-        return MwsGateway(self.mws_client(call_log), now=self.clock.now)
+        return MwsGateway(self.mws_client(call_log), now=self.clock.now, quotas=SANDBOX_QUOTAS)
 
     def advance(self, seconds: float) -> None:
         """Amazon's time moves on: due work is done and IPNs are delivered, in order."""

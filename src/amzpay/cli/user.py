@@ -1,9 +1,11 @@
-"""``amzpay user``: the back office's staff accounts (add, list, passwd, disable, enable).
+"""``amzpay user``: the back office's staff accounts (add, list, passwd, disable, enable) and
+the failed logins (failures).
 
 Passwords are asked twice without echo, or read from standard input with
 ``--password-stdin`` (one line, for scripts); they never appear on the command line, where
 ``ps`` and the shell's history would show them. Changing a password or disabling a user ends
-that user's sessions.
+that user's sessions. ``list`` shows each user's failed logins of the last 24 hours and how long
+the login throttle still refuses them.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from rich.table import Table
 from amzpay.bootstrap import utc_now
 from amzpay.cli.options import DatabaseOption, resolve_database
 from amzpay.services.access import AccessService, InvalidCredentials
+from amzpay.services.login_limits import in_words
 from amzpay.store.database import Database
 from amzpay.store.errors import DuplicateName
 
-app = typer.Typer(help="Back-office staff: add, list, change passwords, disable.")
+app = typer.Typer(help="Back-office staff: add, list, change passwords, disable; failed logins.")
 
 Username = Annotated[str, typer.Argument(help="The login name (a-z, 0-9 and . _ - @).")]
 PasswordStdin = Annotated[
@@ -47,13 +50,42 @@ def add(
 
 @app.command("list")
 def list_users(database: DatabaseOption = None) -> None:
-    """The staff accounts, and whether each may log in."""
+    """The staff accounts, whether each may log in, and their recent failed logins."""
     with _access(database) as access:
         users = access.users()
-    table = Table("username", "name", "may log in", box=None)
+        failures = access.recent_failures()
+        locked = {user.username: access.locked_for(user.username) for user in users}
+    table = Table("username", "name", "may log in", "failed logins (24 h)", "locked for", box=None)
     for user in users:
-        table.add_row(user.username, user.display_name or "", "yes" if user.active else "no")
+        wait = locked[user.username]
+        table.add_row(
+            user.username,
+            user.display_name or "",
+            "yes" if user.active else "no",
+            str(failures.get(user.username, 0)),
+            f"[red]{in_words(wait)}[/red]" if wait else "",
+        )
     Console().print(table if users else "no users yet: amzpay user add USERNAME")
+
+
+@app.command()
+def failures(
+    username: Annotated[
+        str | None, typer.Argument(help="Only the logins as this username.", show_default=False)
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many to show.")] = 50,
+    database: DatabaseOption = None,
+) -> None:
+    """The failed logins to the back office, newest first."""
+    with _access(database) as access:
+        rows, total = access.login_failures(limit, username=username)
+    table = Table("when (UTC)", "username", "address", "what happened", box=None)
+    for row in rows:
+        table.add_row(row.at.strftime("%Y-%m-%d %H:%M:%S"), row.username, row.address, row.outcome)
+    console = Console()
+    console.print(table if rows else "no failed login")
+    if total > len(rows):
+        console.print(f"[dim]the newest {len(rows)} of {total}[/dim]")
 
 
 @app.command()

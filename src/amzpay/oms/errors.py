@@ -24,7 +24,7 @@ Imports nothing but the standard library.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 
@@ -130,8 +130,27 @@ class LoopDetected(OmsError, RuntimeError):
 
 class RetryLater(OmsError):
     """Raised by a command whose work could not be done now (a network failure, a throttled
-    call): the job is run again after ``delay`` with the same data."""
+    call): the job is run again after ``delay`` with the same data. With a ``ceiling`` the
+    delay backs off: it doubles with each run of the job, up to ``ceiling``, with jitter so
+    that jobs throttled together do not all come back together."""
 
-    def __init__(self, reason: str, delay: timedelta = timedelta(minutes=1)) -> None:
-        self.reason, self.delay = reason, delay
+    def __init__(
+        self,
+        reason: str,
+        delay: timedelta = timedelta(minutes=1),
+        *,
+        ceiling: timedelta | None = None,
+    ) -> None:
+        self.reason, self.delay, self.ceiling = reason, delay, ceiling
         super().__init__(reason)
+
+    def delay_after(self, runs: int, rng: Callable[[], float]) -> timedelta:
+        """The wait after the job's ``runs``-th run (1, 2, ...): without a ceiling ``delay``;
+        with one, between half and all of ``min(ceiling, delay * 2**runs)`` ("equal
+        jitter", ``rng()`` in [0, 1) picks where) but never less than ``delay``: so never
+        more than ``ceiling`` (unless it is below ``delay``), and until the ceiling is
+        reached never less than the wait before."""
+        if self.ceiling is None:
+            return self.delay
+        top = self.ceiling if runs >= 32 else min(self.ceiling, self.delay * (1 << runs))
+        return max(self.delay, top / 2 + top / 2 * rng())

@@ -13,6 +13,8 @@ Imports nothing but the standard library.
 from __future__ import annotations
 
 import logging
+import random
+from collections.abc import Callable
 from datetime import timedelta
 
 from amzpay.oms.engine import Engine
@@ -34,12 +36,14 @@ def run_next_job(
     transactions: Transactions[Tx],
     worker: str,
     reads: Transactions[Tx] | None = None,
+    rng: Callable[[], float] = random.random,
 ) -> Job | None:
     """Run one due job, if there is one; return it (None when there was nothing to do).
 
     With ``reads`` (read-only units of work), whether a job is due is looked up first in a
     read, so that finding nothing to do takes no write lock and commits nothing; the
-    command's own reads before its call use them too."""
+    command's own reads before its call use them too. ``rng`` jitters a backoff
+    (``RetryLater.delay_after``)."""
     now = engine.clock()
     if reads is not None:
         with reads() as tx:
@@ -54,8 +58,9 @@ def run_next_job(
         record = command.call(job, reads or transactions)
     except RetryLater as retry:
         log.info("job %s (%s) will be retried: %s", job.id, job.command, retry.reason)
+        delay = retry.delay_after(job.attempts, rng)
         with transactions() as tx:
-            tx.retry_job(job, engine.clock() + retry.delay, retry.reason)
+            tx.retry_job(job, engine.clock() + delay, retry.reason)
         return job
     except Exception as error:  # a bug or an outage we did not foresee: back off, then stop
         log.exception("job %s (%s) failed", job.id, job.command)

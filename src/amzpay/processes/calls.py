@@ -3,8 +3,9 @@
 ``attempt`` turns the gateway's three outcomes into two: an answer (an ``Observation``, a
 decline included) or a refusal (``CallRefused``) is returned for the command to record; a
 failure (``CallFailed``) becomes ``RetryLater``, so the job runs again later with the same
-reference id. Every attempt is in the API call log already: the gateway's adapter records it
-(``amzpay.amazonpay.calllog``, kept in the store by ``call_log.StoreCallLog``).
+reference id (a throttled call on a backoff its operation's quota bounds). Every attempt is in
+the API call log already: the gateway's adapter records it (``amzpay.amazonpay.calllog``, kept
+in the store by ``call_log.StoreCallLog``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ def attempt(make: Callable[[], T]) -> T | CallRefused:
     except CallRefused as refused:
         return refused
     except CallFailed as failed:
-        raise RetryLater(str(failed), failed.retry_after) from failed
+        raise RetryLater(
+            str(failed), failed.retry_after, ceiling=failed.backoff_ceiling
+        ) from failed
 
 
 def missing(operation: str, what: str) -> CallRefused:

@@ -6,10 +6,11 @@ services hash them), passwords as argon2 hashes.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from amzpay.store import tables as t
@@ -24,6 +25,7 @@ class StaffUser:
     display_name: str | None
     password_hash: str
     active: bool
+    last_login_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,22 @@ class StaffSessionRow:
     user: StaffUser
     csrf_token: str
     expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LoginFailureRow:
+    at: datetime
+    username: str
+    address: str
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class FailureTally:
+    """How many failed logins match, and when the last of them was (None: none)."""
+
+    count: int
+    last_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +136,67 @@ class AccessRows(Rows):
         )
         return done.rowcount
 
+    # -- failed logins --------------------------------------------------------------------
+
+    def add_login_failure(self, username: str, address: str, outcome: str, at: datetime) -> None:
+        self.conn.execute(
+            insert(t.login_failures).values(
+                at=at, username=username, address=address, outcome=outcome
+            )
+        )
+
+    def failures_of_user(
+        self, username: str, since: datetime, outcomes: Collection[str]
+    ) -> FailureTally:
+        """Failed logins as ``username`` with one of ``outcomes``, after ``since``."""
+        return self._tally(t.login_failures.c.username == username, since, outcomes)
+
+    def failures_from_address(
+        self, address: str, since: datetime, outcomes: Collection[str]
+    ) -> FailureTally:
+        """Failed logins from ``address`` with one of ``outcomes``, after ``since``."""
+        return self._tally(t.login_failures.c.address == address, since, outcomes)
+
+    def login_failures(
+        self, limit: int, offset: int = 0, username: str | None = None
+    ) -> tuple[list[LoginFailureRow], int]:
+        """The failed logins, newest first (a page of them), and how many there are."""
+        f = t.login_failures
+        where = [] if username is None else [f.c.username == username]
+        total = self.conn.scalar(select(func.count()).select_from(f).where(*where)) or 0
+        rows = self.conn.execute(
+            select(f)
+            .where(*where)
+            .order_by(f.c.at.desc(), f.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        found = [LoginFailureRow(r.at, r.username, r.address, r.outcome) for r in rows]
+        return found, int(total)
+
+    def login_failure_counts(self, since: datetime) -> dict[str, int]:
+        """username -> failed logins since ``since``."""
+        f = t.login_failures
+        rows = self.conn.execute(
+            select(f.c.username, func.count()).where(f.c.at > since).group_by(f.c.username)
+        )
+        return {r[0]: int(r[1]) for r in rows}
+
+    def drop_login_failures_before(self, at: datetime) -> int:
+        done = self.conn.execute(delete(t.login_failures).where(t.login_failures.c.at < at))
+        return done.rowcount
+
+    def _tally(
+        self, key: ColumnElement[bool], since: datetime, outcomes: Collection[str]
+    ) -> FailureTally:
+        f = t.login_failures
+        row = self.conn.execute(
+            select(func.count(), func.max(f.c.at)).where(
+                key, f.c.at > since, f.c.outcome.in_(list(outcomes))
+            )
+        ).one()
+        return FailureTally(int(row[0]), row[1])
+
     # -- API tokens -------------------------------------------------------------------------
 
     def add_api_token(self, name: str, token_hash: str, at: datetime) -> None:
@@ -166,4 +245,5 @@ def _user(row: object) -> StaffUser:
         row.display_name,  # type: ignore[attr-defined]
         row.password_hash,  # type: ignore[attr-defined]
         bool(row.active),  # type: ignore[attr-defined]
+        row.last_login_at,  # type: ignore[attr-defined]
     )

@@ -385,3 +385,18 @@ api_tokens = Table(
     Column("last_used_at", Stamp),
     Column("revoked_at", Stamp),
 )
+
+login_failures = Table(
+    # Failed back-office logins, as staff read them, and what the login throttle counts: per
+    # username (as typed, whether or not such a user exists) and per client address.
+    "login_failures",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("at", Stamp, nullable=False),
+    Column("username", String(64), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("outcome", String(16), nullable=False),  # amzpay.services.login_limits.LoginFailure
+    Index("ix_login_failures_username_at", "username", "at"),
+    Index("ix_login_failures_address_at", "address", "at"),
+    Index("ix_login_failures_at", "at"),
+)

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from amzpay.bootstrap import utc_now
 from amzpay.cli import build_app, main
-from amzpay.services.access import AccessService, LoginRefused
+from amzpay.services.access import AccessService, LoginRefused, LoginThrottled
 from amzpay.store.database import Database
 
 PASSWORD = "correct horse battery"
@@ -110,3 +110,46 @@ def test_an_unknown_user_is_named(sqlite_url, capsys):
 
     assert code == 2
     assert "no user 'nobody'" in capsys.readouterr().out
+
+
+def test_the_list_counts_failed_logins_and_says_how_long_a_user_is_locked(
+    sqlite_url, monkeypatch, capsys, access
+):
+    add(sqlite_url, monkeypatch, "ada")
+    add(sqlite_url, monkeypatch, "bob")
+    for _ in range(6):
+        with pytest.raises((LoginRefused, LoginThrottled)):
+            access.log_in("ada", "not the password at all", "198.51.100.7")
+    capsys.readouterr()
+
+    main(["user", "list", "--database", sqlite_url])
+
+    lines = [line.split() for line in capsys.readouterr().out.splitlines() if line.strip()]
+    rows = {words[0]: words[1:] for words in lines}
+    assert rows["ada"][:2] == ["yes", "6"]
+    assert rows["ada"][3] == "seconds"
+    assert 20 <= int(rows["ada"][2]) <= 30  # the real clock runs on
+    assert rows["bob"] == ["yes", "0"]
+
+
+def test_failures_lists_the_failed_logins_newest_first(sqlite_url, monkeypatch, capsys, access):
+    add(sqlite_url, monkeypatch, "ada")
+    with pytest.raises(LoginRefused):
+        access.log_in("nobody", PASSWORD, "198.51.100.7")
+    with pytest.raises(LoginRefused):
+        access.log_in("ada", "not the password at all", "203.0.113.9")
+    capsys.readouterr()
+
+    main(["user", "failures", "--database", sqlite_url])
+    everyone = capsys.readouterr().out.splitlines()
+    main(["user", "failures", "nobody", "--limit", "5", "--database", sqlite_url])
+    only_nobody = capsys.readouterr().out.splitlines()
+
+    rows = [line.split()[2:] for line in everyone[1:]]
+    assert rows == [
+        ["ada", "203.0.113.9", "wrong-password"],
+        ["nobody", "198.51.100.7", "unknown-user"],
+    ]
+    assert [line.split()[2:] for line in only_nobody[1:]] == [
+        ["nobody", "198.51.100.7", "unknown-user"]
+    ]

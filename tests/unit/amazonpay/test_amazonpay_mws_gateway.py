@@ -6,7 +6,13 @@ from __future__ import annotations
 import httpx
 import pytest
 from amazonpay_fakes import FakeAmazon
-from amazonpay_mws_samples import authorization_details, error_response, refund_details, response
+from amazonpay_mws_samples import (
+    THROTTLED,
+    authorization_details,
+    error_response,
+    refund_details,
+    response,
+)
 
 from amzpay.amazonpay.gateway import (
     CallFailed,
@@ -18,6 +24,7 @@ from amzpay.amazonpay.gateway import (
 from amzpay.amazonpay.mws import errors
 from amzpay.amazonpay.mws.client import MwsClient
 from amzpay.amazonpay.mws.gateway import MwsGateway, gateway_error
+from amzpay.amazonpay.throttle import SANDBOX_QUOTAS, UNKNOWN_QUOTA, Quota
 from amzpay.domain.money import Money
 
 
@@ -138,3 +145,42 @@ def test_a_transport_failure_after_the_retries_is_a_call_to_retry_later(
 
     assert failed.value.operation == "GetCaptureDetails"
     assert len(amazon.requests) == 4
+
+
+@pytest.mark.parametrize(
+    ("quota", "first", "longest"),
+    [(SANDBOX_QUOTAS["Refund"], 4, 600), (UNKNOWN_QUOTA, 30, 3600)],
+)
+def test_a_throttled_call_is_retried_on_a_backoff_its_quota_bounds(quota: Quota, first, longest):
+    throttled = errors.Throttled("slow down", code="RequestThrottled", http_status=503)
+
+    translated = gateway_error("Refund", throttled, quota)
+
+    assert isinstance(translated, Throttled)
+    assert translated.retry_after.total_seconds() == first
+    assert translated.backoff_ceiling is not None
+    assert translated.backoff_ceiling.total_seconds() == longest
+
+
+def test_other_failures_keep_their_fixed_retry():
+    translated = gateway_error("Refund", errors.ServiceUnavailable("oops", http_status=500))
+
+    assert isinstance(translated, CallFailed)
+    assert translated.backoff_ceiling is None
+
+
+def test_the_gateway_bounds_a_throttled_calls_backoff_by_that_operations_quota(
+    amazon: FakeAmazon, client: MwsClient
+):
+    quotas = {"Refund": Quota(2, 2.0), "GetRefundDetails": Quota(5, 1.0)}
+    gateway = MwsGateway(client, quotas=quotas)
+    for _ in range(8):
+        amazon.reply(503, THROTTLED)
+
+    with pytest.raises(Throttled) as refund:
+        gateway.refund(capture_id="S02-1-C1", reference_id="rf-1", amount=Money(100, "EUR"))
+    with pytest.raises(Throttled) as details:
+        gateway.refund_details("S02-1-R1")
+
+    assert refund.value.retry_after.total_seconds() == 4
+    assert details.value.retry_after.total_seconds() == 5

@@ -74,3 +74,22 @@ def test_default_quotas_are_amazons(quotas, operation, burst, restore):
 def test_a_quota_needs_a_burst_and_a_restore_rate(burst, restore):
     with pytest.raises(ValueError, match="quota"):
         Quota(burst, restore)
+
+
+@pytest.mark.parametrize(
+    ("quota", "first", "longest"),
+    [
+        (SANDBOX_QUOTAS["Refund"], 4, 600),  # 2 at once, one every 2 s
+        (LIVE_QUOTAS["Refund"], 10, 300),  # 10 at once, one a second
+        (SANDBOX_QUOTAS["GetRefundDetails"], 5, 300),
+        (LIVE_QUOTAS["GetRefundDetails"], 10, 150),
+        (Quota(2, 300.0), 600, 3600),  # GetServiceStatus: one per 5 min; an hour at most
+        (Quota(150, 1.0), 150, 300),
+        (Quota(400, 1.0), 400, 400),  # never shorter than the first
+    ],
+)
+def test_a_throttled_calls_backoff_starts_at_the_buckets_refill_and_ends_at_300_restores(
+    quota, first, longest
+):
+    assert quota.first_backoff.total_seconds() == first
+    assert quota.longest_backoff.total_seconds() == longest

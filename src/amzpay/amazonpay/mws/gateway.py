@@ -14,7 +14,7 @@ errors become the port's in exactly one function, ``gateway_error``:
     Declined (a decline *error code*, no object) CallRefused  Amazon's code
     PermanentError and subclasses                CallRefused  Amazon's code and message
     UnexpectedResponse (unreadable reply)        CallFailed   Amazon may have acted: ask again
-    Throttled (RequestThrottled, 503)            Throttled
+    Throttled (RequestThrottled, 503)            Throttled    waits bounded by the quota
     ServiceUnavailable, TransportFailure         CallFailed
 
 The client has already retried retryable errors with backoff and the same reference id
@@ -26,7 +26,7 @@ Imports amzpay.domain and amzpay.amazonpay only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Final, TypeVar
 
@@ -42,6 +42,7 @@ from amzpay.amazonpay.mws import errors, observations as seen
 from amzpay.amazonpay.mws.client import MwsClient
 from amzpay.amazonpay.mws.observations import Now
 from amzpay.amazonpay.mws.wire import Reply
+from amzpay.amazonpay.throttle import LIVE_QUOTAS, UNKNOWN_QUOTA, Quota
 from amzpay.domain.money import Money
 
 T = TypeVar("T")
@@ -54,11 +55,20 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def gateway_error(operation: str, error: errors.AmazonPayError) -> GatewayError:
-    """The port's error for the client's ``error`` (the one place this is decided)."""
+def gateway_error(
+    operation: str, error: errors.AmazonPayError, quota: Quota = UNKNOWN_QUOTA
+) -> GatewayError:
+    """The port's error for the client's ``error`` (the one place this is decided); a
+    throttled call's retries wait as the operation's ``quota`` says (``throttle.py``)."""
     status = error.http_status
     if isinstance(error, errors.Throttled):
-        return Throttled(operation, str(error), http_status=status)
+        return Throttled(
+            operation,
+            str(error),
+            retry_after=quota.first_backoff,
+            backoff_ceiling=quota.longest_backoff,
+            http_status=status,
+        )
     if isinstance(error, errors.RetryableError):
         return CallFailed(operation, str(error), http_status=status)
     if isinstance(error, errors.UnexpectedResponse):
@@ -78,17 +88,24 @@ def _minutes(timeout: timedelta) -> int:
 
 class MwsGateway:
     """Satisfies ``PaymentGateway`` with the legacy API. ``now`` dates an observation of an
-    object Amazon sent no timestamp for."""
+    object Amazon sent no timestamp for; ``quotas`` are Amazon's for the environment called,
+    which bound the backoff of a throttled call."""
 
-    def __init__(self, client: MwsClient, *, now: Callable[[], datetime] = _utc_now) -> None:
-        self._client, self._now = client, now
+    def __init__(
+        self,
+        client: MwsClient,
+        *,
+        now: Callable[[], datetime] = _utc_now,
+        quotas: Mapping[str, Quota] = LIVE_QUOTAS,
+    ) -> None:
+        self._client, self._now, self._quotas = client, now, quotas
 
     def _call(self, operation: str, work: Callable[[], object]) -> None:
         """Run a call that answers nothing but success."""
         try:
             work()
         except errors.AmazonPayError as error:
-            raise gateway_error(operation, error) from error
+            raise self._error(operation, error) from error
 
     def _ask(
         self, operation: str, work: Callable[[], Reply[T]], read: Callable[[T, Now], Observation]
@@ -97,7 +114,10 @@ class MwsGateway:
         try:
             return read(work().value, self._now)
         except errors.AmazonPayError as error:
-            raise gateway_error(operation, error) from error
+            raise self._error(operation, error) from error
+
+    def _error(self, operation: str, error: errors.AmazonPayError) -> GatewayError:
+        return gateway_error(operation, error, self._quotas.get(operation, UNKNOWN_QUOTA))
 
     # -- order reference ----------------------------------------------------------------------
 
