@@ -135,8 +135,9 @@ ORDER_REFERENCE_TRANSITIONS: Final[Mapping[OrderReferenceState, frozenset[OrderR
 """The order reference's moves (amazonpay-api.md §A.7: Suspended returns to Open when the
 buyer chooses another payment method)."""
 
-UNSETTLED: Final = frozenset({"requested", "pending"})
-"""The states, of any kind, in which a record waits for Amazon's word."""
+UNSETTLED: Final[frozenset[str]] = frozenset({_R.REQUESTED, _R.PENDING})
+"""The states in which a record waits for Amazon's word: ``requested`` and ``pending``, which
+every kind has, with the same values."""
 
 MONEY_MAY_BE_TAKEN: Final = frozenset({_C.REQUESTED, _C.PENDING, _C.COMPLETED, _C.CLOSED})
 """Capture states in which the capture took, or may yet take, money: Amazon refuses to cancel
@@ -240,6 +241,11 @@ class PaymentRecord:
     polls: int = 0  # how often the poll for lost IPNs asked Amazon about it
     next_poll_at: datetime | None = None
     seller_note: str | None = None  # refunds only: sent as SellerRefundNote
+
+    @property
+    def unsettled(self) -> bool:
+        """True while the record waits for Amazon's word (``UNSETTLED``)."""
+        return self.state in UNSETTLED
 
 
 MAX_REFUNDS_PER_CAPTURE: Final = 10

@@ -17,7 +17,7 @@ from amzpay.store.transaction import Transaction
 
 def signal_of(kind: PaymentKind, state: PaymentState) -> str:
     """The process event that a ``kind`` record reaching ``state`` signals."""
-    if state == "failed":
+    if state == STATES[kind].FAILED:
         return f"{kind} failed"
     return f"{kind} is {state}"
 
@@ -26,7 +26,7 @@ SIGNALS = frozenset(
     signal_of(kind, state)
     for kind, states in STATES.items()
     for state in states
-    if state != "requested"  # a record is stored requested; nothing is news then
+    if state != states.REQUESTED  # a record is stored requested; nothing is news then
 )
 """Every signal a settlement may send: the process files may follow any of them."""
 

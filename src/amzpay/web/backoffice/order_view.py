@@ -12,7 +12,6 @@ from amzpay.domain.order import Order
 from amzpay.store.payments import PaymentKind, PaymentRecord
 from amzpay.web.context import Services
 
-UNSETTLED = frozenset({"requested", "pending"})
 REFUND_EVENT = "refund"  # fired through the refund form, which computes the amount first
 
 
@@ -72,7 +71,7 @@ class OrderPage:
     @property
     def unsettled(self) -> bool:
         """Something waits on Amazon: the page keeps asking until it is settled."""
-        return any(r.state in UNSETTLED for records in self.payments.values() for r in records)
+        return any(r.unsettled for records in self.payments.values() for r in records)
 
 
 def read_order_page(services: Services, reference: str) -> OrderPage:
