@@ -7,6 +7,7 @@ command lives in ``refund.py``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -18,6 +19,7 @@ from amzpay.amazonpay.gateway import (
     Observation,
     PaymentGateway,
 )
+from amzpay.domain.errors import PaymentStateError
 from amzpay.domain.payment import (
     MONEY_MAY_BE_TAKEN,
     UNSETTLED,
@@ -43,6 +45,8 @@ from amzpay.processes.records import (
 from amzpay.processes.settlement import Settlement
 from amzpay.store.payments import NewPayment, PaymentKind, PaymentRecord
 from amzpay.store.transaction import Transaction
+
+log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 Record = Callable[[Transaction], None]
@@ -201,7 +205,10 @@ class RefreshCommand:
                 )
                 if isinstance(answer, Observation):
                     actor = f"command {job.command}"
-                    apply_observation(tx, answer, at, self.settlement, actor)
+                    try:
+                        apply_observation(tx, answer, at, self.settlement, actor)
+                    except PaymentStateError as error:  # nothing was written; asked again later
+                        log.error("%s %s: %s", self.kind, record.reference_id, error)
 
         return record_all
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from amzpay.amazonpay.gateway import CallFailed, CallRefused, Observation, PaymentGateway
+from amzpay.domain.errors import PaymentStateError
 from amzpay.oms.engine import Engine
 from amzpay.processes.observations import apply_observation
 from amzpay.processes.polls import first_poll_at, next_poll_at, poll_is_due
@@ -101,7 +102,11 @@ class Poller:
         with self.database.transaction() as tx:
             tx.lock_order(record.order)
             if seen is not None:
-                apply_observation(tx, seen, self.clock(), self.settlement, "poll")
+                try:
+                    apply_observation(tx, seen, self.clock(), self.settlement, "poll")
+                except PaymentStateError as error:  # nothing was written; ask again later
+                    log.error("poll of %s %s: %s", kind, record.reference_id, error)
+                    failure = str(error)
             if scheduled:
                 polls = record.polls + 1
                 tx.schedule_poll(

@@ -13,6 +13,8 @@ from amzpay.domain.errors import IllegalTransition
 from amzpay.domain.money import Money
 from amzpay.domain.payment import AuthorizationState, CaptureState, RefundState
 from amzpay.processes.observations import apply_observation, apply_refusal
+from amzpay.processes.polls import DEFAULT_SCHEDULE
+from amzpay.services.polling import Poller
 from amzpay.store.payments import NewPayment, PaymentKind
 from fakes.orders import make_order
 from fakes.world import World
@@ -138,3 +140,20 @@ def test_a_capture_now_capture_follows_its_declined_authorization(world):
 
     assert capture.state is CaptureState.DECLINED
     assert set(world.states(order).values()) == {"payment declined"}
+
+
+def test_a_poll_answer_no_diagram_has_is_kept_out_and_the_poll_goes_on(world):
+    order, amazon_id = refund_pending(world)
+    world.amazon.settle(amazon_id, PaymentState.CLOSED)  # a refund has no such state
+    poller = Poller(
+        world.database, world.engine, world.amazon, world.clock, DEFAULT_SCHEDULE, timedelta(days=1)
+    )
+    world.clock.advance(timedelta(minutes=2))
+
+    asked = poller.poll_due()
+
+    with world.database.transaction() as tx:
+        [refund] = tx.payments(order, PaymentKind.REFUND)
+    assert asked == 1
+    assert (refund.state, refund.polls) == (RefundState.PENDING, 1)
+    assert world.states(order)["L1-1"] == "refund pending"
