@@ -189,6 +189,9 @@ def _check_references(
             _fail(UnknownCommand, event.origin, f"no command {event.command!r} is registered")
         if event.trigger is Trigger.SIGNAL and event.name not in signals:
             _fail(UnknownSignal, event.origin, "the application sends no such signal")
+        elif event.trigger is not Trigger.SIGNAL and event.name in signals:
+            reason = "the application signals this event: declare it with trigger = 'signal'"
+            _fail(InvalidProcessFile, event.origin, reason)
     for transition in process.transitions:
         origin = transition.origin
         for state in (transition.source, transition.target):

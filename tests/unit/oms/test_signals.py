@@ -8,7 +8,7 @@ from textwrap import dedent
 import pytest
 
 from amzpay.oms.engine import Engine
-from amzpay.oms.errors import NotAManualEvent, NotASignal, UnknownSignal
+from amzpay.oms.errors import InvalidProcessFile, NotAManualEvent, NotASignal, UnknownSignal
 from amzpay.oms.loader import load
 from amzpay.oms.ports import Job
 from fakes.clock import FakeClock
@@ -173,3 +173,11 @@ def test_a_process_file_may_only_follow_signals_the_application_sends(tmp_path):
 
     with pytest.raises(UnknownSignal, match=r"event 'lost'.*sends no such signal"):
         load(tmp_path, "parcel.toml", commands={"thank"}, conditions=set(), signals={"delivered"})
+
+
+def test_an_event_the_application_signals_must_be_declared_as_a_signal(tmp_path):
+    (tmp_path / "parcel.toml").write_text(dedent(PARCEL))
+    signals = {"delivered", "lost", "return"}
+
+    with pytest.raises(InvalidProcessFile, match=r"event 'return'.*trigger = 'signal'"):
+        load(tmp_path, "parcel.toml", commands={"thank"}, conditions=set(), signals=signals)
