@@ -91,8 +91,8 @@ class Engine(Generic[Tx]):
         News is recorded where it belongs whether or not an item follows it, so an item
         that cannot take the signal (it moved on, it is not an item of this order, or the
         process does not follow this news) is left where it is, and nothing is raised for
-        it. Like a condition, a signal moves the items of a closed order too: Amazon's news
-        is followed whatever staff may still do.
+        it. Like a condition, a signal moves the items of a closed order too: news from
+        outside is followed whatever staff may still do.
 
         Raises:
             NotASignal: the process declares ``event`` with another trigger.
