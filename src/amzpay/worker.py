@@ -1,4 +1,6 @@
-"""The worker: fires due timers, runs queued commands, checks waiting conditions.
+"""The worker: fires due timers, runs queued commands and the extra tasks bootstrap gives it
+(stored IPNs, polls, mails). It asks no payment record whether it changed: a record's change
+moves its items in the transaction that records it (``processes/settlement.py``).
 
 A round that finds nothing to do commits nothing and takes no write lock: every look for work
 is a read (``Database.read()``); a write transaction begins only for work that is due.
@@ -37,7 +39,6 @@ class Round:
 
     timers: int
     jobs: int
-    orders_checked: int
     tasks: int = 0  # what the extra tasks did (IPNs applied, polls, mails)
 
     @property
@@ -56,18 +57,16 @@ class Worker:
     ) -> None:
         self.database, self.engine, self.name, self.batch = database, engine, name, batch
         self.tasks = tuple(tasks)
-        self._checked_up_to: str | None = None  # conditions are checked ``batch`` orders a round
 
     def run_once(self) -> Round:
-        """Fire the timers due now, run the jobs due now, check the waiting orders, then
-        run each extra task (apply stored IPNs, poll, send mails: bootstrap wires them)."""
+        """Fire the timers due now, run the jobs due now, then run each extra task (apply
+        stored IPNs, poll, send mails: bootstrap wires them)."""
         timers = self._fire_timers(self.engine.clock())
         jobs = self._run_jobs()
-        checked = self._check_conditions()
         done = sum(task() for task in self.tasks)
         # What the tasks changed may have queued jobs (a refund declined, released...).
         jobs += self._run_jobs() if done else 0
-        return Round(timers, jobs, checked, done)
+        return Round(timers, jobs, done)
 
     def run(self, stop: threading.Event, idle_seconds: float = 1.0) -> None:
         """Work until ``stop`` is set; sleep ``idle_seconds`` after a round with nothing to do."""
@@ -76,7 +75,7 @@ class Worker:
                 done = self.run_once()
             except Exception:  # a worker outlives one bad order; the error is logged
                 log.exception("worker %s: round failed", self.name)
-                done = Round(0, 0, 0)
+                done = Round(0, 0)
             if not done.busy:
                 stop.wait(idle_seconds)
 
@@ -96,22 +95,6 @@ class Worker:
         ):
             count += 1
         return count
-
-    def _check_conditions(self) -> int:
-        waiting = {name: p.waiting_states() for name, p in self.engine.processes.items()}
-        with self.database.read() as tx:
-            orders = tx.orders_in_states(waiting, self.batch, self._checked_up_to)
-        # The next round goes on after these, and starts again at the top when done.
-        self._checked_up_to = orders[-1] if len(orders) == self.batch else None
-        for order in orders:
-            self._on_order(order, self._check)
-        return len(orders)
-
-    def _check(self, tx: Transaction, order: str) -> int:
-        if tx.try_lock_order(order) is None:
-            return 0  # another worker has it now
-        self.engine.check_conditions(tx, order, actor=f"worker {self.name}")
-        return 0
 
     def _on_order(self, order: str, work: Callable[[Transaction, str], int]) -> int:
         """One order's work in its own transaction; a refused transition is logged and the

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -70,16 +70,6 @@ class MemoryTransaction:
 
     def orders_with_due_timers(self, now: datetime, limit: int) -> list[str]:
         return sorted({t.order for t in self.data.timers.values() if t.due_at <= now})[:limit]
-
-    def orders_in_states(
-        self, states: Mapping[str, frozenset[str]], limit: int, after: str | None = None
-    ) -> list[str]:
-        return sorted(
-            order
-            for order, head in self.data.orders.items()
-            if set(self.data.states[order].values()) & states.get(head.process, frozenset())
-            and (after is None or order > after)
-        )[:limit]
 
     def add_job(
         self, order: str, command: str, event: str, items: Sequence[str], at: datetime

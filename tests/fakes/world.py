@@ -10,6 +10,7 @@ from amzpay.oms.runner import run_due_jobs
 from amzpay.processes.call_log import StoreCallLog
 from amzpay.processes.catalog import ASYNC, build_engine
 from amzpay.processes.observations import apply_observation
+from amzpay.processes.settlement import Settlement
 from amzpay.store.database import Database
 from amzpay.store.payments import PaymentKind
 from amzpay.worker import Worker
@@ -29,6 +30,7 @@ class World:
         self.clock = FakeClock()
         self.amazon = FakeGateway(self.clock, call_log=StoreCallLog(database))
         self.engine = build_engine(self.amazon, self.clock)
+        self.settlement = Settlement(self.engine)
         self.worker = Worker(database, self.engine, "test-worker")
 
     def place(self, order: Order, process: str = ASYNC, *, run: bool = True) -> str:
@@ -66,8 +68,7 @@ class World:
                 continue
             with self.database.transaction() as tx:
                 tx.lock_order(order)
-                apply_observation(tx, found.seen(), self.clock())
-                self.engine.check_conditions(tx, order, actor="ipn")
+                apply_observation(tx, found.seen(), self.clock(), self.settlement, "ipn")
 
     def states(self, order: str) -> dict[str, str | None]:
         with self.database.transaction() as tx:

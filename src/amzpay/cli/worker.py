@@ -31,14 +31,13 @@ def work(
     settings = for_worker(settings_for(url))
     logs = configure(settings.log)
     running = build(settings)
-    # Besides timers, jobs and conditions: stored IPNs, polls and queued mails.
+    # Besides timers and jobs: stored IPNs, polls and queued mails.
     worker = running.worker(name or socket.gethostname())
     try:
         if once:
             done = worker.run_once()
             console.print(
                 f"{done.timers} timer(s) fired, {done.jobs} command(s) run, "
-                f"{done.orders_checked} order(s) checked, "
                 f"{done.tasks} IPN(s), poll(s) and mail(s) handled"
             )
             return

@@ -7,6 +7,9 @@
     │   ├── InvalidAmount            a wire string or a value that is not an exact amount
     │   └── InvalidSplit             weights that cannot share an amount
     ├── InvalidOrder (ValueError)    an order whose parts contradict each other
+    ├── PaymentStateError (ValueError)  a payment state that cannot be (see ``payment.py``)
+    │   ├── UnknownPaymentState      a state the payment's kind does not have
+    │   └── IllegalTransition        a move the kind's transition table does not allow
     └── RefundError (ValueError)     a refund that must not be sent (see ``refund.py``)
         ├── EmptyRefund
         ├── UnknownItem
@@ -68,6 +71,27 @@ class InvalidOrder(DomainError, ValueError):
     def __init__(self, order_reference: str, reason: str) -> None:
         self.order_reference, self.reason = order_reference, reason
         super().__init__(f"order {order_reference}: {reason}")
+
+
+class PaymentStateError(DomainError, ValueError):
+    """Base of the payment states and moves the transition tables refuse."""
+
+
+class UnknownPaymentState(PaymentStateError):
+    """Raised for a state name the payment's kind does not have (a refund is never open)."""
+
+    def __init__(self, kind: str, state: str) -> None:
+        self.kind, self.state = kind, state
+        super().__init__(f"a {kind} has no state {state!r}")
+
+
+class IllegalTransition(PaymentStateError):
+    """Raised when a payment would move from ``current`` to ``target`` and its kind's
+    transition table does not allow that move."""
+
+    def __init__(self, kind: str, current: str, target: str) -> None:
+        self.kind, self.current, self.target = kind, current, target
+        super().__init__(f"a {kind} cannot move from {current!r} to {target!r}")
 
 
 class RefundError(DomainError, ValueError):

@@ -4,18 +4,21 @@ A ``CaptureRefund`` (one Amazon Refund call) is first *held*: its items and expe
 refund pending and the capture's pending amount grows. Amazon then settles it: *completed*
 books the amount on each line and on the capture, exactly the amount that was asked for;
 *declined* (or a call Amazon refused outright) releases the lines so they can be refunded
-again. The functions return new values and never change their arguments.
+again. ``capture_balance`` folds a capture's refunds, each by its state, through those same
+steps: it is how the worker knows what a capture has left. The functions return new values
+and never change their arguments.
 
 Imports nothing but the standard library.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from amzpay.domain.money import Money
-from amzpay.domain.order import LineId, Order, Refunded, RefundStatus
+from amzpay.domain.order import CaptureId, LineId, Order, Refunded, RefundStatus
+from amzpay.domain.payment import RefundState
 from amzpay.domain.refund import CaptureBalance, CaptureRefund, RefundLine
 
 _Change = Callable[[Refunded, RefundLine], Refunded]
@@ -71,6 +74,25 @@ def capture_released(balance: CaptureBalance, part: CaptureRefund) -> CaptureBal
         pending=balance.pending - part.amount,
         over_refunded=balance.over_refunded - part.over_refund,
     )
+
+
+def capture_balance(
+    capture: CaptureId, captured: Money, refunds: Iterable[tuple[CaptureRefund, RefundState]]
+) -> CaptureBalance:
+    """The capture that took ``captured``, once each of its refunds is held and then, by
+    its state, completed or released. A refund Amazon refused (``failed``) never reached the
+    capture and is left out."""
+    zero = Money.zero(captured.currency)
+    balance = CaptureBalance(capture, captured, zero, zero, zero, 0)
+    for part, state in refunds:
+        if state is RefundState.FAILED:
+            continue
+        balance = capture_held(balance, part)
+        if state is RefundState.COMPLETED:
+            balance = capture_completed(balance, part)
+        elif state is RefundState.DECLINED:
+            balance = capture_released(balance, part)
+    return balance
 
 
 def _update(order: Order, part: CaptureRefund, change: _Change) -> Order:

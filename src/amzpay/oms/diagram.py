@@ -3,8 +3,8 @@
 States are grouped by the file that declares them; states that close the order have a double
 border; the states an order's items are in are filled, with how many items are there.
 Transitions on an event are solid lines labelled with the event (and its command, after a
-slash); transitions that wait for a condition are dashed, labelled ``{condition}``; the happy
-path is bold.
+slash); transitions that wait for news (a signal, labelled ``when ...``) or for a condition
+(labelled ``{condition}``) are dashed; the happy path is bold.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def _edge(transition: Transition, events: Mapping[str, Event]) -> str:
     if transition.condition is not None:
         parts.append(f"{{{transition.condition}}}")
     attributes = [f"label={_quote(' '.join(parts))}"]
-    if transition.event is None:
+    if transition.event is None or events[transition.event].trigger is Trigger.SIGNAL:
         attributes.append("style=dashed")
     if transition.happy:
         attributes.append("penwidth=2.2")
@@ -101,6 +101,8 @@ def _event_label(event: Event) -> str:
     label = event.name
     if event.trigger is Trigger.ON_ENTER:
         label = f"on enter: {label}"
+    elif event.trigger is Trigger.SIGNAL:
+        label = f"when {label}"
     elif event.trigger is Trigger.TIMEOUT and event.timeout is not None:
         label = f"after {_duration(event)}: {label}"
     if event.command and event.command != event.name:

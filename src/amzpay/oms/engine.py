@@ -1,4 +1,5 @@
-"""The engine: fires events, checks conditions and timers, moves items, queues commands.
+"""The engine: fires events and signals, checks conditions and timers, moves items, queues
+commands.
 
 Every public method works inside the caller's transaction and first locks the order, so two
 workers or two requests never move the same order's items at once. Commands are only
@@ -21,6 +22,7 @@ from amzpay.oms.errors import (
     EventNotAllowed,
     LoopDetected,
     NotAManualEvent,
+    NotASignal,
     OrderClosed,
     UnknownProcess,
 )
@@ -82,6 +84,31 @@ class Engine(Generic[Tx]):
         run.fire(event, chosen)
         run.settle()
 
+    def signal(self, tx: Tx, order: str, event: str, items: Iterable[str], actor: str) -> list[str]:
+        """Fire the signal ``event`` (news the application recorded in ``tx``) on those of
+        ``items`` that can take it now; return them.
+
+        News is recorded where it belongs whether or not an item follows it, so an item
+        that cannot take the signal (it moved on, it is not an item of this order, or the
+        process does not follow this news) is left where it is, and nothing is raised for
+        it. Like a condition, a signal moves the items of a closed order too: news from
+        outside is followed whatever staff may still do.
+
+        Raises:
+            NotASignal: the process declares ``event`` with another trigger.
+            LoopDetected: the process went round in circles; roll the transaction back.
+        """
+        run = self._run(tx, tx.lock_order(order), actor)
+        declared = run.process.events.get(event)
+        if declared is None:
+            return []
+        if declared.trigger is not Trigger.SIGNAL:
+            raise NotASignal(order, event, declared.trigger.value)
+        ready = [item for item in dict.fromkeys(items) if run.can_take(event, item)]
+        run.fire(event, ready)
+        run.settle()
+        return ready
+
     def check_conditions(self, tx: Tx, order: str, actor: str = "system") -> None:
         run = self._run(tx, tx.lock_order(order), actor)
         run.settle()
@@ -129,7 +156,11 @@ class _Run(Generic[Tx]):
             if current is None or event is None:
                 where = "not an item of this order" if item not in self.states else str(current)
                 raise EventNotAllowed(self.order, item, event_name, where)
-            if self.closed and not event.allowed_when_closed:
+            if (
+                self.closed
+                and not event.allowed_when_closed
+                and event.trigger is not Trigger.SIGNAL
+            ):
                 raise OrderClosed(self.order, item, event_name, current)
             groups.setdefault(self._choose(event_name, item, current), []).append(item)
         for transition, moved in groups.items():
@@ -184,6 +215,14 @@ class _Run(Generic[Tx]):
             still_there = [item for item in items if self.states[item] == state]
             if still_there:
                 self.fire(event.name, still_there)
+
+    def can_take(self, event: str, item: str) -> bool:
+        """True when ``item`` has a transition on ``event`` whose condition (if any) holds."""
+        current = self.states.get(item)
+        if current is None:
+            return False
+        candidates = self.process.on_event(current, event)
+        return any(t.condition is None or self._holds(t, item) for t in candidates)
 
     def _choose(self, event: str, item: str, current: str) -> Transition:
         candidates = self.process.on_event(current, event)

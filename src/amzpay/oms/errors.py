@@ -7,6 +7,7 @@
     │   ├── UnknownEvent
     │   ├── UnknownCommand
     │   ├── UnknownCondition
+    │   ├── UnknownSignal                 a signal event the application never sends
     │   ├── UnreachableState
     │   ├── UnusedEvent                   an event no transition uses
     │   └── DuplicateName                 a state or event declared twice across the files
@@ -16,6 +17,7 @@
     │   ├── NotAManualEvent               staff fired an event that fires by itself
     │   ├── OrderClosed                   a closed order accepts refunds only
     │   └── ConditionNotMet               transitions exist, but none of their conditions holds
+    ├── NotASignal (ValueError)           the application signalled an event declared otherwise
     ├── LoopDetected (RuntimeError)       events or conditions moving items round in circles
     └── RetryLater                        raised by a command whose work must be tried again
 
@@ -59,6 +61,11 @@ class UnknownCommand(ProcessFileError):
 
 class UnknownCondition(ProcessFileError):
     """Raised when a transition names a condition the application did not register."""
+
+
+class UnknownSignal(ProcessFileError):
+    """Raised when an event is fired by ``signal`` but the application sends no such
+    signal: no transition on it could ever be taken."""
 
 
 class UnreachableState(ProcessFileError):
@@ -154,3 +161,12 @@ class RetryLater(OmsError):
             return self.delay
         top = self.ceiling if runs >= 32 else min(self.ceiling, self.delay * (1 << runs))
         return max(self.delay, top / 2 + top / 2 * rng())
+
+class NotASignal(OmsError, ValueError):
+    """Raised when the application signals an event the process declares with another
+    trigger (staff, on-enter or timer): news must not take a path meant for those."""
+
+    def __init__(self, order: str, event: str, trigger: str) -> None:
+        self.order, self.event, self.trigger = order, event, trigger
+        msg = f"order {order}: {event!r} is not a signal (its trigger is {trigger!r})"
+        super().__init__(msg)

@@ -28,6 +28,7 @@ from amzpay.oms.errors import (
     UnknownCommand,
     UnknownCondition,
     UnknownEvent,
+    UnknownSignal,
     UnknownState,
     UnreachableState,
     UnusedEvent,
@@ -59,8 +60,11 @@ def load(
     *,
     commands: Collection[str],
     conditions: Collection[str],
+    signals: Collection[str] = (),
 ) -> Process:
     """The process of ``main_file`` in ``directory`` with its sub-processes merged in.
+    ``commands``, ``conditions`` and ``signals`` are the names the application provides;
+    an event with trigger ``signal`` must be one of ``signals`` (``Engine.signal``).
 
     Raises:
         ProcessFileError: a subclass naming the file and element at fault.
@@ -81,7 +85,7 @@ def load(
     process = Process(
         name, initial, parts.states, parts.events, tuple(parts.transitions), (main_file, *subfiles)
     )
-    _check_references(process, commands, conditions)
+    _check_references(process, commands, conditions, signals)
     _check_reachable(process, main_file)
     _check_used(process)
     return process
@@ -175,11 +179,19 @@ def _transition(body: object, origin: Origin) -> Transition:
 
 
 def _check_references(
-    process: Process, commands: Collection[str], conditions: Collection[str]
+    process: Process,
+    commands: Collection[str],
+    conditions: Collection[str],
+    signals: Collection[str],
 ) -> None:
     for event in process.events.values():
         if event.command is not None and event.command not in commands:
             _fail(UnknownCommand, event.origin, f"no command {event.command!r} is registered")
+        if event.trigger is Trigger.SIGNAL and event.name not in signals:
+            _fail(UnknownSignal, event.origin, "the application sends no such signal")
+        elif event.trigger is not Trigger.SIGNAL and event.name in signals:
+            reason = "the application signals this event: declare it with trigger = 'signal'"
+            _fail(InvalidProcessFile, event.origin, reason)
     for transition in process.transitions:
         origin = transition.origin
         for state in (transition.source, transition.target):

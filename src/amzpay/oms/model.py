@@ -1,9 +1,10 @@
 """A process as data: states, events and transitions, read from a process file.
 
 A process moves each item of an order on its own. An item sits in one *state*; a *transition*
-leaves it on an *event* (fired by staff, on entering a state, or by a timer), on a *condition*
-(checked on demand and by the worker), or on an event guarded by a condition. An event may name
-a *command*, run once per order for the items that moved together.
+leaves it on an *event* (fired by staff, on entering a state, by a timer, or signalled by the
+application when news from outside changed what the item waits for), on a *condition*
+(checked after every move of the order's items), or on an event guarded by a condition. An
+event may name a *command*, run once per order for the items that moved together.
 
 Imports nothing but the standard library.
 """
@@ -20,9 +21,10 @@ from types import MappingProxyType
 class Trigger(StrEnum):
     """What fires an event."""
 
-    MANUAL = "manual"  # staff, the API or the code that received news from outside
+    MANUAL = "manual"  # staff, the API, or code acting for them on news from outside
     ON_ENTER = "on-enter"  # the moment an item enters the transition's source state
     TIMEOUT = "timeout"  # a timer set when the item entered the source state
+    SIGNAL = "signal"  # the application, in the transaction that recorded news from outside
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +122,3 @@ class Process:
 
     def states_with_flag(self, flag: str) -> frozenset[str]:
         return frozenset(name for name, state in self.states.items() if flag in state.flags)
-
-    def waiting_states(self) -> frozenset[str]:
-        """States left on a condition alone: the worker checks items in them."""
-        return frozenset(t.source for t in self.transitions if t.event is None)

@@ -69,12 +69,6 @@ class OmsTransaction(Protocol):
 
     def orders_with_due_timers(self, now: datetime, limit: int) -> list[str]: ...
 
-    def orders_in_states(
-        self, states: Mapping[str, frozenset[str]], limit: int, after: str | None = None
-    ) -> list[str]:
-        """Orders of each process (name -> states) with an item in one of those states, by
-        reference, the first ``limit`` after ``after``."""
-
     def add_job(
         self, order: str, command: str, event: str, items: Sequence[str], at: datetime
     ) -> Job: ...

@@ -26,6 +26,7 @@ from amzpay.processes.commands import (
 from amzpay.processes.conditions import conditions
 from amzpay.processes.polls import DEFAULT_SCHEDULE, Schedule
 from amzpay.processes.refund import RefundCommand
+from amzpay.processes.settlement import SIGNALS, Settlement
 from amzpay.store.payments import PaymentKind
 from amzpay.store.transaction import Transaction
 
@@ -40,25 +41,33 @@ def process_directory() -> Traversable:
 
 
 Clock = Callable[[], datetime]
-_Factory = Callable[[PaymentGateway, Clock, Schedule], Command[Transaction]]
+_Factory = Callable[[PaymentGateway, Clock, Settlement, Schedule], Command[Transaction]]
 _COMMANDS: Mapping[str, _Factory] = {
-    "authorize": lambda g, c, _: AuthorizeCommand(g, c, capture_now=False),
-    "authorize and capture": lambda g, c, _: AuthorizeCommand(g, c, capture_now=True),
-    "refresh authorization": lambda g, c, s: RefreshCommand(g, c, PaymentKind.AUTHORIZATION, s),
-    "capture": lambda g, c, _: CaptureCommand(g, c),
-    "refresh capture": lambda g, c, s: RefreshCommand(g, c, PaymentKind.CAPTURE, s),
-    "close order": lambda g, c, _: OrderReferenceCommand(g, c, cancel=False),
-    "cancel order": lambda g, c, _: OrderReferenceCommand(g, c, cancel=True),
-    "refund": lambda g, c, _: RefundCommand(g, c),
-    "refresh refund": lambda g, c, s: RefreshCommand(g, c, PaymentKind.REFUND, s),
+    "authorize": lambda g, c, t, _: AuthorizeCommand(g, c, t, capture_now=False),
+    "authorize and capture": lambda g, c, t, _: AuthorizeCommand(g, c, t, capture_now=True),
+    "refresh authorization": lambda g, c, t, s: RefreshCommand(
+        g, c, t, PaymentKind.AUTHORIZATION, s
+    ),
+    "capture": lambda g, c, t, _: CaptureCommand(g, c, t),
+    "refresh capture": lambda g, c, t, s: RefreshCommand(g, c, t, PaymentKind.CAPTURE, s),
+    "close order": lambda g, c, t, _: OrderReferenceCommand(g, c, cancel=False),
+    "cancel order": lambda g, c, t, _: OrderReferenceCommand(g, c, cancel=True),
+    "refund": lambda g, c, t, _: RefundCommand(g, c, t),
+    "refresh refund": lambda g, c, t, s: RefreshCommand(g, c, t, PaymentKind.REFUND, s),
 }
 
 
 def commands(
-    gateway: PaymentGateway, clock: Clock, poll_schedule: Schedule = DEFAULT_SCHEDULE
+    gateway: PaymentGateway,
+    clock: Clock,
+    settlement: Settlement,
+    poll_schedule: Schedule = DEFAULT_SCHEDULE,
 ) -> dict[str, Command[Transaction]]:
-    """Every command by the name the process files use."""
-    return {name: make(gateway, clock, poll_schedule) for name, make in _COMMANDS.items()}
+    """Every command by the name the process files use; what their calls settle moves
+    the items through ``settlement``."""
+    return {
+        name: make(gateway, clock, settlement, poll_schedule) for name, make in _COMMANDS.items()
+    }
 
 
 def load_processes(directory: Traversable | None = None) -> dict[str, Process]:
@@ -66,7 +75,7 @@ def load_processes(directory: Traversable | None = None) -> dict[str, Process]:
     where = directory or process_directory()
     known = conditions()
     return {
-        name: load(where, main, commands=_COMMANDS.keys(), conditions=known)
+        name: load(where, main, commands=_COMMANDS.keys(), conditions=known, signals=SIGNALS)
         for name, main in MAIN_FILES.items()
     }
 
@@ -103,14 +112,14 @@ def build_engine(
     call_log: StoreCallLog | None = None,
 ) -> Engine[Transaction]:
     """The engine with every process and command; the ``refresh ...`` commands ask Amazon
-    on ``poll_schedule`` (``polls.py``), however often their timers fire. With ``call_log``
-    (the gateway's), each command's calls are logged with its outcome."""
-    made = commands(gateway, clock, poll_schedule)
+    on ``poll_schedule`` (``polls.py``), however often their timers fire. The commands
+    settle payments through the engine they belong to, so they join it once it exists. With
+    ``call_log`` (the gateway's), each command's calls are logged with its outcome."""
+    engine: Engine[Transaction] = Engine(
+        load_processes(), commands={}, conditions=conditions(), clock=clock
+    )
+    made = commands(gateway, clock, Settlement(engine), poll_schedule)
     if call_log is not None:
         made = {name: LoggedCommand(command, call_log) for name, command in made.items()}
-    return Engine(
-        load_processes(),
-        commands=made,
-        conditions=conditions(),
-        clock=clock,
-    )
+    engine.commands.update(made)
+    return engine

@@ -7,6 +7,7 @@ command lives in ``refund.py``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -18,20 +19,34 @@ from amzpay.amazonpay.gateway import (
     Observation,
     PaymentGateway,
 )
+from amzpay.domain.errors import PaymentStateError
+from amzpay.domain.payment import (
+    MONEY_MAY_BE_TAKEN,
+    UNSETTLED,
+    AuthorizationState,
+    CaptureState,
+    OrderReferenceState,
+)
 from amzpay.oms.ports import Job, Transactions
 from amzpay.processes.calls import attempt, missing
-from amzpay.processes.observations import apply_observation, apply_refusal
+from amzpay.processes.observations import (
+    apply_observation,
+    apply_refusal,
+    follow_authorization,
+    record_order_reference,
+)
 from amzpay.processes.polls import DEFAULT_SCHEDULE, Schedule, next_poll_at, poll_is_due
 from amzpay.processes.records import (
-    REQUESTED,
-    TAKEN,
     expenses_total,
     items_total,
     latest_covering,
     new_reference_id,
 )
+from amzpay.processes.settlement import Settlement
 from amzpay.store.payments import NewPayment, PaymentKind, PaymentRecord
 from amzpay.store.transaction import Transaction
+
+log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 Record = Callable[[Transaction], None]
@@ -44,8 +59,11 @@ class AuthorizeCommand:
     """Authorize the items (and the expenses, when all items are authorized together); with
     ``capture_now`` the same call captures, and a capture record is stored beside it."""
 
-    def __init__(self, gateway: PaymentGateway, clock: Clock, *, capture_now: bool) -> None:
+    def __init__(
+        self, gateway: PaymentGateway, clock: Clock, settlement: Settlement, *, capture_now: bool
+    ) -> None:
         self.gateway, self.clock, self.capture_now = gateway, clock, capture_now
+        self.settlement = settlement
 
     def plan(self, tx: Transaction, job: Job) -> None:
         order, now = tx.order(job.order), self.clock()
@@ -84,15 +102,16 @@ class AuthorizeCommand:
         captured = self._capture_details(outcome)
 
         def record(tx: Transaction) -> None:
-            now = self.clock()
-            _record(tx, auth, outcome, now)
+            now, settlement, actor = self.clock(), self.settlement, f"command {job.command}"
+            _record(tx, auth, outcome, now, settlement, actor)
             for capture in captures:
                 if captured is not None:
-                    _record(tx, capture, captured, now)
+                    _record(tx, capture, captured, now, settlement, actor)
                 elif isinstance(outcome, CallRefused):
-                    tx.update_payment(capture, now, state="failed")
+                    apply_refusal(tx, capture, outcome, now, settlement, actor)
                 elif outcome.declined:
-                    tx.update_payment(capture, now, state="declined")
+                    declined = CaptureState.DECLINED
+                    follow_authorization(tx, capture, declined, now, settlement, actor)
 
         return record
 
@@ -107,14 +126,15 @@ class CaptureCommand:
     """Capture the items from their open authorization; the first capture of an order also
     takes the expenses (shipping)."""
 
-    def __init__(self, gateway: PaymentGateway, clock: Clock) -> None:
-        self.gateway, self.clock = gateway, clock
+    def __init__(self, gateway: PaymentGateway, clock: Clock, settlement: Settlement) -> None:
+        self.gateway, self.clock, self.settlement = gateway, clock, settlement
 
     def plan(self, tx: Transaction, job: Job) -> None:
         order, now = tx.order(job.order), self.clock()
         auth = latest_covering(tx, job.order, job.items[0], PaymentKind.AUTHORIZATION)
         assert auth is not None  # "auth open" is reached through an open authorization
-        first = not any(c.state in TAKEN for c in tx.payments(job.order, PaymentKind.CAPTURE))
+        captures = tx.payments(job.order, PaymentKind.CAPTURE)
+        first = not any(c.state in MONEY_MAY_BE_TAKEN for c in captures)
         amount = items_total(order, job.items)
         lines = list(job.items)
         if first:
@@ -140,7 +160,8 @@ class CaptureCommand:
                     amount=capture.amount,
                 )
             )
-        return lambda tx: _record(tx, capture, outcome, self.clock())
+        actor = f"command {job.command}"
+        return lambda tx: _record(tx, capture, outcome, self.clock(), self.settlement, actor)
 
 
 class RefreshCommand:
@@ -152,10 +173,12 @@ class RefreshCommand:
         self,
         gateway: PaymentGateway,
         clock: Clock,
+        settlement: Settlement,
         kind: PaymentKind,
         schedule: Schedule = DEFAULT_SCHEDULE,
     ) -> None:
         self.gateway, self.clock, self.kind, self.schedule = gateway, clock, kind, schedule
+        self.settlement = settlement
 
     def plan(self, tx: Transaction, job: Job) -> None:
         """Nothing to store: the records exist."""
@@ -168,7 +191,7 @@ class RefreshCommand:
                 for item in job.items
                 if (record := latest_covering(tx, job.order, item, self.kind)) is not None
                 and record.amazon_id is not None
-                and record.state in ("pending", "open", REQUESTED)
+                and (record.state in UNSETTLED or record.state is AuthorizationState.OPEN)
                 and poll_is_due(record, now, self.schedule)
             }
         answers = [(record, self._ask(record)) for record in records.values()]
@@ -181,7 +204,11 @@ class RefreshCommand:
                     self.kind, record.id, polls, next_poll_at(polls, at, self.schedule)
                 )
                 if isinstance(answer, Observation):
-                    apply_observation(tx, answer, at)
+                    actor = f"command {job.command}"
+                    try:
+                        apply_observation(tx, answer, at, self.settlement, actor)
+                    except PaymentStateError as error:  # nothing was written; asked again later
+                        log.error("%s %s: %s", self.kind, record.reference_id, error)
 
         return record_all
 
@@ -217,17 +244,24 @@ class OrderReferenceCommand:
         def record(tx: Transaction) -> None:
             # A refusal (already closed, say) leaves our row as it is; the call log has it.
             if reference_id is not None and outcome is None:
-                state = "canceled" if self.cancel else "closed"
-                tx.set_order_reference(job.order, reference_id, state, None, self.clock())
+                state = OrderReferenceState.CANCELED if self.cancel else OrderReferenceState.CLOSED
+                record_order_reference(tx, job.order, reference_id, state, None, self.clock())
 
         return record
 
 
-def _record(tx: Transaction, record: PaymentRecord, outcome: Outcome, at: datetime) -> None:
+def _record(
+    tx: Transaction,
+    record: PaymentRecord,
+    outcome: Outcome,
+    at: datetime,
+    settlement: Settlement,
+    actor: str,
+) -> None:
     if isinstance(outcome, CallRefused):
-        apply_refusal(tx, record, outcome, at)
+        apply_refusal(tx, record, outcome, at, settlement, actor)
     else:
-        apply_observation(tx, outcome, at)
+        apply_observation(tx, outcome, at, settlement, actor)
 
 
 def _of_job(new: NewPayment, job: Job) -> NewPayment:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final
 
+from amzpay.domain.payment import AuthorizationState, PaymentState, RefundState
 from amzpay.mail.messages import Mail, MailKind
 from amzpay.store.flow_rows import ExternalRefund
 from amzpay.store.payments import PaymentKind, PaymentRecord
@@ -26,7 +27,12 @@ STAFF: Final = "staff"
 
 
 def queue_notices(
-    tx: Transaction, before: str, record: PaymentRecord, at: datetime, *, soft: bool = False
+    tx: Transaction,
+    before: PaymentState,
+    record: PaymentRecord,
+    at: datetime,
+    *,
+    soft: bool = False,
 ) -> None:
     """Queue what ``record``'s move from ``before`` to its state calls for (maybe nothing).
     ``soft`` is Amazon's word that a declined authorization is a soft decline: the buyer can
@@ -68,12 +74,12 @@ def queue_external_refund_notice(tx: Transaction, refund: ExternalRefund, at: da
 
 
 def _mail_kind(record: PaymentRecord, soft: bool) -> MailKind | None:
-    if record.kind is PaymentKind.AUTHORIZATION and record.state == "declined":
+    if record.kind is PaymentKind.AUTHORIZATION and record.state is AuthorizationState.DECLINED:
         if soft:
             return MailKind.AUTHORIZATION_SUSPENDED
         return MailKind.AUTHORIZATION_DECLINED
-    if record.kind is PaymentKind.REFUND and record.state == "completed":
+    if record.kind is PaymentKind.REFUND and record.state is RefundState.COMPLETED:
         return MailKind.REFUND_COMPLETED
-    if record.kind is PaymentKind.REFUND and record.state == "declined":
+    if record.kind is PaymentKind.REFUND and record.state is RefundState.DECLINED:
         return MailKind.REFUND_DECLINED
     return None

@@ -5,17 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
+from amzpay.domain import ledger
 from amzpay.domain.money import Money
 from amzpay.domain.order import CaptureId, Item, Order
-from amzpay.domain.payment import CaptureBalance
+from amzpay.domain.payment import MONEY_TAKEN, CaptureBalance, RefundState
 from amzpay.domain.refund import CaptureRefund
 from amzpay.store.payments import PaymentKind, PaymentRecord
 from amzpay.store.transaction import Transaction
-
-REQUESTED = "requested"  # stored, the call not yet answered
-FAILED = "failed"  # Amazon refused the call: nothing happened there
-TAKEN = frozenset({REQUESTED, "pending", "open", "completed", "closed"})
-"""Capture states whose money is (or may be) taken."""
 
 
 def new_reference_id(prefix: str) -> str:
@@ -44,37 +40,31 @@ def expenses_total(order: Order) -> Money:
 
 
 def capture_balances(tx: Transaction, order: str) -> list[CaptureBalance]:
-    """Each capture that took money, with what refunds booked and hold of it."""
+    """Each capture that took money, with what its refunds booked and hold of it (the
+    ledger's fold over the refunds' states)."""
     refunds = tx.payments(order, PaymentKind.REFUND)
     balances = []
     for capture in tx.payments(order, PaymentKind.CAPTURE):
-        if capture.state not in ("completed", "closed"):
+        if capture.state not in MONEY_TAKEN:
             continue
-        own = [r for r in refunds if r.parent_id == capture.id]
-        balances.append(_balance(capture, own))
+        own = [
+            (part_of(r, capture), RefundState(r.state))
+            for r in refunds
+            if r.parent_id == capture.id
+        ]
+        balances.append(
+            ledger.capture_balance(CaptureId(capture.reference_id), capture.amount, own)
+        )
     return balances
-
-
-def _balance(capture: PaymentRecord, refunds: list[PaymentRecord]) -> CaptureBalance:
-    currency = capture.amount.currency
-    done = [r for r in refunds if r.state == "completed"]
-    held = [r for r in refunds if r.state in (REQUESTED, "pending")]
-    over = (r.over_refund or Money.zero(currency) for r in done + held)
-    return CaptureBalance(
-        id=CaptureId(capture.reference_id),
-        captured=capture.amount,
-        refunded=Money.total((r.amount for r in done), currency),
-        pending=Money.total((r.amount for r in held), currency),
-        over_refunded=Money.total(over, currency),
-        # Declined refunds count towards Amazon's ten; calls it refused never reached it.
-        refund_count=sum(1 for r in refunds if r.state != FAILED),
-    )
 
 
 def refund_part(tx: Transaction, refund: PaymentRecord) -> CaptureRefund:
     """The refund record as the ledger knows it: what it asked of which capture."""
     assert refund.parent_id is not None  # a refund always refunds a capture
-    capture = tx.payment(PaymentKind.CAPTURE, refund.parent_id)
+    return part_of(refund, tx.payment(PaymentKind.CAPTURE, refund.parent_id))
+
+
+def part_of(refund: PaymentRecord, capture: PaymentRecord) -> CaptureRefund:
     over = refund.over_refund or Money.zero(refund.amount.currency)
     return CaptureRefund(
         CaptureId(capture.reference_id),

@@ -15,11 +15,13 @@ from datetime import datetime
 
 from amzpay.amazonpay.gateway import CallRefused, Observation, PaymentGateway
 from amzpay.domain import ledger
+from amzpay.domain.payment import RefundState
 from amzpay.domain.refund import plan_refund
 from amzpay.oms.ports import Job, Transactions
 from amzpay.processes.calls import attempt, missing
 from amzpay.processes.observations import apply_observation, apply_refusal
-from amzpay.processes.records import REQUESTED, capture_balances, new_reference_id
+from amzpay.processes.records import capture_balances, new_reference_id
+from amzpay.processes.settlement import Settlement
 from amzpay.store.payments import NewPayment, PaymentKind, PaymentRecord
 from amzpay.store.transaction import Transaction
 
@@ -28,8 +30,8 @@ _Answer = tuple[PaymentRecord, Observation | CallRefused]
 
 
 class RefundCommand:
-    def __init__(self, gateway: PaymentGateway, clock: Clock) -> None:
-        self.gateway, self.clock = gateway, clock
+    def __init__(self, gateway: PaymentGateway, clock: Clock, settlement: Settlement) -> None:
+        self.gateway, self.clock, self.settlement = gateway, clock, settlement
 
     def plan(self, tx: Transaction, job: Job) -> None:
         """Raises the domain's RefundError (nothing is stored) when the items cannot be
@@ -59,10 +61,10 @@ class RefundCommand:
             waiting = [
                 (refund, tx.payment(PaymentKind.CAPTURE, refund.parent_id or 0))
                 for refund in tx.job_payments(job.id, PaymentKind.REFUND)
-                if refund.state == REQUESTED
+                if refund.state is RefundState.REQUESTED
             ]
         answers = [(refund, self._send(refund, capture)) for refund, capture in waiting]
-        return lambda tx: self._record(tx, answers)
+        return lambda tx: self._record(tx, answers, f"command {job.command}")
 
     def _send(self, refund: PaymentRecord, capture: PaymentRecord) -> Observation | CallRefused:
         capture_id = capture.amazon_id
@@ -77,10 +79,10 @@ class RefundCommand:
             )
         )
 
-    def _record(self, tx: Transaction, answers: list[_Answer]) -> None:
-        now = self.clock()
+    def _record(self, tx: Transaction, answers: list[_Answer], actor: str) -> None:
+        now, settlement = self.clock(), self.settlement
         for refund, outcome in answers:
             if isinstance(outcome, CallRefused):
-                apply_refusal(tx, tx.payment(PaymentKind.REFUND, refund.id), outcome, now)
+                apply_refusal(tx, refund, outcome, now, settlement, actor)
             else:
-                apply_observation(tx, outcome, now)
+                apply_observation(tx, outcome, now, settlement, actor)

@@ -21,13 +21,15 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Final
 
-from amzpay.amazonpay.gateway import ObjectKind, Observation, PaymentState
+from amzpay.amazonpay.gateway import ObjectKind, Observation
 from amzpay.amazonpay.ipn import IpnError, VerifiedNotification
 from amzpay.amazonpay.ipn.envelope import MessageType, read_envelope
 from amzpay.amazonpay.ipn.notification import read_message
+from amzpay.domain.payment import OrderReferenceState
 from amzpay.oms.engine import Engine
 from amzpay.processes.notices import queue_external_refund_notice
-from amzpay.processes.observations import apply_observation
+from amzpay.processes.observations import apply_observation, record_order_reference
+from amzpay.processes.settlement import Settlement
 from amzpay.services.notifications import (
     ORDER_REFERENCE_ID_LENGTH,
     PAYMENT_KINDS,
@@ -48,6 +50,7 @@ RETRIES: Final = (
     timedelta(hours=2),
 )
 """Waits before each new try of a message whose application failed; then it is given up."""
+_ORDER_REFERENCE_STATES = {state.value: state for state in OrderReferenceState}
 REAUTHORIZE = "reauthorize"
 
 
@@ -62,6 +65,7 @@ class InboxProcessor:
     ) -> None:
         self.database, self.engine, self.clock = database, engine, clock
         self.max_body_bytes, self.retries = max_body_bytes, tuple(retries)
+        self.settlement = Settlement(engine)
 
     def apply_due(self, limit: int = 100) -> int:
         """Apply the unprocessed messages due now, oldest first; return how many were
@@ -136,8 +140,7 @@ class InboxProcessor:
                 return self._external_refund(tx, seen)
             return f"no {kind} {seen.amazon_id} of ours: ignored"
         tx.lock_order(record.order)
-        applied = apply_observation(tx, seen, self.clock())
-        self.engine.check_conditions(tx, record.order, actor="ipn")
+        applied = apply_observation(tx, seen, self.clock(), self.settlement, "ipn")
         return None if applied is not None else _unchanged(record, seen)
 
     def _order_reference(self, tx: Transaction, seen: Observation) -> str | None:
@@ -146,14 +149,16 @@ class InboxProcessor:
             return f"no order for order reference {seen.amazon_id}: ignored"
         head = tx.lock_order(order)
         before = tx.order_reference_state(order)
-        tx.set_order_reference(
-            order, seen.amazon_id, seen.state.value, seen.reason_code, self.clock()
-        )
-        note = None
-        if before == "suspended" and seen.state is PaymentState.OPEN and not head.closed:
-            note = self._reauthorize(tx, order, head.process)
-        self.engine.check_conditions(tx, order, actor="ipn")
-        return note
+        target = _ORDER_REFERENCE_STATES.get(seen.state.value)
+        if target is None:
+            return f"order reference {seen.state.value}: state not read; acknowledged"
+        now = self.clock()
+        if not record_order_reference(tx, order, seen.amazon_id, target, seen.reason_code, now):
+            return "stale or repeated: nothing changed"
+        reopened = before is OrderReferenceState.SUSPENDED and target is OrderReferenceState.OPEN
+        if reopened and not head.closed:
+            return self._reauthorize(tx, order, head.process)
+        return None
 
     def _reauthorize(self, tx: Transaction, order: str, process_name: str) -> str:
         """The buyer chose another payment method (the order reference is Open again after

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from amzpay.amazonpay.gateway import CallFailed, CallRefused, Observation, PaymentGateway
+from amzpay.domain.errors import PaymentStateError
 from amzpay.oms.engine import Engine
 from amzpay.processes.observations import apply_observation
 from amzpay.processes.polls import next_poll_at
+from amzpay.processes.settlement import Settlement
 from amzpay.store.database import Database
 from amzpay.store.errors import RecordNotFound
 from amzpay.store.payments import PaymentKind, PaymentRecord
@@ -46,6 +48,7 @@ class Poller:
     ) -> None:
         self.database, self.engine, self.gateway, self.clock = database, engine, gateway, clock
         self.schedule, self.stuck_after = tuple(schedule), stuck_after
+        self.settlement = Settlement(engine)
 
     def poll_due(self, limit: int = 100) -> int:
         """Ask about every pending record whose poll is due; return how many were asked."""
@@ -91,8 +94,11 @@ class Poller:
         with self.database.transaction() as tx:
             tx.lock_order(record.order)
             if seen is not None:
-                apply_observation(tx, seen, self.clock())
-                self.engine.check_conditions(tx, record.order, actor="poll")
+                try:
+                    apply_observation(tx, seen, self.clock(), self.settlement, "poll")
+                except PaymentStateError as error:  # nothing was written; ask again later
+                    log.error("poll of %s %s: %s", kind, record.reference_id, error)
+                    failure = str(error)
             if scheduled:
                 polls = record.polls + 1
                 tx.schedule_poll(

@@ -22,6 +22,7 @@ from amzpay.amazonpay.ipn import IpnError
 from amzpay.amazonpay.ipn.envelope import MessageType, read_envelope
 from amzpay.amazonpay.ipn.notification import read_message
 from amzpay.domain.order import Order
+from amzpay.domain.payment import STATES
 from amzpay.services.errors import ServiceError
 from amzpay.services.notifications import observation_of, order_of, sns_time
 from amzpay.store.database import Database
@@ -259,15 +260,16 @@ def _payment_entries(payment: PaymentMoment) -> list[HistoryEntry]:
         ("amazon_id", payment.amazon_id or ""),
         ("amount", str(payment.amount)),
     )
+    requested = STATES[payment.kind].REQUESTED.value
     entries = [
         HistoryEntry(
             payment.created_at,
             "payment",
             f"{payment.kind} {payment.reference_id} requested: {payment.amount}",
-            (*base, ("state", "requested")),
+            (*base, ("state", requested)),
         )
     ]
-    if payment.state != "requested":
+    if payment.state != requested:
         reason = payment.reason_code or payment.error_code
         summary = f"{payment.kind} {payment.reference_id} {payment.state}"
         details: tuple[tuple[str, str], ...] = (*base, ("state", payment.state))

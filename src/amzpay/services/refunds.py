@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from amzpay.domain.errors import ItemNotRefundable
 from amzpay.domain.money import Money
 from amzpay.domain.order import BundleId, CaptureId, Expense, Item, Order
+from amzpay.domain.payment import RefundState
 from amzpay.domain.refund import RefundPlan, plan_refund, refusal
 from amzpay.oms.engine import Engine
 from amzpay.oms.model import Process
@@ -58,7 +59,7 @@ class RefundView:
 
     reference_id: str
     amazon_id: str | None
-    state: str
+    state: RefundState
     amount: Money
     reason_code: str | None
     error_code: str | None
@@ -193,7 +194,7 @@ def _view(tx: Transaction, record: PaymentRecord) -> RefundView:
     return RefundView(
         reference_id=record.reference_id,
         amazon_id=record.amazon_id,
-        state=record.state,
+        state=RefundState(record.state),
         amount=record.amount,
         reason_code=record.reason_code,
         error_code=record.error_code,

@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import Column, and_, case, func, select
 from sqlalchemy.engine import Connection
 
+from amzpay.domain.payment import UNSETTLED
 from amzpay.store import tables as t
 from amzpay.store.database import Database
 
-UNSETTLED_REFUND_STATES = ("requested", "pending")
+UNSETTLED_REFUND_STATES = sorted(UNSETTLED)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from amzpay.domain.payment import OrderReferenceState
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
 
@@ -145,7 +146,12 @@ class LogRows(Rows):
         )
 
     def set_order_reference(
-        self, order: str, amazon_id: str, state: str, reason_code: str | None, at: datetime
+        self,
+        order: str,
+        amazon_id: str,
+        state: OrderReferenceState,
+        reason_code: str | None,
+        at: datetime,
     ) -> None:
         """Record the order reference's state (one row per order, kept current)."""
         order_id = self.order_id(order)
@@ -162,9 +168,10 @@ class LogRows(Rows):
                 )
             )
 
-    def order_reference_state(self, order: str) -> str | None:
-        return self.conn.scalar(
+    def order_reference_state(self, order: str) -> OrderReferenceState | None:
+        state = self.conn.scalar(
             select(t.order_references.c.state).where(
                 t.order_references.c.order_id == self.order_id(order)
             )
         )
+        return None if state is None else OrderReferenceState(state)

@@ -8,7 +8,7 @@ transactions are write transactions that never overlap (``database.py``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, delete, exists, insert, or_, select, update
@@ -153,30 +153,6 @@ class OmsRows(Rows):
             .order_by(t.orders.c.id)
             .limit(limit)
         )
-        return list(rows.scalars())
-
-    def orders_in_states(
-        self, states: Mapping[str, frozenset[str]], limit: int, after: str | None = None
-    ) -> list[str]:
-        if not states:
-            return []
-        waiting = or_(
-            *(
-                and_(t.orders.c.process == process, t.items.c.state.in_(sorted(names)))
-                for process, names in states.items()
-            )
-        )
-        query = (
-            select(t.orders.c.reference)
-            .join(t.items, t.items.c.order_id == t.orders.c.id)
-            .where(waiting)
-            .group_by(t.orders.c.reference)
-            .order_by(t.orders.c.reference)
-            .limit(limit)
-        )
-        if after is not None:
-            query = query.where(t.orders.c.reference > after)
-        rows = self.conn.execute(query)
         return list(rows.scalars())
 
     # -- jobs -----------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from amzpay.domain.order import (
     Shipment,
     ShipmentId,
 )
+from amzpay.domain.payment import OrderReferenceState
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
 from amzpay.store.errors import OrderNotFound
@@ -54,7 +55,7 @@ class OrderRows(Rows):
                 insert(t.order_references).values(
                     order_id=order_id,
                     amazon_order_reference_id=order.amazon_order_reference_id,
-                    state="open",
+                    state=OrderReferenceState.OPEN.value,
                     updated_at=at,
                 )
             )

@@ -1,8 +1,9 @@
 """Amazon payment records: one row per authorization, capture and refund, each with its own
 state, reason code, Amazon id, our reference id, amount and items.
 
-The state is kept in our words as text (``requested``, ``pending``, ``open``, ``completed``,
-``declined``, ``closed``, ``failed`` ...); the processes give it meaning. A refund also keeps
+The state is stored as the text of its kind's enum (``domain/payment.py``: ``requested``,
+``pending``, ``open``, ``completed``, ``declined``, ``closed``, ``failed``) and read back as
+that enum. A refund also keeps
 the exact amount of each item and expense it asked Amazon for, so that completing it books
 what was sent, never a recomputed amount.
 """
@@ -11,23 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Row, Table, and_, insert, or_, select, update
 
 from amzpay.domain.money import Money
 from amzpay.domain.order import ExpenseId, ItemId
+from amzpay.domain.payment import STATES, PaymentKind, PaymentRecord, RefundState, state_of
 from amzpay.domain.refund import RefundLine
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
 from amzpay.store.errors import RecordNotFound
 
-
-class PaymentKind(StrEnum):
-    AUTHORIZATION = "authorization"
-    CAPTURE = "capture"
-    REFUND = "refund"
+__all__ = ["NewPayment", "PaymentKind", "PaymentRecord", "PaymentRows", "payment_table"]
 
 
 _TABLES: dict[PaymentKind, tuple[Table, str]] = {
@@ -40,33 +37,6 @@ _TABLES: dict[PaymentKind, tuple[Table, str]] = {
 def payment_table(kind: PaymentKind) -> tuple[Table, str]:
     """The table of ``kind`` and the name of its Amazon id column."""
     return _TABLES[kind]
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentRecord:
-    id: int
-    kind: PaymentKind
-    order: str
-    reference_id: str
-    amazon_id: str | None
-    state: str
-    reason_code: str | None
-    error_code: str | None
-    error_message: str | None
-    amount: Money
-    items: tuple[str, ...]
-    created_at: datetime
-    updated_at: datetime
-    observed_at: datetime | None = None
-    parent_id: int | None = None  # a capture's authorization, a refund's capture
-    capture_now: bool = False
-    item_lines: tuple[RefundLine, ...] = ()  # refunds only: what each line asked for
-    expense_lines: tuple[RefundLine, ...] = ()
-    over_refund: Money | None = None
-    job_id: int | None = None
-    polls: int = 0  # how often the poll for lost IPNs asked Amazon about it
-    next_poll_at: datetime | None = None
-    seller_note: str | None = None  # refunds only: sent as SellerRefundNote
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +61,7 @@ class PaymentRows(Rows):
         values: dict[str, object] = {
             "order_id": self.order_id(order),
             "reference_id": new.reference_id,
-            "state": "requested",
+            "state": STATES[new.kind].REQUESTED.value,
             "amount": new.amount.minor,
             "currency": new.amount.currency,
             "created_at": at,
@@ -157,7 +127,7 @@ class PaymentRows(Rows):
         table = t.refunds
         rows = self.conn.execute(
             self._select(PaymentKind.REFUND)
-            .where(table.c.state.in_(["requested", "pending"]))
+            .where(table.c.state.in_([RefundState.REQUESTED, RefundState.PENDING]))
             .order_by(table.c.id)
         )
         return [self._record(PaymentKind.REFUND, row) for row in rows]
@@ -174,7 +144,7 @@ class PaymentRows(Rows):
             rows = self.conn.execute(
                 self._select(kind)
                 .where(
-                    table.c.state == "pending",
+                    table.c.state == STATES[kind].PENDING.value,
                     table.c[amazon_column].is_not(None),
                     or_(first_due, table.c.next_poll_at <= now),
                 )
@@ -262,7 +232,7 @@ class PaymentRows(Rows):
             order=row.order_reference,
             reference_id=row.reference_id,
             amazon_id=getattr(row, amazon_column),
-            state=row.state,
+            state=state_of(kind, row.state),
             reason_code=row.reason_code,
             error_code=row.error_code,
             error_message=row.error_message,

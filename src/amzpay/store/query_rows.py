@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from amzpay.domain.money import Money
+from amzpay.domain.payment import UNSETTLED, PaymentKind, PaymentState, RefundState, state_of
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
 from amzpay.store.errors import OrderNotFound
@@ -68,11 +69,15 @@ class RefundSummary:
     reference_id: str
     amazon_id: str | None
     order: str
-    state: str
+    state: RefundState
     amount: Money
     reason_code: str | None
     requested_at: datetime
     updated_at: datetime
+
+    @property
+    def unsettled(self) -> bool:
+        return self.state in UNSETTLED
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +100,10 @@ class IpnRow:
 class PaymentMoment:
     """One Amazon payment record as an order's history shows it."""
 
-    kind: str  # authorization, capture, refund
+    kind: PaymentKind
     reference_id: str
     amazon_id: str | None
-    state: str
+    state: PaymentState
     reason_code: str | None
     error_code: str | None
     amount: Money
@@ -234,7 +239,7 @@ class QueryRows(Rows):
                 reference_id=r.reference_id,
                 amazon_id=r.amazon_refund_id,
                 order=r.order_reference,
-                state=r.state,
+                state=RefundState(r.state),
                 amount=Money(r.amount, r.currency),
                 reason_code=r.reason_code,
                 requested_at=r.created_at,
@@ -298,9 +303,9 @@ class QueryRows(Rows):
         order_id = self.order_id(order)
         moments: list[PaymentMoment] = []
         for kind, table, amazon_column in (
-            ("authorization", t.authorizations, "amazon_authorization_id"),
-            ("capture", t.captures, "amazon_capture_id"),
-            ("refund", t.refunds, "amazon_refund_id"),
+            (PaymentKind.AUTHORIZATION, t.authorizations, "amazon_authorization_id"),
+            (PaymentKind.CAPTURE, t.captures, "amazon_capture_id"),
+            (PaymentKind.REFUND, t.refunds, "amazon_refund_id"),
         ):
             rows = self.conn.execute(
                 select(table).where(table.c.order_id == order_id).order_by(table.c.id)
@@ -310,7 +315,7 @@ class QueryRows(Rows):
                     kind,
                     r.reference_id,
                     getattr(r, amazon_column),
-                    r.state,
+                    state_of(kind, r.state),
                     r.reason_code,
                     r.error_code,
                     Money(r.amount, r.currency),

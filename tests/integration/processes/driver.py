@@ -2,9 +2,10 @@
 
 For a transition, ``path_to`` finds the shortest path from the initial state through it;
 ``drive`` walks it: staff events are fired, timers are made due and the worker run, and for
-each condition the fake Amazon is made to say what makes it true: the next answer of the
-call the step's command makes is scripted, or, when the command is a poll or no command
-runs, Amazon moves the existing object on (as its processing would) and the IPN arrives.
+each signal (and condition) the fake Amazon is made to say what sends it (makes it true): the
+next answer of the call the step's command makes is scripted, or, when the command is a poll
+or no command runs, Amazon moves the existing object on (as its processing would) and the
+IPN arrives.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ class Strategy(Enum):
 
 @dataclass(frozen=True)
 class Amazon:
-    """What Amazon says for a condition to hold: ``operation`` answers (or is refused),
-    or an existing ``kind`` object moves to ``state``."""
+    """What Amazon says for a signal to be sent (a condition to hold): ``operation``
+    answers (or is refused), or an existing ``kind`` object moves to ``state``."""
 
     operation: str
     kind: PaymentKind
@@ -87,13 +88,20 @@ def drive(world: World, process: Process, path: list[Transition], strategy: Stra
     order = world.place(make_order(quantity=2), process.name, run=False)
     for number, step in enumerate(path):
         later = path[number + 1] if number + 1 < len(path) else None
-        if step.condition is not None:
-            _amazon_moves(world, order, step.condition)
+        if (news := _news(process, step)) is not None:
+            _amazon_moves(world, order, news)
         command = process.events[step.event].command if step.event else None
-        if command is not None and later is not None and later.condition is not None:
-            _prepare(world, order, command, later.condition)
+        if command is not None and later is not None and (after := _news(process, later)):
+            _prepare(world, order, command, after)
         _perform(world, process, order, step, strategy)
     return order
+
+
+def _news(process: Process, step: Transition) -> str | None:
+    """What the step waits for from Amazon: its signal, else its condition."""
+    if step.event is not None and process.events[step.event].trigger is Trigger.SIGNAL:
+        return step.event
+    return step.condition
 
 
 def _prepare(world: World, order: str, command: str, condition: str) -> None:
@@ -124,7 +132,7 @@ def _amazon_moves(world: World, order: str, condition: str) -> None:
 def _perform(
     world: World, process: Process, order: str, step: Transition, strategy: Strategy
 ) -> None:
-    if step.event is None:
+    if step.event is None or process.events[step.event].trigger is Trigger.SIGNAL:
         world.run_jobs()
         world.notify(order)
         return

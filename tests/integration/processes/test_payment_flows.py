@@ -130,7 +130,8 @@ def test_a_stale_observation_changes_nothing(world):
     world.notify(order)
 
     with world.database.transaction() as tx:
-        applied = apply_observation(tx, replace(stale, state=PaymentState.DECLINED), world.clock())
+        declined = replace(stale, state=PaymentState.DECLINED)
+        applied = apply_observation(tx, declined, world.clock(), world.settlement, "ipn")
 
     assert applied is None
     assert refund_of(world, order).state == "completed"

@@ -7,7 +7,6 @@ import pytest
 from amzpay.amazonpay.gateway import PaymentState
 from amzpay.processes.observations import apply_observation
 from amzpay.store.payments import PaymentKind
-from amzpay.worker import Worker
 from fakes.orders import make_order
 from fakes.world import World
 
@@ -39,23 +38,19 @@ def test_a_due_timer_fires_once_however_often_the_worker_runs(world):
     assert len(polls) == 2  # one per item, the two items fired together
 
 
-def make_order_with_a_completed_refund_not_yet_checked(world: World) -> str:
-    """Amazon completed the refund and we recorded it, but no one checked the conditions."""
+def test_a_recorded_completion_moves_the_item_in_the_same_transaction_not_in_a_round(world):
     order = world.place(make_order())
     world.fire(order, "capture")
     world.fire(order, "refund", ["L1-1"])
     amazon_id = world.amazon_id(order, PaymentKind.REFUND)
     world.amazon.settle(amazon_id, PaymentState.COMPLETED)
+    seen = world.amazon.objects[amazon_id].seen()
+
     with world.database.transaction() as tx:
-        apply_observation(tx, world.amazon.objects[amazon_id].seen(), world.clock())
-    return order
+        apply_observation(tx, seen, world.clock(), world.settlement, "ipn")
+        moved = tx.item_states(order)["L1-1"]
+    done = world.worker.run_once()
 
-
-def test_the_worker_checks_every_waiting_order_a_batch_at_a_time(world):
-    orders = [make_order_with_a_completed_refund_not_yet_checked(world) for _ in range(3)]
-    worker = Worker(world.database, world.engine, "small", batch=2)
-
-    checked = [worker.run_once().orders_checked for _ in range(2)]
-
-    assert checked == [2, 1]
-    assert {world.states(order)["L1-1"] for order in orders} == {"refund completed"}
+    assert moved == "refund completed"
+    assert (done.timers, done.jobs, done.tasks) == (0, 0, 0)
+    assert world.states(order)["L1-1"] == "refund completed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from amzpay.domain.ledger import (
+    capture_balance,
     capture_completed,
     capture_held,
     capture_released,
@@ -11,6 +12,7 @@ from amzpay.domain.ledger import (
     release,
 )
 from amzpay.domain.order import RefundStatus
+from amzpay.domain.payment import RefundState
 from amzpay.domain.refund import plan_refund
 
 from builders import balance, make_item, make_order, make_shipping, money
@@ -75,3 +77,17 @@ def test_the_capture_counts_holds_books_and_releases_the_refund():
         money("19.90"),
         1,  # Amazon counts a declined refund among the ten of a capture
     )
+
+
+def test_a_captures_balance_folds_each_refund_in_by_its_state():
+    _, capture, part = refunded_order()
+
+    def fold(*states):
+        return capture_balance(capture.id, capture.captured, [(part, s) for s in states])
+
+    assert fold() == capture
+    assert fold(RefundState.REQUESTED) == fold(RefundState.PENDING) == capture_held(capture, part)
+    assert fold(RefundState.COMPLETED) == capture_completed(capture_held(capture, part), part)
+    assert fold(RefundState.DECLINED) == capture_released(capture_held(capture, part), part)
+    assert fold(RefundState.FAILED) == capture  # Amazon refused the call: it never counted
+    assert fold(RefundState.COMPLETED, RefundState.DECLINED).refund_count == 2

@@ -8,6 +8,7 @@ import pytest
 
 from amzpay.processes.catalog import load_processes
 from amzpay.processes.conditions import conditions
+from amzpay.processes.settlement import SIGNALS
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 PROCESSES = load_processes()
@@ -32,6 +33,12 @@ def test_every_condition_is_explained():
     page = (DOCS / "processes.md").read_text()
 
     assert [c for c in conditions() if f"`{c}`" not in page] == []
+
+
+def test_every_signal_is_explained():
+    page = (DOCS / "processes.md").read_text()
+
+    assert [s for s in sorted(SIGNALS) if f"`{s}`" not in page] == []
 
 
 @pytest.mark.parametrize("name", sorted(PROCESSES))

@@ -13,8 +13,6 @@ from amzpay.services.refunds import REFUND_EVENT  # fired through the refund for
 from amzpay.store.payments import PaymentKind, PaymentRecord
 from amzpay.web.context import Services
 
-UNSETTLED = frozenset({"requested", "pending"})
-
 
 @dataclass(frozen=True, slots=True)
 class Line:
@@ -72,7 +70,7 @@ class OrderPage:
     @property
     def unsettled(self) -> bool:
         """Something waits on Amazon: the page keeps asking until it is settled."""
-        return any(r.state in UNSETTLED for records in self.payments.values() for r in records)
+        return any(r.unsettled for records in self.payments.values() for r in records)
 
 
 def read_order_page(services: Services, reference: str) -> OrderPage:

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from amzpay.domain.payment import RefundState
 from amzpay.services.queries import RefundAge, RefundFilter
 from amzpay.store.errors import RecordNotFound
 from amzpay.web.backoffice.paging import PAGE_SIZE, Query, pager
@@ -16,8 +17,8 @@ from amzpay.web.backoffice.rendering import redirect, render
 from amzpay.web.backoffice.security import NotFound, PageStaff, PostedStaff, services_of
 
 router = APIRouter()
-WAITING = ("requested", "pending")
-STATES = ("waiting", "requested", "pending", "completed", "declined", "failed", "all")
+WAITING = (RefundState.REQUESTED.value, RefundState.PENDING.value)
+STATES = ("waiting", *(state.value for state in RefundState), "all")
 
 
 @router.get("/refunds")
