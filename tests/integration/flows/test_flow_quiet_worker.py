@@ -90,11 +90,11 @@ def test_an_ipn_that_cannot_be_applied_at_receipt_is_kept_and_applied_by_the_wor
     order = refund_asked(e2e, ["L1-1"])
     real, failures = inbox_module.apply_observation, []
 
-    def failing_once(tx: Any, seen: Observation, at: Any) -> Any:
+    def failing_once(tx: Any, seen: Observation, *rest: Any) -> Any:
         if not failures:
             failures.append(seen)
             raise RuntimeError("the order's application failed this time")
-        return real(tx, seen, at)
+        return real(tx, seen, *rest)
 
     monkeypatch.setattr(inbox_module, "apply_observation", failing_once)
     e2e.amazon.advance(REFUND_SETTLES)
