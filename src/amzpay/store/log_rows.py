@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import ReturningInsert
 
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
@@ -106,8 +108,8 @@ class LogRows(Rows):
             "body": body,
             "received_at": at,
         }
-        insert_new = _insert_unless_there(self.conn.dialect.name).values(values)
-        return self.conn.execute(insert_new.returning(t.ipn_inbox.c.id)).first() is not None
+        inserted = self.conn.execute(_insert_unless_there(self.conn.dialect.name), values)
+        return inserted.first() is not None
 
     def mark_ipn_processed(self, message_id: str, at: datetime, error: str | None = None) -> None:
         self.conn.execute(
@@ -142,8 +144,13 @@ class LogRows(Rows):
         )
 
 
-def _insert_unless_there(dialect: str) -> postgresql.Insert | sqlite.Insert:
-    """An insert into the inbox that does nothing when the message id is there already."""
+@cache
+def _insert_unless_there(dialect: str) -> ReturningInsert[tuple[int]]:
+    """An insert into the inbox that does nothing when the message id is there already, and
+    returns the new row's id. Built once per dialect: the endpoint's hot path only binds."""
+    unique = ["message_id"]
     if dialect == "postgresql":
-        return postgresql.insert(t.ipn_inbox).on_conflict_do_nothing(index_elements=["message_id"])
-    return sqlite.insert(t.ipn_inbox).on_conflict_do_nothing(index_elements=["message_id"])
+        on_pg = postgresql.insert(t.ipn_inbox).on_conflict_do_nothing(index_elements=unique)
+        return on_pg.returning(t.ipn_inbox.c.id)
+    on_sqlite = sqlite.insert(t.ipn_inbox).on_conflict_do_nothing(index_elements=unique)
+    return on_sqlite.returning(t.ipn_inbox.c.id)
