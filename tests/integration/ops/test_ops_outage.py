@@ -8,9 +8,11 @@ from __future__ import annotations
 import json
 import re
 import time
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
+from opskit import fake_shop
 from servekit import Served, environment, free_port, served, wait_for
 
 from amzpay.bootstrap import build
@@ -67,7 +69,7 @@ def test_serve_rides_out_a_database_outage_and_says_so_once_each_way(
         stoppable_postgres.stop()
         wait_for("the worker to notice", lambda: _worker_lines(server, LOST) or None)
         answer = _get(server, "/api/v1/orders", headers=api)
-        page = _get(server, "/orders", cookies={"amzpay_session": "any"})
+        page = _get(server, "/orders", headers={"Cookie": "amzpay_session=any"})
         ready = server.get("/readyz")
         time.sleep(5)  # the worker tries again after 1 s, then 2 s later...
         outage_log = _lines(server)
@@ -109,3 +111,29 @@ def test_serve_rides_out_a_database_outage_and_says_so_once_each_way(
     everything = server.err.read_text()
     assert "Traceback" not in everything
     assert not [line for line in _lines(server) if "exception" in line]
+
+
+def test_while_the_database_is_unreachable_every_entry_answers_503_with_retry_after():
+    """In-process, on a PostgreSQL URL where no server listens: the API, the back office and
+    the IPN endpoint (a message that verified but cannot be stored) each answer 503."""
+    nobody = f"postgresql+psycopg://amzpay:s3cret@127.0.0.1:{free_port()}/amzpay"
+    with fake_shop(nobody) as shop:
+        verified = SimpleNamespace(
+            envelope=SimpleNamespace(type=SimpleNamespace(value="X"), message_id="m-1")
+        )
+        shop.app.ipn.verifier.verify = lambda body, headers=None: verified  # type: ignore[method-assign]
+        api = shop.http.get("/api/v1/orders", headers={"Authorization": "Bearer any"})
+        page = shop.http.get("/orders", headers={"Cookie": "amzpay_session=any"})
+        ipn = shop.http.post("/amazonpay/ipn", content=b"{}")
+
+    assert api.status_code == 503
+    assert api.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert api.json()["error"]["code"] == "database_unavailable"
+    assert page.status_code == 503
+    assert page.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert ipn.status_code == 503
+    assert ipn.headers["Retry-After"] == "60"  # Amazon delivers it again later
+    assert ipn.json()["error"]["code"] == "ipn_not_stored"
+    for answer in (api, page, ipn):
+        assert "s3cret" not in answer.text
+        assert "127.0.0.1" not in answer.text
