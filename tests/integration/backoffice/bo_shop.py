@@ -125,6 +125,17 @@ class BackOfficeShop:
             listener.close()
 
 
+@contextmanager
+def opened_shop(folder: Path, mailer: Mailer | None = None) -> Iterator[BackOfficeShop]:
+    """A shop with one staff user (``USERNAME``), closed when the block ends."""
+    made = BackOfficeShop(folder, mailer=mailer)
+    made.add_staff()
+    try:
+        yield made
+    finally:
+        made.close()
+
+
 CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright never downloads a browser here
 CHROMIUM_ARGS = [
     "--headless",

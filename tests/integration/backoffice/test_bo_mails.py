@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from email.message import EmailMessage
 
 import pytest
-from bo_shop import DECLINE, REFUND_SETTLES, BackOfficeShop, log_in
+from bo_shop import DECLINE, REFUND_SETTLES, BackOfficeShop, log_in, opened_shop
 
 from amzpay.mail.sender import SmtpMailer, SmtpSettings
 from amzpay.mail.sink import SmtpSink
@@ -28,12 +28,8 @@ def sink() -> Iterator[SmtpSink]:
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory, sink: SmtpSink) -> Iterator[BackOfficeShop]:
     mailer = SmtpMailer(SmtpSettings(sink.host, sink.port))
-    made = BackOfficeShop(tmp_path_factory.mktemp("backoffice-mails"), mailer=mailer)
-    made.add_staff()
-    try:
+    with opened_shop(tmp_path_factory.mktemp("backoffice-mails"), mailer) as made:
         yield made
-    finally:
-        made.close()
 
 
 @pytest.fixture
