@@ -187,9 +187,9 @@ def _banner(
         lines.append(f"  simulator    {url}{PREFIX}  (control API: {url}{PREFIX}/_sim/...)")
     smtp = settings.smtp
     if sink:
-        where = f"a local SMTP sink at {smtp.host}:{smtp.port} (nothing leaves this machine)"
+        where = f"sent to a local SMTP sink at {smtp.host}:{smtp.port}; nothing leaves this machine"
     else:
-        where = f"SMTP {smtp.host}:{smtp.port}" if smtp.host else "no SMTP server: they wait"
+        where = f"sent to {smtp.host}:{smtp.port}" if smtp.host else "no SMTP server: they wait"
     lines.append(f"  e-mails      {url}/mails  ({where})")
     lines.append(
         "  worker       in this process" if worker else "  worker       none here (--no-worker)"

@@ -60,6 +60,8 @@ def test_serve_in_simulator_mode_delivers_mails_to_its_sink_and_shows_them_sent(
             shop.close()
         banner = server.output()
 
-    assert re.search(r"e-mails +http://127\.0\.0\.1:\d+/mails +\(a local SMTP sink at", banner)
+    assert re.search(
+        r"e-mails +http://127\.0\.0\.1:\d+/mails +\(sent to a local SMTP sink at", banner
+    )
     assert "buyer@example.com" in listing
     assert "Your refund of €12.50 for order SRV-1" in listing
