@@ -14,13 +14,15 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from starlette.applications import Starlette
 
 from amzpay.config import Settings
-from amzpay.mail.sink import SmtpSink
 from amzpay.simulator import Seller, SimulatorConfig, Throttling, create_simulator, simulator_of
+
+if TYPE_CHECKING:
+    from amzpay.mail.sink import SmtpSink
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +120,8 @@ def with_mail_sink(settings: Settings) -> tuple[Settings, SmtpSink | None]:
     back office's e-mail page shows them sent. A configured server is always used as is."""
     if not settings.amazon.simulator or settings.smtp.host is not None:
         return settings, None
+    from amzpay.mail.sink import SmtpSink  # aiosmtpd: only a serving run needs it
+
     sink = SmtpSink("127.0.0.1")
     plain = {"username": None, "password": None, "starttls": False}
     smtp = settings.smtp.model_copy(update={"host": sink.host, "port": sink.port, **plain})
