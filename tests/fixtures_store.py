@@ -49,31 +49,61 @@ def _as_server_user(base: Path) -> list[str]:
     return ["runuser", "-u", "postgres", "--"]
 
 
+class PostgresServer:
+    """A PostgreSQL server of its own in a temporary directory, on a free loopback port;
+    ``stop`` and ``start`` it again on the same port and data (a database outage)."""
+
+    def __init__(self) -> None:
+        self.base = Path(tempfile.mkdtemp(prefix="amzpay-pg-"))
+        self.prefix, self.data = _as_server_user(self.base), self.base / "data"
+        self.port = _free_port()
+        self.url = f"postgresql+psycopg://amzpay@127.0.0.1:{self.port}"
+        subprocess.run(
+            [*self.prefix, _binary("initdb"), "-D", str(self.data), "-U", "amzpay",
+             "--auth=trust", "--no-sync"],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options += " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        log = str(self.base / "log")
+        self._pg_ctl("-l", log, "-o", options, "-w", "start", check=True)
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server (``fast``: its connections are cut, as in a crash or a failover)."""
+        self._pg_ctl("-m", mode, "-w", "stop", check=False)
+
+    def remove(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def _pg_ctl(self, *args: str, check: bool) -> None:
+        command = [*self.prefix, _binary("pg_ctl"), "-D", str(self.data), *args]
+        subprocess.run(command, check=check, capture_output=True)
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """A PostgreSQL server for this test session; yields its base URL (no database)."""
-    base = Path(tempfile.mkdtemp(prefix="amzpay-pg-"))
-    prefix, data, port = _as_server_user(base), base / "data", _free_port()
-    subprocess.run(
-        [*prefix, _binary("initdb"), "-D", str(data), "-U", "amzpay", "--auth=trust", "--no-sync"],
-        check=True,
-        capture_output=True,
-    )
-    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
-    options += " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-    pg_ctl = _binary("pg_ctl")
-    subprocess.run(
-        [*prefix, pg_ctl, "-D", str(data), "-l", str(base / "log"), "-o", options, "-w", "start"],
-        check=True,
-        capture_output=True,
-    )
+    server = PostgresServer()
+    server.start()
     try:
-        yield f"postgresql+psycopg://amzpay@127.0.0.1:{port}"
+        yield server.url
     finally:
-        subprocess.run(
-            [*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True
-        )
-        shutil.rmtree(base, ignore_errors=True)
+        server.remove()
+
+
+@pytest.fixture
+def stoppable_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for one test alone, which the test may stop and start again."""
+    server = PostgresServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.remove()
 
 
 def _admin(server: str, statement: str) -> None:

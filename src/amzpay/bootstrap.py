@@ -50,6 +50,7 @@ from amzpay.services.external_refunds import ExternalRefundService
 from amzpay.services.inbox import InboxProcessor
 from amzpay.services.ipn import IpnReceiver
 from amzpay.services.ledger import LedgerService
+from amzpay.services.mailbox import MailLog
 from amzpay.services.orders import OrderService
 from amzpay.services.outbox import Mailer, Outbox
 from amzpay.services.polling import Poller
@@ -119,6 +120,7 @@ class App:
     access: AccessService
     external_refunds: ExternalRefundService
     queries: QueryService
+    mails: MailLog
     throttle_waits: WaitTally = field(default_factory=WaitTally)  # this process's, for /metrics
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -165,6 +167,7 @@ def build(
     verifier = _verifier(settings, certificates)
     closers.append(verifier.close)
     inbox = InboxProcessor(database, engine, clock)
+    outbox = _outbox(settings, database, mailer, clock)
     return App(
         settings=settings,
         database=database,
@@ -183,11 +186,12 @@ def build(
             settings.polling.schedule,
             settings.polling.stuck_after,
         ),
-        outbox=_outbox(settings, database, mailer, clock),
+        outbox=outbox,
         ledger=LedgerService(database),
         access=AccessService(database, clock, hasher=password_hasher),
         external_refunds=ExternalRefundService(database, clock),
         queries=QueryService(database, clock),
+        mails=MailLog(database, outbox),
         throttle_waits=waits,
         _closers=closers,
     )

@@ -9,21 +9,23 @@ Safe to run in several copies against one PostgreSQL database: each order is tak
 ``SKIP LOCKED`` (a worker never waits for another, and never works on an order another
 holds), each job is leased to one worker, and a timer is deleted in the transaction that
 fires it, so it fires once. ``run_once`` does what is due now; ``run`` repeats it until told
-to stop.
+to stop, and while the database does not answer it pauses longer and longer (1 s doubling
+up to 30 s), saying once that the database went and once that it is back.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from amzpay.oms.engine import Engine
 from amzpay.oms.errors import OmsError
 from amzpay.oms.runner import run_next_job
 from amzpay.store.database import Database
+from amzpay.store.outage import Outage, database_unavailable
 from amzpay.store.transaction import Transaction
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,14 @@ class Round:
         return bool(self.timers or self.jobs or self.tasks)
 
 
+class Stop(Protocol):
+    """What ``run`` is told to stop by (a ``threading.Event``); its ``wait`` is the pause."""
+
+    def is_set(self) -> bool: ...
+
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
 class Worker:
     def __init__(
         self,
@@ -57,6 +67,7 @@ class Worker:
     ) -> None:
         self.database, self.engine, self.name, self.batch = database, engine, name, batch
         self.tasks = tuple(tasks)
+        self.outage = Outage(f"worker {name}")
 
     def run_once(self) -> Round:
         """Fire the timers due now, run the jobs due now, then run each extra task (apply
@@ -68,14 +79,21 @@ class Worker:
         jobs += self._run_jobs() if done else 0
         return Round(timers, jobs, done)
 
-    def run(self, stop: threading.Event, idle_seconds: float = 1.0) -> None:
-        """Work until ``stop`` is set; sleep ``idle_seconds`` after a round with nothing to do."""
+    def run(self, stop: Stop, idle_seconds: float = 1.0) -> None:
+        """Work until ``stop`` is set; sleep ``idle_seconds`` after a round with nothing to do,
+        and back off while the database does not answer."""
         while not stop.is_set():
             try:
                 done = self.run_once()
-            except Exception:  # a worker outlives one bad order; the error is logged
+            except Exception as error:
+                if database_unavailable(error):  # transient: no traceback, a longer pause
+                    stop.wait(self.outage.failed(error))
+                    continue
+                # A worker outlives one bad order; the error is logged.
                 log.exception("worker %s: round failed", self.name)
                 done = Round(0, 0)
+            else:
+                self.outage.answered()
             if not done.busy:
                 stop.wait(idle_seconds)
 

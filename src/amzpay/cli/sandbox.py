@@ -14,12 +14,15 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from starlette.applications import Starlette
 
 from amzpay.config import Settings
 from amzpay.simulator import Seller, SimulatorConfig, Throttling, create_simulator, simulator_of
+
+if TYPE_CHECKING:
+    from amzpay.mail.sink import SmtpSink
 
 log = logging.getLogger(__name__)
 
@@ -109,3 +112,17 @@ class SandboxSimulator:
                 simulator.settle_due()
             except Exception:  # the simulator's loop outlives one bad delivery
                 log.exception("simulator: settling due work failed")
+
+
+def with_mail_sink(settings: Settings) -> tuple[Settings, SmtpSink | None]:
+    """In sandbox-simulator mode with no SMTP server configured: ``settings`` sending to a
+    local SMTP sink on the loopback (not started yet), so that mails leave the outbox and the
+    back office's e-mail page shows them sent. A configured server is always used as is."""
+    if not settings.amazon.simulator or settings.smtp.host is not None:
+        return settings, None
+    from amzpay.mail.sink import SmtpSink  # aiosmtpd: only a serving run needs it
+
+    sink = SmtpSink("127.0.0.1")
+    plain = {"username": None, "password": None, "starttls": False}
+    smtp = settings.smtp.model_copy(update={"host": sink.host, "port": sink.port, **plain})
+    return settings.model_copy(update={"smtp": smtp}), sink

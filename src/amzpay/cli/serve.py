@@ -29,7 +29,13 @@ from amzpay.bootstrap import App, build
 from amzpay.cli.config import problems
 from amzpay.cli.logs import configure
 from amzpay.cli.options import DatabaseOption, settings_for, shown
-from amzpay.cli.sandbox import PREFIX, SandboxSimulator, base_url, sandbox_settings
+from amzpay.cli.sandbox import (
+    PREFIX,
+    SandboxSimulator,
+    base_url,
+    sandbox_settings,
+    with_mail_sink,
+)
 from amzpay.config import Settings
 from amzpay.store.migrate import head_revision
 from amzpay.web.app import create_app
@@ -103,25 +109,26 @@ def serve(
     if settings.amazon.simulator:
         settings = sandbox_settings(settings, url)
         sandbox = SandboxSimulator.for_server(settings, url)
+    settings, mail_sink = with_mail_sink(settings)
     running = build(settings)
     web = create_app(running)
     if sandbox is not None:
         web.mount(PREFIX, sandbox.app)
     background = BackgroundWorker(running, f"{socket.gethostname()}:{port}") if worker else None
     console = Console()
-    _banner(console, settings, url, sandbox is not None, worker)
+    _banner(console, settings, url, sandbox is not None, worker, mail_sink is not None)
     _warn_at_start(console, running)
     # uvicorn stops gracefully on SIGTERM, then raises it again: end with a clean exit here,
     # so that the worker and the simulator are stopped and the database closed below.
     signal.signal(signal.SIGTERM, _exit)
     try:
-        for part in (sandbox, background):
+        for part in (sandbox, mail_sink, background):
             if part is not None:
                 part.start()
         config = uvicorn.Config(web, host=host, port=port, log_config=None, lifespan="on")
         uvicorn.Server(config).run()
     finally:
-        for part in (background, sandbox):
+        for part in (background, mail_sink, sandbox):
             if part is not None:
                 part.stop()
         running.close()
@@ -156,7 +163,9 @@ def _exit(*_: object) -> None:
     raise SystemExit(0)
 
 
-def _banner(console: Console, settings: Settings, url: str, simulated: bool, worker: bool) -> None:
+def _banner(
+    console: Console, settings: Settings, url: str, simulated: bool, worker: bool, sink: bool
+) -> None:
     """A few plain lines: where everything is, and in which mode."""
     amazon = settings.amazon
     if simulated:
@@ -176,6 +185,12 @@ def _banner(console: Console, settings: Settings, url: str, simulated: bool, wor
     ]
     if simulated:
         lines.append(f"  simulator    {url}{PREFIX}  (control API: {url}{PREFIX}/_sim/...)")
+    smtp = settings.smtp
+    if sink:
+        where = f"sent to a local SMTP sink at {smtp.host}:{smtp.port}; nothing leaves this machine"
+    else:
+        where = f"sent to {smtp.host}:{smtp.port}" if smtp.host else "no SMTP server: they wait"
+    lines.append(f"  e-mails      {url}/mails  ({where})")
     lines.append(
         "  worker       in this process" if worker else "  worker       none here (--no-worker)"
     )

@@ -45,7 +45,8 @@ class SmtpSink:
         self.host = host
         self.port = _free_port(host)
         self._mailbox = _Mailbox()
-        self._controller = Controller(self._mailbox, hostname=host, port=self.port)
+        # Made when started: aiosmtpd's controller opens an event loop as soon as it exists.
+        self._controller: Controller | None = None
 
     @property
     def messages(self) -> list[EmailMessage]:
@@ -57,11 +58,14 @@ class SmtpSink:
             self._mailbox.failures.extend([answer] * count)
 
     def start(self) -> SmtpSink:
+        self._controller = Controller(self._mailbox, hostname=self.host, port=self.port)
         self._controller.start()
         return self
 
     def stop(self) -> None:
-        self._controller.stop()
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
     def __enter__(self) -> SmtpSink:
         return self.start()

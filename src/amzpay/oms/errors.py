@@ -162,6 +162,7 @@ class RetryLater(OmsError):
         top = self.ceiling if runs >= 32 else min(self.ceiling, self.delay * (1 << runs))
         return max(self.delay, top / 2 + top / 2 * rng())
 
+
 class NotASignal(OmsError, ValueError):
     """Raised when the application signals an event the process declares with another
     trigger (staff, on-enter or timer): news must not take a path meant for those."""

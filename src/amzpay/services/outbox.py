@@ -67,18 +67,23 @@ class Outbox:
             queued = tx.claim_mail(now, now + LEASE)
         if queued is None:
             return False
-        mail = Mail.from_json(queued.mail)
-        if queued.audience == STAFF:
-            mail = replace(mail, to=self.staff, locale=self.staff_locale)
         assert self.mailer is not None
         try:
-            self.mailer.send(render(self.templates, mail, self.shop))
+            self.mailer.send(self.message(queued.audience, queued.mail))
         except MailDeliveryError as error:
             self._failed(queued.id, queued.attempts, error)
             return True
         with self.database.transaction() as tx:
             tx.mail_sent(queued.id, self.clock())
         return True
+
+    def message(self, audience: str, mail_json: str) -> EmailMessage:
+        """The e-mail a queued mail is sent as (staff mails go to the staff address, in the
+        back office's language); the back office's e-mail page shows the same."""
+        mail = Mail.from_json(mail_json)
+        if audience == STAFF:
+            mail = replace(mail, to=self.staff, locale=self.staff_locale)
+        return render(self.templates, mail, self.shop)
 
     def _failed(self, mail_id: int, attempts: int, error: MailDeliveryError) -> None:
         # The error names SMTP answers only, never the recipient (mail/sender.py).

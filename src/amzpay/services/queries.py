@@ -119,6 +119,7 @@ class HistoryEntry:
     kind: str
     summary: str
     details: tuple[tuple[str, str], ...] = field(default=())
+    mail_id: int | None = None  # a mail's entry: the mail, on the back office's e-mail page
 
 
 class QueryService:
@@ -324,7 +325,7 @@ def _mail_entry(mail: MailMoment) -> HistoryEntry:
     if mail.last_error:
         details.append(("last_error", mail.last_error))
     summary = f"e-mail {mail.kind} to {mail.audience}: {mail.status}"
-    return HistoryEntry(mail.created_at, "mail", summary, tuple(details))
+    return HistoryEntry(mail.created_at, "mail", summary, tuple(details), mail_id=mail.id)
 
 
 def _iso(moment: datetime) -> str:

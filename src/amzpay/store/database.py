@@ -15,6 +15,7 @@ Nothing is connected until a ``Database`` is made and used.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Final
@@ -44,6 +45,11 @@ class Database:
         self.url = url
         self.engine = _engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        # SQLite has one writer at a time, and a writer that finds the file locked polls it
+        # with sleeps of up to 100 ms: the threads of this process queue on a lock instead,
+        # and the next one starts the moment the last one commits (other processes still
+        # meet SQLite's busy timeout).
+        self._writer = threading.Lock() if self.is_sqlite else None
         # The SQLite default migrates itself on first use; a server is migrated on purpose
         # (``amzpay db upgrade``), by whoever owns its schema.
         if migrate if migrate is not None else self.is_sqlite:
@@ -66,8 +72,14 @@ class Database:
     def transaction(self) -> Iterator[Transaction]:
         """A unit of work: commits when the block ends, rolls back when it raises. Never
         make a network call inside one."""
-        with self.engine.begin() as connection:
-            yield Transaction(connection)
+        queued = self._writer is not None and self._writer.acquire(timeout=_BUSY_TIMEOUT_MS / 1000)
+        try:
+            with self.engine.begin() as connection:
+                yield Transaction(connection)
+        finally:
+            if queued:
+                assert self._writer is not None
+                self._writer.release()
 
     @contextmanager
     def read(self) -> Iterator[Transaction]:

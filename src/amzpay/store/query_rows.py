@@ -113,6 +113,7 @@ class PaymentMoment:
 
 @dataclass(frozen=True, slots=True)
 class MailMoment:
+    id: int
     kind: str
     audience: str  # buyer or staff (never the address: buyer data stays out of the history)
     status: str
@@ -334,7 +335,14 @@ class QueryRows(Rows):
         )
         return [
             MailMoment(
-                r.kind, r.audience, r.status, r.attempts, r.created_at, r.sent_at, r.last_error
+                r.id,
+                r.kind,
+                r.audience,
+                r.status,
+                r.attempts,
+                r.created_at,
+                r.sent_at,
+                r.last_error,
             )
             for r in rows
         ]

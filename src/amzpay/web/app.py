@@ -7,8 +7,9 @@ from fastapi import FastAPI
 from amzpay import __version__
 from amzpay.web import backoffice, health, ipn, metrics
 from amzpay.web.api import api_router
+from amzpay.web.backoffice.rendering import outage_page
 from amzpay.web.context import Services
-from amzpay.web.errors import install_json_errors
+from amzpay.web.errors import install_json_errors, install_outage_answers
 
 
 def create_app(services: Services) -> FastAPI:
@@ -22,6 +23,7 @@ def create_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     install_json_errors(app)  # JSON errors under /api and /amazonpay only
+    install_outage_answers(app, outage_page)  # a database outage: 503 with Retry-After
     app.include_router(api_router())
     app.include_router(ipn.router)
     backoffice.install(app)

@@ -14,6 +14,7 @@ from amzpay.services.access import AccessService
 from amzpay.services.inbox import InboxProcessor
 from amzpay.services.ipn import IpnReceiver
 from amzpay.services.ledger import LedgerService
+from amzpay.services.mailbox import MailLog
 from amzpay.services.orders import OrderService
 from amzpay.services.polling import Poller
 from amzpay.services.queries import QueryService
@@ -45,3 +46,5 @@ class Services(Protocol):
     def access(self) -> AccessService: ...
     @property
     def queries(self) -> QueryService: ...
+    @property
+    def mails(self) -> MailLog: ...

@@ -26,6 +26,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError, TimeoutError as SqlTimeout
 from starlette.exceptions import HTTPException
 
 from amzpay.amazonpay.gateway import CallFailed, CallRefused
@@ -41,6 +42,7 @@ from amzpay.services.access import InvalidCredentials
 from amzpay.services.errors import InvalidOrderSpec, NoteTooLong, OrderReferenceNotOpen
 from amzpay.services.queries import InvalidPaging
 from amzpay.store.errors import DuplicateName, DuplicateOrder, OrderNotFound, RecordNotFound
+from amzpay.store.outage import RETRY_AFTER_SECONDS, database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +82,20 @@ class ApiError(Exception):
         return JSONResponse(body.model_dump(), status_code=self.status, headers=self.headers)
 
 
+def database_unreachable() -> ApiError:
+    """A database outage: transient, so a 503 the client may retry (no URL, no driver text)."""
+    return ApiError(
+        503,
+        "database_unavailable",
+        "the database is unreachable; try again shortly",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def api_error_of(error: Exception) -> ApiError | None:
     """The answer for ``error``, or None for one that is a bug of ours (answered 500)."""
+    if database_unavailable(error):
+        return database_unreachable()
     match error:
         case ApiError():
             return error
@@ -197,6 +211,22 @@ def install_json_errors(app: FastAPI, prefixes: Sequence[str] = JSON_PREFIXES) -
     app.add_exception_handler(RequestValidationError, on_validation_error)
 
 
+def install_outage_answers(app: FastAPI, page: Callable[[Request], Response]) -> None:
+    """Answer a database outage outside the API's routes too: a JSON 503 under the JSON
+    prefixes, ``page`` (the back office's) elsewhere; both carry ``Retry-After``. Any other
+    database error stays a bug of ours: a 500, logged with its traceback."""
+
+    async def on_database_error(request: Request, error: Exception) -> Response:
+        if not database_unavailable(error):
+            raise error
+        if request.url.path.startswith(JSON_PREFIXES):
+            return database_unreachable().response()
+        return page(request)
+
+    for kind in (DBAPIError, SqlTimeout):
+        app.add_exception_handler(kind, on_database_error)
+
+
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The OpenAPI ``responses`` of a route's errors, each in the JSON error shape."""
     meaning = {
@@ -205,7 +235,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "The order's or refund's state refuses it",
         413: "The request body is too large",
         422: "The request is malformed; ``field`` names what",
-        503: "Amazon Pay could not be asked now; try again later",
+        503: "Amazon Pay or the database could not be asked now; try again after Retry-After",
     }
     return {s: {"model": ErrorBody, "description": meaning.get(s, "Error")} for s in statuses}
 

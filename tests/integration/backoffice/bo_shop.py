@@ -26,6 +26,7 @@ from amzpay.bootstrap import App, build
 from amzpay.cli.demo import HOST, ORDER, SELLER
 from amzpay.cli.local_amazon import LocalAmazon
 from amzpay.config import Settings
+from amzpay.services.outbox import Mailer
 from amzpay.simulator import InProcessTransport
 from amzpay.web.app import create_app
 from amzpay.web.backoffice.security import LOGIN_COOKIE
@@ -37,7 +38,7 @@ DECLINE = '{"SandboxSimulation": {"State": "Declined", "ReasonCode": "AmazonReje
 
 
 class BackOfficeShop:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, mailer: Mailer | None = None) -> None:
         self.amazon = LocalAmazon(SELLER, HOST)
         settings = Settings.load(
             {
@@ -52,6 +53,7 @@ class BackOfficeShop:
             clock=self.amazon.clock.now,
             certificates=self.amazon.certificates,
             password_hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
+            mailer=mailer,  # none: mails wait in the outbox, as with no SMTP server
         )
         self.amazon.receiver = self.app.ipn
         self.web: FastAPI = create_app(self.app)
@@ -135,6 +137,17 @@ class BackOfficeShop:
             server.should_exit = True
             thread.join(timeout=10)
             listener.close()
+
+
+@contextmanager
+def opened_shop(folder: Path, mailer: Mailer | None = None) -> Iterator[BackOfficeShop]:
+    """A shop with one staff user (``USERNAME``), closed when the block ends."""
+    made = BackOfficeShop(folder, mailer=mailer)
+    made.add_staff()
+    try:
+        yield made
+    finally:
+        made.close()
 
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright never downloads a browser here

@@ -7,18 +7,14 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from bo_shop import CHROMIUM, CHROMIUM_ARGS, BackOfficeShop, http_client
+from bo_shop import CHROMIUM, CHROMIUM_ARGS, BackOfficeShop, http_client, opened_shop
 from playwright.sync_api import Browser, sync_playwright
 
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackOfficeShop]:
-    made = BackOfficeShop(tmp_path_factory.mktemp("backoffice"))
-    made.add_staff()
-    try:
+    with opened_shop(tmp_path_factory.mktemp("backoffice")) as made:
         yield made
-    finally:
-        made.close()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from amzpay.web.backoffice import routes
 from amzpay.web.backoffice.security import LOGIN_COOKIE, SESSION_COOKIE
 
 PUBLIC = {("GET", "/login"), ("POST", "/login")}
-PATH_VALUES = {"reference": "BO-1001", "reference_id": "R-unknown"}
+PATH_VALUES = {"reference": "BO-1001", "reference_id": "R-unknown", "mail_id": "1"}
 
 
 @pytest.mark.parametrize(("method", "path"), [r for r in routes() if r not in PUBLIC])

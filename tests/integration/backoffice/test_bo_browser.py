@@ -134,3 +134,22 @@ def test_a_wrong_password_is_refused(page):
 
     expect(page.locator(".notice")).to_have_text("Wrong username or password")
     assert page.url.endswith("/login")
+
+
+def test_staff_open_a_refund_mail_and_read_its_html_in_the_sandboxed_frame(shop, page):
+    order = shop.closed_order()
+    shop.app.refunds.request(order, ["cup"], actor="staff")
+    shop.work()
+    shop.later(REFUND_SETTLES)  # completed: the buyer's mail is queued (no SMTP server here)
+    log_in(page)
+    page.goto(f"/orders/{order}/history?kind=mail")
+
+    page.click("text=Show the e-mail")
+    frame = page.frame_locator("iframe.mail-html")
+
+    expect(page.locator(".mail-head")).to_contain_text("due")
+    expect(page.locator(".mail-head")).to_contain_text("buyer@example.com")
+    expect(frame.locator("body")).to_contain_text(order)
+    expect(page.locator("pre.mail-text")).to_contain_text(order)
+    # The frame's document runs no script and reaches nothing of the back office.
+    assert frame.locator("body").evaluate("() => document.domain") == ""

@@ -4,4 +4,5 @@ from fixtures_store import (  # noqa: F401 - fixtures
     postgres_template,
     postgres_url,
     sqlite_url,
+    stoppable_postgres,
 )

@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
-from amzpay.web.backoffice import lists, login, orders, refund_form, waiting
+from amzpay.web.backoffice import lists, login, mails, orders, refund_form, waiting
 from amzpay.web.backoffice.rendering import refusal_page
 from amzpay.web.backoffice.security import Refusal
 
@@ -23,7 +23,7 @@ STATIC = Path(__file__).parent / "static"
 STATIC_PATH = "/static/backoffice"
 
 
-PARTS = (login, lists, orders, refund_form, waiting)
+PARTS = (login, lists, orders, refund_form, waiting, mails)
 
 
 def router() -> APIRouter:

@@ -13,8 +13,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from amzpay.domain.money import Money
 from amzpay.services.access import StaffSession
+from amzpay.store.outage import RETRY_AFTER_SECONDS
 from amzpay.web.backoffice.security import (
     CSRF_HEADER,
+    DatabaseUnreachable,
     NotLoggedIn,
     Refusal,
     login_url,
@@ -84,6 +86,13 @@ def refusal_page(request: Request, refusal: Exception) -> Response:
         return redirect(login_url(refusal.next_path))
     staff = None if isinstance(refusal, NotLoggedIn) else session_of(request)
     return render(request, "error.html", staff, refusal.status, refusal=refusal)
+
+
+def outage_page(request: Request) -> Response:
+    """The page for a database outage (no staff in the header: the session cannot be read)."""
+    page = render(request, "error.html", None, 503, refusal=DatabaseUnreachable())
+    page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return page
 
 
 def money(amount: Money | None) -> str:

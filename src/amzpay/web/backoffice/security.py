@@ -64,6 +64,19 @@ class CsrfRefused(Refusal):
         )
 
 
+class DatabaseUnreachable(Refusal):
+    """The database does not answer: a passing outage, so a 503 that says when to try again."""
+
+    status = 503
+    title = "The database is unreachable"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The database does not answer just now, so this page cannot be shown. "
+            "It works again as soon as the database is back: try again in a few seconds."
+        )
+
+
 class NotFound(Refusal):
     status = 404
     title = "Not found"
