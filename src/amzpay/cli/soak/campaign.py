@@ -38,7 +38,7 @@ SELLER = Seller(seller_id="A1SOAKSHOP", access_key_id="AKIASOAK", secret_key="so
 HOST = "simulator.soak"
 AT_ONCE = 30  # shoppers under way together
 STEP_SECONDS = (10, 60)  # how far Amazon's clock moves in one tick
-HORIZON_STEP = timedelta(minutes=5)
+HORIZON_STEP = timedelta(minutes=15)
 MAX_ROUNDS = 50  # worker rounds in one catch-up; more means it never goes idle
 # Per tick, during the storm:
 FAULT_CHANCE = 0.4

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 import time
 from contextlib import ExitStack
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -16,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from amzpay.cli.options import shown
 from amzpay.cli.soak.campaign import Campaign, Phase, open_shop
 from amzpay.cli.soak.checks import read_books, run_checks
-from amzpay.cli.soak.summary import Summary, show
+from amzpay.cli.soak.summary import LogTally, Summary, show
 from amzpay.services.queries import QueryService
 from amzpay.store.database import Database
 
@@ -65,14 +66,15 @@ def _prepare(console: Console, url: str) -> None:
 
 def _run(console: Console, url: str, where: str, orders: int, seed: int) -> Summary:
     started = time.monotonic()
-    with open_shop(url, seed) as shop, _bar(console) as bar:
+    with open_shop(url, seed) as shop, _bar(console) as bar, LogTally.on("amzpay") as logs:
         task = bar.add_task(Phase.STORM.value, total=orders)
         campaign = Campaign(shop, orders, seed)
         campaign.run(lambda phase, done: bar.update(task, completed=done, description=phase))
         bar.update(task, description="checking the books")
         books = read_books(shop.app, shop.amazon.sim, campaign.shoppers)
         checks = run_checks(books, campaign.shoppers, campaign.forged_accepted)
-        return Summary.of(campaign, books, checks, where, time.monotonic() - started)
+        summary = Summary.of(campaign, books, checks, where, time.monotonic() - started)
+        return replace(summary, logs=logs.levels)
 
 
 def _bar(console: Console) -> Progress:

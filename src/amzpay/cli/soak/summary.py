@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from rich.console import Console
@@ -32,6 +35,7 @@ class Summary:
     mails: int
     faults: Counter[Fault]
     checks: tuple[Check, ...]
+    logs: Counter[str] = field(default_factory=Counter)  # amzpay's log records by level
 
     @property
     def ok(self) -> bool:
@@ -65,34 +69,32 @@ class Summary:
 
 def show(console: Console, summary: Summary) -> int:
     """Print ``summary``; return the exit code (1 when a check failed)."""
-    console.print(
-        f"\n[bold]Soak[/bold]: {summary.orders} orders, seed {summary.seed}, on {summary.database}"
-    )
+
+    def say(text: str) -> None:
+        console.print(text, soft_wrap=True)
+
+    say(f"\n[bold]Soak[/bold]: {summary.orders} orders, seed {summary.seed}, on {summary.database}")
     hours = summary.amazon_time.total_seconds() / 3600
-    console.print(
-        f"  wall time {summary.wall}; Amazon's clock moved {hours:.1f} h in {summary.ticks} ticks"
-    )
-    console.print(
-        f"  orders: {summary.placed} placed ({summary.checkout_retries} checkouts tried again)"
-    )
+    say(f"  wall time {summary.wall}; Amazon's clock moved {hours:.1f} h in {summary.ticks} ticks")
+    say(f"  orders: {summary.placed} placed ({summary.checkout_retries} checkouts tried again)")
     states = ", ".join(f"{count} {state}" for state, count in sorted(summary.refunds.items()))
-    console.print(
+    say(
         f"  refunds: {summary.refunds.total()} requested ({states}); "
         f"{summary.refunds_asked_again} asked again after a decline"
     )
-    answers = ", ".join(
-        f"{count} answered {status}" for status, count in sorted(summary.ipns.items())
-    )
-    console.print(f"  Amazon: {summary.calls} API calls reached it; IPN deliveries: {answers}")
-    console.print(f"  e-mails sent: {summary.mails}")
-    console.print("\n[bold]Faults that hit[/bold]")
+    answers = ", ".join(f"{n} answered {status}" for status, n in sorted(summary.ipns.items()))
+    say(f"  Amazon: {summary.calls} API calls reached it; IPN deliveries: {answers}")
+    say(f"  e-mails sent: {summary.mails}")
+    levels = ", ".join(f"{n} {level.lower()}" for level, n in sorted(summary.logs.items()))
+    say(f"  amzpay's warnings and errors (counted, not shown): {levels or 'none'}")
+    say("\n[bold]Faults that hit[/bold]")
     for fault in Fault:
-        console.print(f"  {summary.faults[fault]:>6}  {fault.value}")
-    console.print("\n[bold]Checks[/bold]")
+        say(f"  {summary.faults[fault]:>6}  {fault.value}")
+    say("\n[bold]Checks[/bold]")
     for check in summary.checks:
         show_check(console, check)
     verdict = "[green]all checks hold[/green]" if summary.ok else "[red]checks failed[/red]"
-    console.print(f"\n{verdict}")
+    say(f"\n{verdict}")
     return 0 if summary.ok else 1
 
 
@@ -100,6 +102,33 @@ def show_check(console: Console, check: Check) -> None:
     if check.ok:
         console.print(f"  [green]ok[/green]      {check.name}")
         return
-    console.print(f"  [red]FAILED[/red]  {check.name}: {len(check.problems)} problem(s)")
+    console.print(
+        f"  [red]FAILED[/red]  {check.name}: {len(check.problems)} problem(s)", soft_wrap=True
+    )
     for problem in check.problems[:SHOWN_PROBLEMS]:
         console.print(f"            {problem}", soft_wrap=True, highlight=False)
+
+
+class LogTally(logging.Handler):
+    """Counts a logger's records at warning and above by level, instead of printing them
+    over the progress bar (a refused IPN or a failed call is what the campaign is for)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.levels: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.levels[record.levelname] += 1
+
+    @classmethod
+    @contextmanager
+    def on(cls, name: str) -> Iterator[LogTally]:
+        logger, tally = logging.getLogger(name), cls()
+        propagate = logger.propagate
+        logger.addHandler(tally)
+        logger.propagate = False
+        try:
+            yield tally
+        finally:
+            logger.removeHandler(tally)
+            logger.propagate = propagate
