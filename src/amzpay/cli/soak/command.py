@@ -69,7 +69,13 @@ def _run(console: Console, url: str, where: str, orders: int, seed: int) -> Summ
     with open_shop(url, seed) as shop, _bar(console) as bar, LogTally.on("amzpay") as logs:
         task = bar.add_task(Phase.STORM.value, total=orders)
         campaign = Campaign(shop, orders, seed)
-        campaign.run(lambda phase, done: bar.update(task, completed=done, description=phase))
+        amazon = shop.amazon
+
+        def report(phase: Phase, done: int) -> None:
+            hours = (amazon.clock.now() - amazon.started).total_seconds() / 3600
+            bar.update(task, completed=done, description=f"{phase} (Amazon's time +{hours:.1f} h)")
+
+        campaign.run(report)
         bar.update(task, description="checking the books")
         books = read_books(shop.app, shop.amazon.sim, campaign.shoppers)
         checks = run_checks(books, campaign.shoppers, campaign.forged_accepted)
