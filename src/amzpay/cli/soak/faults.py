@@ -71,11 +71,12 @@ class FaultMix:
         self.hits: Counter[Fault] = Counter()
         self._armed = dict.fromkeys(_COUNTERS, 0)  # each counter's value when last looked at
 
-    def arm(self) -> None:
-        """Add one random fault to those pending: a few of the next calls or IPNs."""
+    def arm(self, counter: str | None = None) -> None:
+        """Add a fault to those pending, for a few of the next calls or IPNs: the simulator's
+        ``counter`` (``drop_ipns``, ``fail_calls``...), by default one drawn at random."""
         self.harvest()
         faults, rng = self.simulator.faults, self.rng
-        counter = rng.choice([*_COUNTERS, "fail_calls"])
+        counter = counter or rng.choice([*_COUNTERS, "fail_calls"])
         changes: dict[str, float] = {}
         if counter == "fail_calls":
             # More failures in a row than the client's own retries (4) push the call to a
