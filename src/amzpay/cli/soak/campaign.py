@@ -116,6 +116,8 @@ Report = Callable[[Phase, int], None]
 
 @dataclass
 class Campaign:
+    """``orders`` shoppers on ``shop``, every random choice drawn from ``seed``."""
+
     shop: Shop
     orders: int
     seed: int
