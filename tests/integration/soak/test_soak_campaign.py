@@ -69,7 +69,7 @@ def test_the_soak_refuses_a_database_that_holds_orders(sqlite_url, capsys):
     code = main(["soak", "--orders", "1", "--database-url", sqlite_url])
 
     assert code == 2
-    assert "the soak needs an empty database; this one holds 1 orders" in capsys.readouterr().out
+    assert "the soak needs an empty database; this one holds 1 order(s)" in capsys.readouterr().out
 
 
 @pytest.fixture(scope="module")

@@ -60,7 +60,9 @@ def _prepare(console: Console, url: str) -> None:
     finally:
         database.dispose()
     if held:
-        console.print(f"[red]the soak needs an empty database; this one holds {held} orders[/red]")
+        console.print(
+            f"[red]the soak needs an empty database; this one holds {held} order(s)[/red]"
+        )
         raise typer.Exit(2)
 
 
