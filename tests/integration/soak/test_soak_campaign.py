@@ -72,6 +72,13 @@ def test_the_soak_refuses_a_database_that_holds_orders(sqlite_url, capsys):
     assert "the soak needs an empty database; this one holds 1 order(s)" in capsys.readouterr().out
 
 
+def test_the_soak_names_a_database_url_it_cannot_use(capsys):
+    code = main(["soak", "--orders", "1", "--database-url", "no-such-scheme"])
+
+    assert code == 2
+    assert "cannot use the database 'no-such-scheme': ArgumentError" in capsys.readouterr().out
+
+
 @pytest.fixture(scope="module")
 def soaked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Campaign, Books]]:
     """A small campaign on SQLite, and the books it left; tests tamper with copies."""

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from amzpay.cli.options import shown
 from amzpay.cli.soak.campaign import Campaign, Phase, open_shop
@@ -41,20 +42,24 @@ def soak(
     lost or left stuck, and that the books equal Amazon's. Exits 1 when a check fails."""
     console = Console()
     with ExitStack() as stack:
-        if database_url is None:
+        url, where = database_url, "a temporary SQLite file"
+        if url is None:
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="amzpay-soak-"))
-            database_url, where = f"sqlite:///{Path(folder) / 'soak.db'}", "a temporary SQLite file"
-        else:
-            where = shown(database_url)
-        _prepare(console, database_url)
-        summary = _run(console, database_url, where, orders, seed)
+            url = f"sqlite:///{Path(folder) / 'soak.db'}"
+        _prepare(console, url)
+        where = where if database_url is None else shown(url)
+        summary = _run(console, url, where, orders, seed)
     raise typer.Exit(show(console, summary))
 
 
 def _prepare(console: Console, url: str) -> None:
     """Migrate the database; refuse one that holds orders (the simulator's ids would meet
     the ones of an earlier run)."""
-    database = Database(url, migrate=True)
+    try:
+        database = Database(url, migrate=True)
+    except (ArgumentError, OperationalError) as error:
+        console.print(f"[red]cannot use the database {url!r}: {type(error).__name__}[/red]")
+        raise typer.Exit(2) from None
     try:
         held = QueryService(database, lambda: datetime.now(UTC)).orders(limit=1).total
     finally:
