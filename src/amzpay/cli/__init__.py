@@ -13,7 +13,19 @@ import typer
 from rich.console import Console
 
 from amzpay import __version__
-from amzpay.cli import config, db, demo, process, refund, serve, simulator, token, user, worker
+from amzpay.cli import (
+    config,
+    db,
+    demo,
+    process,
+    refund,
+    serve,
+    simulator,
+    soak,
+    token,
+    user,
+    worker,
+)
 
 
 def build_app() -> typer.Typer:
@@ -42,6 +54,7 @@ def _register(app: typer.Typer) -> None:
     app.command(name="serve")(serve.serve)
     app.add_typer(config.app, name="config")
     app.add_typer(token.app, name="token")
+    app.command(name="soak")(soak.soak)
 
 
 def _root() -> None:

@@ -28,6 +28,7 @@ from amzpay.simulator import (
     ManualClock,
     Seller,
     SimulatorConfig,
+    Throttling,
     create_simulator,
     simulator_of,
 )
@@ -61,31 +62,42 @@ class LocalAmazon:
         start: datetime | None = None,
         seed: int = 1,
         sleep: Sleep = no_wait,
+        throttling: Throttling | None = None,
     ) -> None:
         self.seller = seller
         self.clock = ManualClock() if start is None else ManualClock(start)
         self.started = self.clock.now()
         self.receiver: Receiver | None = None
         self.answers: list[tuple[Ipn, int]] = []
-        config = SimulatorConfig(sellers=(seller,), public_url=f"http://{host}", seed=seed)
+        config = SimulatorConfig(
+            sellers=(seller,),
+            public_url=f"http://{host}",
+            seed=seed,
+            throttling=throttling or Throttling(),
+        )
         self.app = create_simulator(config, clock=self.clock, sender=self._deliver, sleep=sleep)
         self.sim = simulator_of(self.app)
         self.http = httpx.Client(transport=InProcessTransport(self.app))
         self.certificates = HttpxCertificateFetcher(self.http)
 
-    def mws_client(self, call_log: CallLog | None = None) -> MwsClient:
-        """amzpay's MWS client for this seller, talking to the simulator on its clock."""
+    def mws_client(
+        self, call_log: CallLog | None = None, *, http: httpx.Client | None = None
+    ) -> MwsClient:
+        """amzpay's MWS client for this seller, talking to the simulator on its clock
+        (through ``http`` when given: a client whose transport wraps ``InProcessTransport``)."""
         seller = self.seller
         credentials = Credentials(seller.seller_id, seller.access_key_id, seller.secret_key)
         pacing = Pacing(now=self.clock.now, sleep=lambda _: None, rng=lambda: 0.5)
         return MwsClient(
-            self.http, Endpoint.at(ENDPOINT), credentials, pacing=pacing, call_log=call_log
+            http or self.http, Endpoint.at(ENDPOINT), credentials, pacing=pacing, call_log=call_log
         )
 
-    def gateway(self, call_log: CallLog) -> MwsGateway:
+    def gateway(self, call_log: CallLog, *, http: httpx.Client | None = None) -> MwsGateway:
         """The real gateway over amzpay's MWS client (a ``bootstrap`` gateway factory's
         answer)."""
-        return MwsGateway(self.mws_client(call_log), now=self.clock.now, quotas=SANDBOX_QUOTAS)
+        return MwsGateway(
+            self.mws_client(call_log, http=http), now=self.clock.now, quotas=SANDBOX_QUOTAS
+        )
 
     def advance(self, seconds: float) -> None:
         """Amazon's time moves on: due work is done and IPNs are delivered, in order."""
