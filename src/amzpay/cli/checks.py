@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from amzpay.amazonpay.mws.regions import API_VERSION, Endpoint
 from amzpay.cli.options import shown
+from amzpay.cli.wiring import reason, sqlite_folder_missing
 from amzpay.config import Settings
 from amzpay.services.access import AccessService
 from amzpay.store.database import Database
@@ -76,6 +77,10 @@ def check_database(settings: Settings) -> Iterator[Finding]:
     where = shown(url)
     parsed = make_url(url)
     sqlite = parsed.get_backend_name() == "sqlite"
+    folder = sqlite_folder_missing(url)
+    if folder is not None:
+        yield error("database", f"{where}: the folder {folder} does not exist")
+        return
     if sqlite and parsed.database not in (None, "", ":memory:"):
         path = Path(parsed.database or "")
         if not path.exists():
@@ -85,11 +90,15 @@ def check_database(settings: Settings) -> Iterator[Finding]:
                 "when it first starts",
             )
             return
-    engine = _engine(url)
+    try:
+        engine = _engine(url)
+    except SQLAlchemyError as failure:
+        yield error("database", f"{where}: cannot be opened ({reason(failure)})")
+        return
     try:
         revision = _revision(engine)
     except SQLAlchemyError as failure:
-        yield error("database", f"{where}: cannot connect ({_reason(failure)})")
+        yield error("database", f"{where}: cannot connect ({reason(failure)})")
         return
     finally:
         engine.dispose()
@@ -110,7 +119,7 @@ def check_users(settings: Settings) -> Iterator[Finding]:
     try:
         users = AccessService(database, lambda: datetime.now(UTC)).users()
     except SQLAlchemyError as failure:
-        yield error("back office", f"the users could not be read ({_reason(failure)})")
+        yield error("back office", f"the users could not be read ({reason(failure)})")
         return
     finally:
         database.dispose()
@@ -136,22 +145,17 @@ def _revision(engine: Engine) -> str | None:
         return None if found is None else str(found)
 
 
-def _reason(failure: Exception) -> str:
-    """The error's kind and first line, which names what failed without the URL."""
-    origin = getattr(failure, "orig", None) or failure
-    first = str(origin).strip().splitlines()[0] if str(origin).strip() else ""
-    return f"{type(origin).__name__}: {first}" if first else type(origin).__name__
-
-
 # -- Amazon Pay -----------------------------------------------------------------------------
 
 
 def check_amazon(settings: Settings) -> Iterator[Finding]:
     amazon = settings.amazon
     if amazon.simulator:
+        served = f" at {amazon.endpoint_url}" if amazon.endpoint_url else ""
         yield ok(
             "amazon",
-            "sandbox-simulator mode: amzpay serve runs the local simulator; no call reaches Amazon",
+            f"sandbox-simulator mode: amzpay serve runs the local simulator{served}; "
+            "no call reaches Amazon",
         )
         return
     missing = [
@@ -256,7 +260,7 @@ def check_smtp(settings: Settings) -> Iterator[Finding]:
         with smtplib.SMTP(smtp.host, smtp.port, timeout=CONNECT_TIMEOUT) as server:
             server.noop()
     except (OSError, smtplib.SMTPException) as failure:
-        yield error("smtp", f"{smtp.host}:{smtp.port} cannot be reached ({_reason(failure)})")
+        yield error("smtp", f"{smtp.host}:{smtp.port} cannot be reached ({reason(failure)})")
         return
     yield ok("smtp", f"{smtp.host}:{smtp.port} answers as an SMTP server")
     if smtp.username and smtp.password is None:

@@ -11,17 +11,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from amzpay.bootstrap import utc_now
-from amzpay.cli.options import DatabaseOption, resolve_database
-from amzpay.services.access import AccessService, InvalidCredentials
-from amzpay.store.database import Database
-from amzpay.store.errors import DuplicateName
+from amzpay.cli.options import DatabaseOption, new_console, settings_for
+
+if TYPE_CHECKING:
+    from amzpay.services.access import AccessService
 
 app = typer.Typer(help="Back-office staff: add, list, change passwords, disable.")
 
@@ -40,20 +37,22 @@ def add(
     database: DatabaseOption = None,
 ) -> None:
     """Add a member of staff who may log in to the back office."""
-    password = _password(password_stdin)
-    with _access(database) as access:
+    with _access(database) as access:  # a database that cannot be used is said first
+        password = _password(password_stdin)
         _done(lambda: access.add_user(username, password, name), f"user {username} added")
 
 
 @app.command("list")
 def list_users(database: DatabaseOption = None) -> None:
     """The staff accounts, and whether each may log in."""
+    from rich.table import Table
+
     with _access(database) as access:
         users = access.users()
     table = Table("username", "name", "may log in", box=None)
     for user in users:
         table.add_row(user.username, user.display_name or "", "yes" if user.active else "no")
-    Console().print(table if users else "no users yet: amzpay user add USERNAME")
+    new_console().print(table if users else "no users yet: amzpay user add USERNAME")
 
 
 @app.command()
@@ -61,8 +60,8 @@ def passwd(
     username: Username, password_stdin: PasswordStdin = False, database: DatabaseOption = None
 ) -> None:
     """Set a new password; the user's sessions end."""
-    password = _password(password_stdin)
     with _access(database) as access:
+        password = _password(password_stdin)
         _done(lambda: access.set_password(username, password), f"password of {username} set")
 
 
@@ -82,8 +81,13 @@ def enable(username: Username, database: DatabaseOption = None) -> None:
 
 @contextmanager
 def _access(database: str | None) -> Iterator[AccessService]:
-    db = Database(resolve_database(database))
+    from amzpay.bootstrap import utc_now
+    from amzpay.cli.wiring import open_database, ready
+    from amzpay.services.access import AccessService
+
+    db = open_database(settings_for(database))
     try:
+        ready(db)
         yield AccessService(db, utc_now)
     finally:
         db.dispose()
@@ -97,7 +101,10 @@ def _password(from_stdin: bool) -> str:
 
 
 def _done(act: Callable[[], None], message: str) -> None:
-    console = Console()
+    from amzpay.services.access import InvalidCredentials
+    from amzpay.store.errors import DuplicateName
+
+    console = new_console()
     try:
         act()
     except InvalidCredentials as invalid:

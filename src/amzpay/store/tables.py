@@ -379,3 +379,13 @@ api_tokens = Table(
     Column("last_used_at", Stamp),
     Column("revoked_at", Stamp),
 )
+
+instance_settings = Table(
+    # What one amzpay process records for the others on the same database: the URL of the
+    # simulator that ``amzpay serve --simulator`` serves for it (sandbox-simulator mode).
+    "instance_settings",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", Stamp, nullable=False),
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from amzpay.store.access_rows import AccessRows
 from amzpay.store.flow_rows import FlowRows
+from amzpay.store.instance_rows import InstanceRows
 from amzpay.store.log_rows import LogRows
 from amzpay.store.oms_rows import OmsRows
 from amzpay.store.order_rows import OrderRows
@@ -11,5 +12,7 @@ from amzpay.store.payments import PaymentRows
 from amzpay.store.query_rows import QueryRows
 
 
-class Transaction(OrderRows, OmsRows, PaymentRows, LogRows, FlowRows, AccessRows, QueryRows):
+class Transaction(
+    OrderRows, OmsRows, PaymentRows, LogRows, FlowRows, AccessRows, QueryRows, InstanceRows
+):
     """Made by ``Database.transaction()``; valid until that block ends."""
