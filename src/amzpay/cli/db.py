@@ -21,11 +21,17 @@ def upgrade(database: DatabaseOption = None) -> None:
     settings = settings_for(database)
     url = settings.database_url
     db = open_database(settings, migrate=False)
+    where = f"database {shown(url)}"
+    try:
+        db.revision()
+    except SQLAlchemyError as failure:
+        db.dispose()
+        raise CommandFailed(f"{where}: cannot connect ({reason(failure)})") from None
     try:
         db.upgrade()
         revision = db.revision()
     except SQLAlchemyError as failure:
-        raise CommandFailed(f"database {shown(url)}: not migrated ({reason(failure)})") from None
+        raise CommandFailed(f"{where}: could not be migrated ({reason(failure)})") from None
     finally:
         db.dispose()
     Console().print(f"[green]✓[/green] {shown(url)} is at revision [bold]{revision}[/bold]")

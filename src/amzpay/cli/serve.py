@@ -92,7 +92,6 @@ def serve(
         settings = settings.model_copy(
             update={"amazon": settings.amazon.model_copy(update={"simulator": simulator})}
         )
-    logs = configure(settings.log)
     host = host if host is not None else settings.web.host
     port = port if port is not None else settings.web.port
     url = base_url(host, port)
@@ -100,7 +99,8 @@ def serve(
     if settings.amazon.simulator:
         settings = sandbox_settings(settings, url)
         sandbox = SandboxSimulator.for_server(settings, url)
-    running = built_app(settings)
+    running = built_app(settings)  # before the logs are set: a database it cannot open ends it
+    logs = configure(settings.log)
     record_simulator(running, url if sandbox is not None else None)  # for the other commands
     web = create_app(running)
     if sandbox is not None:
