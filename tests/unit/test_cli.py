@@ -58,8 +58,8 @@ HEAVY = (
 )
 
 
-def _imported_after(code: str) -> list[str]:
-    probe = f"import sys\n{code}\nprint(' '.join(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+def _imported_after(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    probe = f"import sys\n{code}\nprint(' '.join(sorted(m for m in {heavy!r} if m in sys.modules)))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     return done.stdout.split()
 
