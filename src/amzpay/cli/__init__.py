@@ -38,7 +38,7 @@ def build_app() -> typer.Typer:
 def _register(app: typer.Typer) -> None:
     """Add the areas' sub-apps (``app.add_typer(area.app, name="area")``)."""
     app.command(name="simulator")(simulator.serve)
-    app.command(name="demo")(demo)
+    app.command(name="demo")(_demo)
     app.add_typer(db.app, name="db")
     app.add_typer(process.app, name="process")
     app.add_typer(worker.app, name="worker")
@@ -60,11 +60,11 @@ def version() -> None:
     Console().print(f"amzpay [bold]{__version__}[/bold]")
 
 
-def demo() -> None:
+def _demo() -> None:
     """Run amzpay end to end against the local Amazon Pay simulator (no configuration)."""
-    from amzpay.cli import demo as the_demo  # the whole application: imported when it runs
+    from amzpay.cli.demo import demo  # the whole application: imported when it runs
 
-    the_demo.demo()
+    demo()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

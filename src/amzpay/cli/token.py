@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from amzpay.cli.failures import CommandFailed
 from amzpay.cli.options import DatabaseOption, new_console, settings_for
 
 app = typer.Typer(help="API tokens for the REST API's clients.", no_args_is_help=True)
@@ -30,8 +31,7 @@ def add(name: NameArgument, database: DatabaseOption = None) -> None:
     try:
         secret = running.access.add_api_token(name)
     except (InvalidCredentials, DuplicateName) as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from error
+        raise CommandFailed(str(error), exit_code=1) from None
     finally:
         running.close()
     console.print(f"API token for [bold]{name}[/bold] (shown once, keep it safe):")
@@ -74,6 +74,5 @@ def revoke(name: NameArgument, database: DatabaseOption = None) -> None:
     finally:
         running.close()
     if not revoked:
-        console.print(f"[red]no live API token named {name!r}[/red]")
-        raise typer.Exit(1)
+        raise CommandFailed(f"no live API token named {name!r}", exit_code=1)
     console.print(f"revoked the API token of [bold]{name}[/bold]")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from amzpay.cli.failures import CommandFailed
 from amzpay.cli.options import DatabaseOption, new_console, settings_for
 
 if TYPE_CHECKING:
@@ -104,13 +105,11 @@ def _done(act: Callable[[], None], message: str) -> None:
     from amzpay.services.access import InvalidCredentials
     from amzpay.store.errors import DuplicateName
 
-    console = new_console()
     try:
         act()
     except InvalidCredentials as invalid:
-        console.print(f"[red]{invalid.field}: {invalid.reason}[/red]")
-        raise typer.Exit(2) from invalid
+        raise CommandFailed(f"{invalid.field}: {invalid.reason}", exit_code=2) from None
     except DuplicateName as taken:
-        console.print(f"[red]{taken}[/red]")
-        raise typer.Exit(1) from taken
+        raise CommandFailed(str(taken), exit_code=1) from None
+    console = new_console()
     console.print(f"[green]✓[/green] {message}")
