@@ -243,3 +243,22 @@ def test_an_operator_sees_one_line_and_no_traceback(tmp_path):
         "postgresql+psycopg://USER@HOST/DATABASE"
     )
     assert done.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "command", ["worker --once", "token list", "refund stuck", "refund status --check-now"]
+)
+def test_an_endpoint_url_that_is_not_one_is_named_by_commands_that_build_the_gateway(
+    run, sqlite_url, command
+):
+    variables = {
+        "AMZPAY_DATABASE_URL": sqlite_url,
+        "AMZPAY_AMAZON__SELLER_ID": "A2EXAMPLESELLER1",
+        "AMZPAY_AMAZON__ACCESS_KEY_ID": "AKIAEXAMPLE000000001",
+        "AMZPAY_AMAZON__SECRET_KEY": SECRET,
+        "AMZPAY_AMAZON__ENDPOINT_URL": "notaurl",
+    }
+
+    code, out, err = run(COMMANDS[command], variables)
+
+    _said_in_one_line(code, out, err, "AMZPAY_AMAZON__ENDPOINT_URL: not an http(s) URL")
