@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from amzpay.cli import main
+from amzpay.services.access import AccessService
 
 SECRET = "s3cret-Passw0rd"  # in every URL below: it must never be shown
 
@@ -262,3 +264,16 @@ def test_an_endpoint_url_that_is_not_one_is_named_by_commands_that_build_the_gat
     code, out, err = run(COMMANDS[command], variables)
 
     _said_in_one_line(code, out, err, "AMZPAY_AMAZON__ENDPOINT_URL: not an http(s) URL")
+
+
+def test_a_database_that_stops_answering_during_a_command_is_one_line(run, sqlite_url, monkeypatch):
+    def gone(_self: object) -> None:
+        raise OperationalError("SELECT", {}, ConnectionError("server closed the connection"))
+
+    monkeypatch.setattr(AccessService, "api_tokens", gone)
+
+    code, out, err = run(COMMANDS["token list"], {"AMZPAY_DATABASE_URL": sqlite_url})
+
+    _said_in_one_line(
+        code, out, err, "the database stopped answering (ConnectionError: server closed"
+    )
