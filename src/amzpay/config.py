@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -244,6 +245,10 @@ def database_url_of(value: str) -> str:
     if not value.strip():
         return DEFAULT_DATABASE_URL
     if _DATABASE_URL.match(value):
+        try:
+            _ = urlsplit(value).port  # raises for a port, or an IPv6 host, that is not one
+        except ValueError:
+            raise ValueError("the host or the port in the URL is not valid") from None
         return value
     scheme = _SCHEME.match(value)
     expected = "sqlite:///FILE or postgresql+psycopg://USER@HOST/DATABASE"

@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from amzpay.amazonpay.mws.regions import API_VERSION, Endpoint
 from amzpay.cli.options import shown
-from amzpay.cli.wiring import reason, sqlite_folder_missing
+from amzpay.cli.wiring import reason, sqlite_folder_problem
 from amzpay.config import Settings
 from amzpay.services.access import AccessService
 from amzpay.store.database import Database
@@ -77,9 +77,9 @@ def check_database(settings: Settings) -> Iterator[Finding]:
     where = shown(url)
     parsed = make_url(url)
     sqlite = parsed.get_backend_name() == "sqlite"
-    folder = sqlite_folder_missing(url)
-    if folder is not None:
-        yield error("database", f"{where}: the folder {folder} does not exist")
+    problem = sqlite_folder_problem(url)
+    if problem is not None:
+        yield error("database", f"{where}: {problem}")
         return
     if sqlite and parsed.database not in (None, "", ":memory:"):
         path = Path(parsed.database or "")

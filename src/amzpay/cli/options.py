@@ -42,7 +42,7 @@ def shown(url: str) -> str:
 
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return url.split("://", 1)[0] + "://..."  # never the rest: it may hold a password
 
 

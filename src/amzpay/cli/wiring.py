@@ -5,6 +5,7 @@ migrated, stops the command with one line naming it (``CommandFailed``), never a
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -54,9 +55,9 @@ def recorded_simulator(settings: Settings) -> str | None:
     """Where ``amzpay serve --simulator`` recorded its simulator on the settings' database;
     None when it did not, or the database cannot say (nothing is created or migrated)."""
     try:
-        folder = sqlite_folder_missing(settings.database_url)
+        problem = sqlite_folder_problem(settings.database_url)
         parsed = make_url(settings.database_url)
-        if folder is not None or (
+        if problem is not None or (
             parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file()
         ):
             return None
@@ -105,14 +106,19 @@ def ready(database: Database) -> None:
         raise CommandFailed(f"{where}: {at}, this amzpay needs {head} (run: amzpay db upgrade)")
 
 
-def sqlite_folder_missing(url: str) -> Path | None:
-    """The folder a SQLite file would be made in, when it does not exist (SQLite creates the
+def sqlite_folder_problem(url: str) -> str | None:
+    """What keeps SQLite from making its file in its folder, if anything (SQLite creates the
     file, never its folder)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
-    folder = Path(parsed.database or "").parent
-    return None if folder.is_dir() else folder
+    file = Path(parsed.database or "")
+    folder = file.parent
+    if not folder.is_dir():
+        return f"the folder {folder} does not exist"
+    if not file.exists() and not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder {folder} is not writable"
+    return None
 
 
 def reason(failure: Exception) -> str:
@@ -125,9 +131,9 @@ def reason(failure: Exception) -> str:
 def _opening(url: str, opening: Callable[[], _Opened]) -> _Opened:
     where = f"database {shown(url)}"
     try:
-        folder = sqlite_folder_missing(url)
-        if folder is not None:
-            raise CommandFailed(f"{where}: the folder {folder} does not exist")
+        problem = sqlite_folder_problem(url)
+        if problem is not None:
+            raise CommandFailed(f"{where}: {problem}")
         return opening()
     except SettingsError as error:
         raise CommandFailed(*error.problems) from None

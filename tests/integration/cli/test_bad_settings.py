@@ -82,6 +82,10 @@ SETTINGS: dict[str, Callable[[Path], Bad]] = {
         {"AMZPAY_DATABASE_URL": f"postgresql://amzpay:{SECRET}@db.shop.test/shop"},
         "AMZPAY_DATABASE_URL",
     ),
+    "a database port that is not a number": lambda _: Bad(
+        {"AMZPAY_DATABASE_URL": f"postgresql+psycopg://amzpay:{SECRET}@db:five/shop"},
+        "AMZPAY_DATABASE_URL: the host or the port in the URL is not valid",
+    ),
     "a port out of range": lambda _: Bad({"AMZPAY_SMTP__PORT": "99999"}, "AMZPAY_SMTP__PORT"),
     "an unknown variable": lambda _: Bad({"AMZPAY_DATABSE_URL": "x"}, "AMZPAY_DATABSE_URL"),
     "a malformed settings file": _file('[smtp\nhost = "mail"\n'),
