@@ -45,10 +45,10 @@ def check() -> None:
     from amzpay.cli.wiring import recorded_simulator
     from amzpay.config import FILE_VARIABLE
 
+    settings = settings_for(None)  # settings it cannot read stop it here, as every command
     console = Console(highlight=False)
     source = os.environ.get(FILE_VARIABLE)
     console.print(f"settings from the environment{f' and {source}' if source else ''}")
-    settings = settings_for(None)
     findings = check_all(wired_like_serve(settings, recorded_simulator(settings)))
     for finding in findings:
         _show(console, finding)

@@ -118,6 +118,7 @@ def _said_in_one_line(code: int, out: str, err: str, named: str) -> None:
     lines = [line for line in err.splitlines() if line.strip()]
     assert code == 2, (out, err)
     assert len(lines) == 1, err
+    assert out == ""
     assert named in lines[0]
     assert "Traceback" not in out + err
     assert SECRET not in out + err
