@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import uvicorn
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from amzpay.cli import main
 from amzpay.services.access import AccessService
+from amzpay.worker import Worker
 
 SECRET = "s3cret-Passw0rd"  # in every URL below: it must never be shown
 
@@ -103,6 +105,12 @@ def run(monkeypatch, tmp_path, capsys):
     for name in [name for name in os.environ if name.startswith("AMZPAY_")]:
         monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
+
+    def never(*_: object, **__: object) -> None:  # a command that ran on would never end
+        pytest.fail("the command started to serve or to work instead of stopping")
+
+    monkeypatch.setattr(Worker, "run", never)
+    monkeypatch.setattr(uvicorn.Server, "run", never)
 
     def running(argv: list[str], variables: dict[str, str]) -> tuple[int, str, str]:
         for name, value in variables.items():
