@@ -30,7 +30,7 @@ def _binary(name: str) -> str:
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)
     found = candidates[0] if candidates else shutil.which(name)
     if found is None:
-        pytest.fail(f"PostgreSQL's {name} is not installed (.ci/run installs it)")
+        pytest.fail(f"PostgreSQL's {name} is not installed (scripts/install-test-deps installs it)")
     return found
 
 

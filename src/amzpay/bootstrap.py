@@ -38,7 +38,7 @@ from amzpay.amazonpay.mws.regions import Endpoint, Environment, Region
 from amzpay.amazonpay.mws.transport import Credentials, Pacing
 from amzpay.amazonpay.throttle import LIVE_QUOTAS, SANDBOX_QUOTAS, Throttle, WaitTally
 from amzpay.amazonpay.unavailable import UnavailableGateway
-from amzpay.config import Settings
+from amzpay.config import Settings, SettingsError
 from amzpay.mail.messages import Shop
 from amzpay.mail.render import environment
 from amzpay.mail.sender import SmtpMailer, SmtpSettings
@@ -70,6 +70,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def amazon_configured(settings: Settings) -> bool:
+    """Whether ``settings`` hold the credentials the legacy API needs; without them every
+    Amazon call waits (``UnavailableGateway``), which ``amzpay serve`` and ``amzpay worker``
+    say when they start."""
+    amazon = settings.amazon
+    return bool(amazon.seller_id and amazon.access_key_id and amazon.secret_key.get_secret_value())
+
+
 def configured_gateway(
     http: httpx.Client, clock: Clock, waits: WaitTally | None = None
 ) -> GatewayFactory:
@@ -78,13 +86,12 @@ def configured_gateway(
 
     def gateway(settings: Settings, call_log: CallLog) -> PaymentGateway:
         amazon = settings.amazon
-        secret = amazon.secret_key.get_secret_value()
-        if not (amazon.seller_id and amazon.access_key_id and secret):
-            log.warning("no Amazon Pay credentials: calls wait, with their reference ids")
+        if not amazon_configured(settings):
             return UnavailableGateway()
+        secret = amazon.secret_key.get_secret_value()
         environment_name = Environment(amazon.release_environment)
         endpoint = (
-            Endpoint.at(amazon.endpoint_url)
+            _endpoint_at(amazon.endpoint_url)
             if amazon.endpoint_url
             else Endpoint.of(Region(amazon.region), environment_name)
         )
@@ -99,6 +106,13 @@ def configured_gateway(
         return MwsGateway(client, now=clock, quotas=quotas)
 
     return gateway
+
+
+def _endpoint_at(url: str) -> Endpoint:
+    try:
+        return Endpoint.at(url)
+    except ValueError as error:
+        raise SettingsError([f"AMZPAY_AMAZON__ENDPOINT_URL: {error}"]) from None
 
 
 @dataclass
@@ -150,9 +164,11 @@ def build(
     mailer: Mailer | None = None,
     certificates: CertificateFetcher | None = None,
     password_hasher: PasswordHasher | None = None,
+    database: Database | None = None,
 ) -> App:
-    """The application ``settings`` describe (see the module docstring for what to inject)."""
-    database = Database(settings.database_url)
+    """The application ``settings`` describe (see the module docstring for what to inject;
+    ``database``: one already opened at ``settings.database_url``, which ``close`` ends)."""
+    database = database or Database(settings.database_url)
     closers: list[Callable[[], None]] = []
     if http is None:
         http = httpx.Client(timeout=httpx.Timeout(20.0, connect=5.0))

@@ -13,16 +13,30 @@ Imports pydantic and the standard library only.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 FILE_VARIABLE: Final = "AMZPAY_SETTINGS_FILE"
+DEFAULT_DATABASE_URL: Final = "sqlite:///amzpay.db"
+# The databases amzpay runs on, with the driver it ships (psycopg for PostgreSQL).
+_DATABASE_URL: Final = re.compile(r"(sqlite(\+pysqlite)?|postgresql\+psycopg)://", re.IGNORECASE)
+_SCHEME: Final = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 DEFAULT_POLL_SCHEDULE: Final = (
     timedelta(minutes=1),
     timedelta(minutes=5),
@@ -38,7 +52,14 @@ DEFAULT_MAIL_RETRIES: Final = (
 )
 
 
-class AmazonSettings(BaseModel):
+class Group(BaseModel):
+    """A group of settings (``[smtp]`` in the file, ``AMZPAY_SMTP__*`` in the environment):
+    a key it does not know is refused, never ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class AmazonSettings(Group):
     """The seller's Amazon Pay account (legacy API)."""
 
     seller_id: str = ""
@@ -71,11 +92,11 @@ class AmazonSettings(BaseModel):
         return "Sandbox" if self.sandbox else "Live"
 
 
-class SmtpConfig(BaseModel):
+class SmtpConfig(Group):
     """Where e-mails leave; no host means they wait in the outbox."""
 
     host: str | None = None
-    port: int = 25
+    port: int = Field(default=25, ge=1, le=65535)
     username: str | None = None
     password: SecretStr | None = None
     starttls: bool = False
@@ -87,7 +108,7 @@ class SmtpConfig(BaseModel):
         return value or None  # AMZPAY_SMTP__HOST= (empty) turns mail off
 
 
-class ShopSettings(BaseModel):
+class ShopSettings(Group):
     """Who the e-mails come from and which staff address hears of declined refunds."""
 
     name: str = "Our shop"
@@ -97,7 +118,7 @@ class ShopSettings(BaseModel):
     staff_locale: str = "en_GB"  # staff mails are in the back office's language, not the buyer's
 
 
-class PollingSettings(BaseModel):
+class PollingSettings(Group):
     """The fallback for lost IPNs: when pending objects are asked about, and when a
     pending refund counts as stuck."""
 
@@ -112,14 +133,14 @@ class PollingSettings(BaseModel):
         return value
 
 
-class WebSettings(BaseModel):
+class WebSettings(Group):
     """Where ``amzpay serve`` listens (its --host and --port win)."""
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
 
-class LogSettings(BaseModel):
+class LogSettings(Group):
     """How the command line's long-running processes (serve, worker) log."""
 
     format: Literal["text", "json"] = "text"  # json: one object a line, for log shippers
@@ -136,7 +157,7 @@ class LogSettings(BaseModel):
         return value.upper() if isinstance(value, str) else value
 
 
-class MailSettings(BaseModel):
+class MailSettings(Group):
     """How often an e-mail that could not be delivered is tried again."""
 
     retries: tuple[timedelta, ...] = DEFAULT_MAIL_RETRIES
@@ -148,7 +169,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="AMZPAY_", env_nested_delimiter="__", extra="forbid", frozen=True
     )
-    database_url: str = "sqlite:///amzpay.db"
+    database_url: str = DEFAULT_DATABASE_URL
     process: str = "amazon-pay-async"
     amazon: AmazonSettings = Field(default_factory=AmazonSettings)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)
@@ -158,6 +179,11 @@ class Settings(BaseSettings):
     web: WebSettings = Field(default_factory=WebSettings)
     log: LogSettings = Field(default_factory=LogSettings)
 
+    @field_validator("database_url")
+    @classmethod
+    def _a_database_amzpay_runs_on(cls, value: str) -> str:
+        return database_url_of(value)
+
     @classmethod
     def load(cls, environ: Mapping[str, str], *, file: Path | None = None) -> Settings:
         """Settings from ``environ`` over ``file`` (default: ``$AMZPAY_SETTINGS_FILE``).
@@ -165,13 +191,9 @@ class Settings(BaseSettings):
         Raises:
             pydantic.ValidationError: a value does not fit, naming the field.
             FileNotFoundError: the settings file does not exist.
+            tomllib.TOMLDecodeError: the settings file is not TOML.
         """
-        path = file or (Path(environ[FILE_VARIABLE]) if environ.get(FILE_VARIABLE) else None)
-        data: dict[str, Any] = {}
-        if path is not None:
-            if not path.is_file():
-                raise FileNotFoundError(f"settings file {path} does not exist")
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = _file_data(_settings_file(environ, file))
         return cls(**_merge(data, _from_environ(environ)))
 
     @classmethod
@@ -186,6 +208,103 @@ class Settings(BaseSettings):
         # Only what ``load`` hands over: never the process's own environment behind the
         # caller's back (tests and the demo pass theirs).
         return (init_settings,)
+
+
+class SettingsError(ValueError):
+    """The settings cannot be read: one line per problem, each naming the variable or the
+    settings file's key, never the value given (it may be a secret)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = tuple(problems)
+
+
+def load_settings(environ: Mapping[str, str], *, file: Path | None = None) -> Settings:
+    """``Settings.load``, with every problem said in words an operator acts on.
+
+    Raises:
+        SettingsError: the file is missing, unreadable or not TOML, or values do not fit.
+    """
+    path = _settings_file(environ, file)
+    try:
+        data = _file_data(path)
+    except FileNotFoundError as missing:
+        raise SettingsError([str(missing)]) from None
+    except tomllib.TOMLDecodeError as broken:
+        raise SettingsError([f"settings file {path}: not valid TOML ({broken})"]) from None
+    except (OSError, UnicodeDecodeError) as unreadable:
+        reason = getattr(unreadable, "strerror", None) or type(unreadable).__name__
+        raise SettingsError([f"settings file {path} cannot be read ({reason})"]) from None
+    from_environ = _from_environ(environ)
+    try:
+        return Settings(**_merge(data, from_environ))
+    except ValidationError as failure:
+        problems = [_problem(error, from_environ, data, path) for error in failure.errors()]
+        raise SettingsError(problems) from None
+
+
+def database_url_of(value: str) -> str:
+    """``value`` as the database URL; blank means the SQLite default.
+
+    Raises:
+        ValueError: not a URL of a database amzpay runs on; the message never holds the URL,
+            which may hold a password.
+    """
+    if not value.strip():
+        return DEFAULT_DATABASE_URL
+    if _DATABASE_URL.match(value):
+        try:
+            _ = urlsplit(value).port  # raises for a port, or an IPv6 host, that is not one
+        except ValueError:
+            raise ValueError("the host or the port in the URL is not valid") from None
+        return value
+    scheme = _SCHEME.match(value)
+    expected = "sqlite:///FILE or postgresql+psycopg://USER@HOST/DATABASE"
+    if scheme is None:
+        raise ValueError(f"not a database URL; expected {expected}")
+    name = scheme.group(1).lower()
+    if name.startswith("postgres"):
+        raise ValueError(f"PostgreSQL is reached through psycopg; expected {expected}")
+    raise ValueError(f"amzpay runs on SQLite or PostgreSQL, not {name}; expected {expected}")
+
+
+def _settings_file(environ: Mapping[str, str], file: Path | None) -> Path | None:
+    return file or (Path(environ[FILE_VARIABLE]) if environ.get(FILE_VARIABLE) else None)
+
+
+def _file_data(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    if not path.is_file():
+        raise FileNotFoundError(f"settings file {path} does not exist")
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def _problem(
+    error: Any, from_environ: dict[str, Any], data: dict[str, Any], path: Path | None
+) -> str:
+    """One validation error: the variable (or the file's key) it is about, and what is
+    wrong; pydantic's messages name the expected kind, not the input."""
+    loc = tuple(str(part) for part in error["loc"])
+    keys = [part for part in loc if not part.isdigit()]  # list positions are not names
+    variable = "AMZPAY_" + "__".join(keys).upper()
+    if path is not None and not _holds(from_environ, loc) and _holds(data, loc):
+        variable = f"settings file {path}: {'.'.join(keys)}"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "not a setting amzpay knows"
+    return f"{variable}: {message}"
+
+
+def _holds(data: Any, loc: tuple[str, ...]) -> bool:
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return False
+    return True
 
 
 _NOT_OURS: Final = frozenset({FILE_VARIABLE, "AMZPAY_DATABASE_URL_TEST"}) | {

@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from amzpay.cli.logs import QuietProbes, configure
-from amzpay.cli.sandbox import base_url, for_worker, sandbox_settings
+from amzpay.cli.sandbox import base_url, sandbox_settings, wired_like_serve
 from amzpay.config import LogSettings, Settings
 from amzpay.simulator import Seller
 
@@ -136,10 +136,10 @@ def test_a_separate_worker_in_simulator_mode_calls_the_servers_simulator():
         }
     )
 
-    assert for_worker(settings).amazon.endpoint_url == (
+    assert wired_like_serve(settings).amazon.endpoint_url == (
         "http://127.0.0.1:9100/simulator/OffAmazonPayments_Sandbox/2013-01-01"
     )
-    assert for_worker(Settings.load({})) == Settings.load({})
+    assert wired_like_serve(Settings.load({})) == Settings.load({})
 
 
 @pytest.mark.parametrize(

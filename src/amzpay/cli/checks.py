@@ -24,6 +24,7 @@ from amzpay.amazonpay.ipn import UnexpectedTopic
 from amzpay.amazonpay.ipn.screening import topic_region
 from amzpay.amazonpay.mws.regions import API_VERSION, Endpoint
 from amzpay.cli.options import shown
+from amzpay.cli.wiring import reason, sqlite_folder_problem
 from amzpay.config import Settings
 from amzpay.services.access import AccessService
 from amzpay.store.database import Database
@@ -78,6 +79,10 @@ def check_database(settings: Settings) -> Iterator[Finding]:
     where = shown(url)
     parsed = make_url(url)
     sqlite = parsed.get_backend_name() == "sqlite"
+    problem = sqlite_folder_problem(url)
+    if problem is not None:
+        yield error("database", f"{where}: {problem}")
+        return
     if sqlite and parsed.database not in (None, "", ":memory:"):
         path = Path(parsed.database or "")
         if not path.exists():
@@ -87,11 +92,15 @@ def check_database(settings: Settings) -> Iterator[Finding]:
                 "when it first starts",
             )
             return
-    engine = _engine(url)
+    try:
+        engine = _engine(url)
+    except SQLAlchemyError as failure:
+        yield error("database", f"{where}: cannot be opened ({reason(failure)})")
+        return
     try:
         revision = _revision(engine)
     except SQLAlchemyError as failure:
-        yield error("database", f"{where}: cannot connect ({_reason(failure)})")
+        yield error("database", f"{where}: cannot connect ({reason(failure)})")
         return
     finally:
         engine.dispose()
@@ -112,7 +121,7 @@ def check_users(settings: Settings) -> Iterator[Finding]:
     try:
         users = AccessService(database, lambda: datetime.now(UTC)).users()
     except SQLAlchemyError as failure:
-        yield error("back office", f"the users could not be read ({_reason(failure)})")
+        yield error("back office", f"the users could not be read ({reason(failure)})")
         return
     finally:
         database.dispose()
@@ -138,22 +147,17 @@ def _revision(engine: Engine) -> str | None:
         return None if found is None else str(found)
 
 
-def _reason(failure: Exception) -> str:
-    """The error's kind and first line, which names what failed without the URL."""
-    origin = getattr(failure, "orig", None) or failure
-    first = str(origin).strip().splitlines()[0] if str(origin).strip() else ""
-    return f"{type(origin).__name__}: {first}" if first else type(origin).__name__
-
-
 # -- Amazon Pay -----------------------------------------------------------------------------
 
 
 def check_amazon(settings: Settings) -> Iterator[Finding]:
     amazon = settings.amazon
     if amazon.simulator:
+        served = f" at {amazon.endpoint_url}" if amazon.endpoint_url else ""
         yield ok(
             "amazon",
-            "sandbox-simulator mode: amzpay serve runs the local simulator; no call reaches Amazon",
+            f"sandbox-simulator mode: amzpay serve runs the local simulator{served}; "
+            "no call reaches Amazon",
         )
         return
     missing = [
@@ -274,7 +278,7 @@ def check_smtp(settings: Settings) -> Iterator[Finding]:
         with smtplib.SMTP(smtp.host, smtp.port, timeout=CONNECT_TIMEOUT) as server:
             server.noop()
     except (OSError, smtplib.SMTPException) as failure:
-        yield error("smtp", f"{smtp.host}:{smtp.port} cannot be reached ({_reason(failure)})")
+        yield error("smtp", f"{smtp.host}:{smtp.port} cannot be reached ({reason(failure)})")
         return
     yield ok("smtp", f"{smtp.host}:{smtp.port} answers as an SMTP server")
     if smtp.username and smtp.password is None:

@@ -1,27 +1,32 @@
 """``amzpay config``: the settings (``AMZPAY_*`` and ``$AMZPAY_SETTINGS_FILE``), checked.
 
 ``amzpay config check`` says what is missing or wrong, one line per finding, and exits 1 when
-something must be fixed (errors), 0 when amzpay can run (warnings are said, not fatal). It
-never prints a secret.
+something must be fixed (errors), 0 when amzpay can run (warnings are said, not fatal).
+Settings that cannot be read at all (a value that does not fit, an unknown key, a settings
+file that is missing or not TOML) stop it as they stop every command: one line each on
+stderr, exit code 2. It never prints a secret.
 """
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 
-from amzpay.cli.checks import Finding, Level, check_all
-from amzpay.config import FILE_VARIABLE, Settings
+from amzpay.cli.options import settings_for
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from amzpay.cli.checks import Finding
 
 app = typer.Typer(help="The settings: check them.", no_args_is_help=True)
 
-_MARKS = {
-    Level.OK: "[green]✓[/green]",
-    Level.WARNING: "[yellow]![/yellow]",
-    Level.ERROR: "[red]✗[/red]",
+_MARKS = {  # by the findings' levels (``checks.Level``)
+    "ok": "[green]✓[/green]",
+    "warning": "[yellow]![/yellow]",
+    "error": "[red]✗[/red]",
 }
 
 
@@ -33,16 +38,18 @@ def _group() -> None:
 @app.command()
 def check() -> None:
     """Say what is missing or wrong in the settings; exit 1 when something must be fixed."""
+    from rich.console import Console
+
+    from amzpay.cli.checks import Level, check_all
+    from amzpay.cli.sandbox import wired_like_serve
+    from amzpay.cli.wiring import recorded_simulator
+    from amzpay.config import FILE_VARIABLE
+
+    settings = settings_for(None)  # settings it cannot read stop it here, as every command
     console = Console(highlight=False)
     source = os.environ.get(FILE_VARIABLE)
     console.print(f"settings from the environment{f' and {source}' if source else ''}")
-    try:
-        settings = Settings.load(os.environ)
-    except (FileNotFoundError, ValidationError) as failure:
-        for problem in problems(failure):
-            console.print(f"{_MARKS[Level.ERROR]} settings: {problem}", soft_wrap=True)
-        raise typer.Exit(1) from None
-    findings = check_all(settings)
+    findings = check_all(wired_like_serve(settings, recorded_simulator(settings)))
     for finding in findings:
         _show(console, finding)
     errors = sum(1 for f in findings if f.level is Level.ERROR)
@@ -51,17 +58,6 @@ def check() -> None:
         console.print(f"[red]{errors} error(s)[/red], {warnings} warning(s): fix the errors")
         raise typer.Exit(1)
     console.print(f"[green]ready[/green], {warnings} warning(s)")
-
-
-def problems(failure: FileNotFoundError | ValidationError) -> list[str]:
-    """What is wrong with the settings, one line per field: the variable and the problem,
-    never the value given (it may be a secret)."""
-    if isinstance(failure, FileNotFoundError):
-        return [str(failure)]
-    return [
-        "AMZPAY_" + "__".join(str(part) for part in problem["loc"]).upper() + ": " + problem["msg"]
-        for problem in failure.errors()
-    ]
 
 
 def _show(console: Console, finding: Finding) -> None:

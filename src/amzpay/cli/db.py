@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 
-from amzpay.cli.options import DatabaseOption, resolve_database, shown
-from amzpay.store.database import Database
+from amzpay.cli.options import DatabaseOption, settings_for, shown
 
 app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
 
@@ -14,11 +12,26 @@ app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
 @app.command()
 def upgrade(database: DatabaseOption = None) -> None:
     """Apply every migration not yet applied (SQLite files also migrate on first use)."""
-    url = resolve_database(database)
-    db = Database(url, migrate=False)
+    from rich.console import Console
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from amzpay.cli.failures import CommandFailed
+    from amzpay.cli.wiring import open_database, reason
+
+    settings = settings_for(database)
+    url = settings.database_url
+    db = open_database(settings, migrate=False)
+    where = f"database {shown(url)}"
+    try:
+        db.revision()
+    except SQLAlchemyError as failure:
+        db.dispose()
+        raise CommandFailed(f"{where}: cannot connect ({reason(failure)})") from None
     try:
         db.upgrade()
         revision = db.revision()
+    except SQLAlchemyError as failure:
+        raise CommandFailed(f"{where}: could not be migrated ({reason(failure)})") from None
     finally:
         db.dispose()
     Console().print(f"[green]✓[/green] {shown(url)} is at revision [bold]{revision}[/bold]")

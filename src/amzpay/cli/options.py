@@ -1,39 +1,68 @@
-"""Options the areas' commands share."""
+"""Options the areas' commands share, and the settings a command runs with.
+
+``amzpay --help`` imports this: pydantic and SQLAlchemy are imported by the functions that
+need them, when a command runs.
+"""
 
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.engine import make_url
 
-from amzpay.config import Settings
-from amzpay.store.database import URL_VARIABLE, database_url
+from amzpay.cli.failures import CommandFailed
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from amzpay.config import Settings
 
 DatabaseOption = Annotated[
     str | None,
     typer.Option(
         "--database",
-        help=f"Database URL (default: ${URL_VARIABLE}, else sqlite:///amzpay.db).",
+        help="Database URL (default: $AMZPAY_DATABASE_URL, else sqlite:///amzpay.db).",
         show_default=False,
     ),
 ]
 
 
-def resolve_database(url: str | None) -> str:
-    return url or database_url(os.environ)
+def new_console() -> Console:
+    """A console for a command's output (rich is imported when a command prints)."""
+    from rich.console import Console
+
+    return Console()
 
 
 def shown(url: str) -> str:
     """The URL without its password, fit to print."""
-    return make_url(url).render_as_string(hide_password=True)
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return url.split("://", 1)[0] + "://..."  # never the rest: it may hold a password
 
 
 def settings_for(database: str | None) -> Settings:
     """The settings of this process (``AMZPAY_*`` and the settings file), with the database
-    the command line names, if any."""
-    settings = Settings.load(os.environ)
+    the command line names, if any.
+
+    Raises:
+        CommandFailed: naming each setting that does not fit.
+    """
+    from amzpay.config import SettingsError, database_url_of, load_settings
+
+    try:
+        settings = load_settings(os.environ)
+    except SettingsError as error:
+        raise CommandFailed(*error.problems) from None
     if database is None:
         return settings
-    return settings.model_copy(update={"database_url": database})
+    try:
+        url = database_url_of(database)
+    except ValueError as error:
+        raise CommandFailed(f"--database: {error}") from None
+    return settings.model_copy(update={"database_url": url})

@@ -8,14 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from amzpay.cli.options import DatabaseOption, resolve_database
-from amzpay.oms.diagram import render_svg, to_dot
-from amzpay.oms.errors import OmsError
-from amzpay.processes.catalog import load_processes
-from amzpay.store.database import Database
-from amzpay.store.errors import OrderNotFound
+from amzpay.cli.failures import CommandFailed
+from amzpay.cli.options import DatabaseOption, new_console, settings_for
 
 app = typer.Typer(help="The order state machine's processes.", no_args_is_help=True)
 
@@ -28,7 +23,9 @@ class Format(enum.StrEnum):
 @app.command("list")
 def list_processes() -> None:
     """The processes, with their states and transitions counted (loading checks them)."""
-    console = Console()
+    from amzpay.processes.catalog import load_processes
+
+    console = new_console()
     for name, process in load_processes().items():
         console.print(
             f"[bold]{name}[/bold]: {len(process.states)} states, "
@@ -49,33 +46,40 @@ def diagram(
     database: DatabaseOption = None,
 ) -> None:
     """Draw a process with Graphviz, the states of an order's items highlighted."""
-    console = Console(stderr=True)
+    from rich.console import Console
+
+    from amzpay.oms.diagram import render_svg, to_dot
+    from amzpay.oms.errors import OmsError
+    from amzpay.processes.catalog import load_processes
+
     processes = load_processes()
     if name not in processes:
-        console.print(f"[red]no process {name!r}[/red]; known: {', '.join(sorted(processes))}")
-        raise typer.Exit(2)
-    counts = _item_states(order, database, console) if order else {}
+        known = ", ".join(sorted(processes))
+        raise CommandFailed(f"no process {name!r}; known: {known}", exit_code=2)
+    counts = _item_states(order, database) if order else {}
     dot = to_dot(processes[name], counts)
     try:
         data = render_svg(dot) if output_format is Format.SVG else dot.encode()
     except OmsError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from error
+        raise CommandFailed(str(error), exit_code=1) from None
     if output is None:
         typer.echo(data.decode(), nl=False)
     else:
         output.write_bytes(data)
-        console.print(f"[green]✓[/green] {output}")
+        Console(stderr=True).print(f"[green]✓[/green] {output}")  # stdout may hold the SVG
 
 
-def _item_states(order: str, url: str | None, console: Console) -> dict[str, int]:
-    db = Database(resolve_database(url))
+def _item_states(order: str, url: str | None) -> dict[str, int]:
+    from amzpay.cli.wiring import open_database, ready
+    from amzpay.store.errors import OrderNotFound
+
+    db = open_database(settings_for(url))
     try:
+        ready(db)
         with db.transaction() as tx:
             states = tx.item_states(order)
     except OrderNotFound as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from error
+        raise CommandFailed(str(error), exit_code=1) from None
     finally:
         db.dispose()
     return dict(Counter(state for state in states.values() if state is not None))

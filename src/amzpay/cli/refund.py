@@ -4,16 +4,19 @@ refunds made outside amzpay (listed, acknowledged)."""
 from __future__ import annotations
 
 import getpass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from amzpay.bootstrap import App, build
-from amzpay.cli.options import DatabaseOption, settings_for
-from amzpay.services.external_refunds import ExternalRefundView, InvalidActor
-from amzpay.services.refunds import RefundView
-from amzpay.store.errors import RecordNotFound
+from amzpay.cli.failures import CommandFailed
+from amzpay.cli.options import DatabaseOption, new_console, settings_for
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from amzpay.bootstrap import App
+    from amzpay.services.external_refunds import ExternalRefundView
+    from amzpay.services.refunds import RefundView
 
 app = typer.Typer(
     help="Refunds: their status, the poll, stuck ones, those made outside amzpay.",
@@ -29,26 +32,30 @@ def status(
     ] = False,
     database: DatabaseOption = None,
 ) -> None:
-    """Show one refund; with --check-now ask Amazon first and apply its answer."""
-    console = Console()
-    running = build(settings_for(database))
+    """Show one refund; with --check-now ask Amazon first and apply its answer (exit 1 when
+    Amazon could not be asked, 2 when no Amazon Pay client is configured)."""
+    from amzpay.cli.wiring import open_app
+
+    running = open_app(settings_for(database), talks_to_amazon=check_now)
     try:
-        if check_now:
-            _check(running, reference, console)
+        unasked = _check(running, reference) if check_now else None
         view = running.refunds.find(reference)
     finally:
         running.close()
     if view is None:
-        console.print(f"[red]no refund {reference!r}[/red]")
-        raise typer.Exit(1)
-    _show(console, [view])
+        raise CommandFailed(f"no refund {reference!r}", exit_code=1)
+    _show(new_console(), [view])
+    if unasked is not None:
+        raise CommandFailed(f"Amazon could not be asked: {unasked}", exit_code=1)
 
 
 @app.command()
 def stuck(database: DatabaseOption = None) -> None:
     """Refunds still unsettled after the configured age (AMZPAY_POLLING__STUCK_AFTER)."""
-    console = Console()
-    running = build(settings_for(database))
+    from amzpay.cli.wiring import open_app
+
+    console = new_console()
+    running = open_app(settings_for(database))
     try:
         found = running.poller.stuck_refunds()
         views = [running.refunds.find(record.reference_id) for record in found]
@@ -74,8 +81,10 @@ def external(
 ) -> None:
     """Refunds made outside amzpay (Seller Central), unacknowledged first; exit 3 while any
     is unacknowledged. With --ack, record that you have checked one."""
-    console = Console()
-    running = build(settings_for(database))
+    from amzpay.cli.wiring import open_app
+
+    console = new_console()
+    running = open_app(settings_for(database))
     try:
         if ack is not None:
             _acknowledge(running, ack, by or getpass.getuser(), console)
@@ -93,11 +102,13 @@ def external(
 
 
 def _acknowledge(running: App, amazon_refund_id: str, by: str, console: Console) -> None:
+    from amzpay.services.external_refunds import InvalidActor
+    from amzpay.store.errors import RecordNotFound
+
     try:
         view = running.external_refunds.acknowledge(amazon_refund_id, by)
     except (RecordNotFound, InvalidActor) as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from error
+        raise CommandFailed(str(error), exit_code=1) from None
     _show_external(console, view)
 
 
@@ -115,14 +126,15 @@ def _show_external(console: Console, view: ExternalRefundView) -> None:
     )
 
 
-def _check(running: App, reference: str, console: Console) -> None:
+def _check(running: App, reference: str) -> str | None:
+    """Ask Amazon about the refund now; what kept Amazon from answering, if anything."""
+    from amzpay.store.errors import RecordNotFound
+
     try:
         result = running.poller.check_now(reference)
     except RecordNotFound as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from error
-    if result.error is not None:
-        console.print(f"[yellow]Amazon could not be asked:[/yellow] {result.error}")
+        raise CommandFailed(str(error), exit_code=1) from None
+    return None if result.error is None else str(result.error)
 
 
 def _show(console: Console, views: list[RefundView]) -> None:

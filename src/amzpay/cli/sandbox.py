@@ -41,12 +41,23 @@ def base_url(host: str, port: int) -> str:
     return f"http://{f'[{reachable}]' if ':' in reachable else reachable}:{port}"
 
 
-def for_worker(settings: Settings) -> Settings:
-    """A separate ``amzpay worker`` in sandbox-simulator mode calls the simulator of the
-    ``amzpay serve`` at ``web.host`` and ``web.port`` (the same settings serve reads)."""
-    if not settings.amazon.simulator or settings.amazon.endpoint_url:
+def wired_like_serve(settings: Settings, served_at: str | None = None) -> Settings:
+    """The settings a command other than ``serve`` runs with: in sandbox-simulator mode it
+    calls the simulator of the ``amzpay serve`` that serves the same database, at
+    ``served_at`` (the URL that serve recorded there), else at ``web.host`` and ``web.port``
+    (the settings serve reads). The mode is on when the settings say so, or when they leave
+    it unsaid and serve recorded it; an endpoint URL in the settings always wins."""
+    amazon = settings.amazon
+    if amazon.endpoint_url:
         return settings
-    return sandbox_settings(settings, base_url(settings.web.host, settings.web.port))
+    said = "simulator" in amazon.model_fields_set
+    if amazon.simulator:
+        return sandbox_settings(
+            settings, served_at or base_url(settings.web.host, settings.web.port)
+        )
+    if said or served_at is None:
+        return settings
+    return sandbox_settings(settings, served_at)
 
 
 def seller_of(settings: Settings, base_url: str) -> Seller:

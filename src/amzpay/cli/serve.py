@@ -17,28 +17,18 @@ import signal
 import socket
 import threading
 from dataclasses import dataclass, field
-from typing import Annotated, Final
+from typing import TYPE_CHECKING, Annotated, Final
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from sqlalchemy.exc import SQLAlchemyError
 
 from amzpay import __version__
-from amzpay.bootstrap import App, build
-from amzpay.cli.config import problems
-from amzpay.cli.logs import configure
 from amzpay.cli.options import DatabaseOption, settings_for, shown
-from amzpay.cli.sandbox import (
-    PREFIX,
-    SandboxSimulator,
-    base_url,
-    sandbox_settings,
-    with_mail_sink,
-)
-from amzpay.config import Settings
-from amzpay.store.migrate import head_revision
-from amzpay.web.app import create_app
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from amzpay.bootstrap import App
+    from amzpay.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -90,18 +80,24 @@ def serve(
 ) -> None:
     """Serve the REST API, the IPN endpoint, the back office, /healthz, /readyz and /metrics."""
     import uvicorn  # only a serving run needs it
+    from rich.console import Console
 
-    try:
-        settings = settings_for(database)
-    except (FileNotFoundError, ValidationError) as failure:
-        for problem in problems(failure):
-            Console(stderr=True).print(f"[red]settings:[/red] {problem}", soft_wrap=True)
-        raise typer.Exit(2) from None  # amzpay config check says more
+    from amzpay.cli.logs import configure
+    from amzpay.cli.sandbox import (
+        PREFIX,
+        SandboxSimulator,
+        base_url,
+        sandbox_settings,
+        with_mail_sink,
+    )
+    from amzpay.cli.wiring import built_app, record_simulator
+    from amzpay.web.app import create_app
+
+    settings = settings_for(database)
     if simulator is not None:
         settings = settings.model_copy(
             update={"amazon": settings.amazon.model_copy(update={"simulator": simulator})}
         )
-    logs = configure(settings.log)
     host = host if host is not None else settings.web.host
     port = port if port is not None else settings.web.port
     url = base_url(host, port)
@@ -110,7 +106,9 @@ def serve(
         settings = sandbox_settings(settings, url)
         sandbox = SandboxSimulator.for_server(settings, url)
     settings, mail_sink = with_mail_sink(settings)
-    running = build(settings)
+    running = built_app(settings)  # before the logs are set: a database it cannot open ends it
+    logs = configure(settings.log)
+    record_simulator(running, url if sandbox is not None else None)  # for the other commands
     web = create_app(running)
     if sandbox is not None:
         web.mount(PREFIX, sandbox.app)
@@ -139,6 +137,10 @@ def serve(
 def _warn_at_start(console: Console, running: App) -> None:
     """Say at once what keeps amzpay from being used yet (/readyz and amzpay config check
     say it too): a database that does not answer or is behind, nobody to log in."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from amzpay.store.migrate import head_revision
+
     try:
         revision = running.database.revision()
         users = running.access.users() if revision == head_revision() else []
@@ -167,6 +169,8 @@ def _banner(
     console: Console, settings: Settings, url: str, simulated: bool, worker: bool, sink: bool
 ) -> None:
     """A few plain lines: where everything is, and in which mode."""
+    from amzpay.cli.sandbox import PREFIX
+
     amazon = settings.amazon
     if simulated:
         mode = "sandbox, with the local simulator (no real Amazon calls)"

@@ -7,13 +7,17 @@ Amazon's delays.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from starlette.applications import Starlette
 
-from amzpay.simulator import OffsetClock, Seller, SimulatorConfig, Throttling, create_simulator
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+    from amzpay.simulator import Seller, SimulatorConfig
+
+
+_TEST_SELLER = "Default: the simulator's test seller."
 
 
 def simulator_config(
@@ -25,6 +29,8 @@ def simulator_config(
     scale_throttling: bool = False,
 ) -> SimulatorConfig:
     """The configuration a command line run stands for."""
+    from amzpay.simulator import SimulatorConfig, Throttling
+
     return SimulatorConfig(
         sellers=(seller,),
         public_url=f"http://{host}:{port}",
@@ -36,15 +42,23 @@ def simulator_config(
 def build(config: SimulatorConfig) -> Starlette:
     """The app ``serve`` runs: the real clock plus an offset that ``/_sim/clock/advance``
     moves, settling due work and IPNs in the background."""
+    from amzpay.simulator import OffsetClock, create_simulator
+
     return create_simulator(config, clock=OffsetClock(), background=True)
 
 
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8900,
-    seller_id: Annotated[str, typer.Option(envvar="AMZPAY_SIM_SELLER_ID")] = Seller.seller_id,
-    access_key: Annotated[str, typer.Option(envvar="AMZPAY_SIM_ACCESS_KEY")] = Seller.access_key_id,
-    secret_key: Annotated[str, typer.Option(envvar="AMZPAY_SIM_SECRET_KEY")] = Seller.secret_key,
+    seller_id: Annotated[
+        str | None, typer.Option(envvar="AMZPAY_SIM_SELLER_ID", help=_TEST_SELLER)
+    ] = None,
+    access_key: Annotated[
+        str | None, typer.Option(envvar="AMZPAY_SIM_ACCESS_KEY", help=_TEST_SELLER)
+    ] = None,
+    secret_key: Annotated[
+        str | None, typer.Option(envvar="AMZPAY_SIM_SECRET_KEY", help=_TEST_SELLER)
+    ] = None,
     ipn_url: Annotated[
         str | None, typer.Option(envvar="AMZPAY_SIM_IPN_URL", help="Where IPNs are POSTed.")
     ] = None,
@@ -78,12 +92,21 @@ def serve(
     still checked against the real time.
     """
     import uvicorn  # only a serving run needs it
+    from rich.console import Console
 
-    seller = Seller(seller_id, access_key, secret_key, ipn_url)
+    from amzpay.simulator import Seller
+
+    test_seller = Seller()
+    seller = Seller(
+        seller_id or test_seller.seller_id,
+        access_key or test_seller.access_key_id,
+        secret_key or test_seller.secret_key,
+        ipn_url,
+    )
     config = simulator_config(host, port, seller, time_scale, throttle, scale_throttling)
     Console().print(
         f"Amazon Pay simulator on [bold]http://{host}:{port}"
         "/OffAmazonPayments_Sandbox/2013-01-01[/bold], seller "
-        f"[bold]{seller_id}[/bold]; control API under /_sim"
+        f"[bold]{seller.seller_id}[/bold]; control API under /_sim"
     )
     uvicorn.run(build(config), host=host, port=port, log_level="warning")

@@ -8,12 +8,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from amzpay.bootstrap import build
-from amzpay.cli.options import DatabaseOption, settings_for
-from amzpay.services.access import InvalidCredentials
-from amzpay.store.errors import DuplicateName
+from amzpay.cli.failures import CommandFailed
+from amzpay.cli.options import DatabaseOption, new_console, settings_for
 
 app = typer.Typer(help="API tokens for the REST API's clients.", no_args_is_help=True)
 
@@ -25,13 +22,16 @@ NameArgument = Annotated[
 @app.command()
 def add(name: NameArgument, database: DatabaseOption = None) -> None:
     """Make a token for the client NAME and print its secret (shown this once only)."""
-    console = Console()
-    running = build(settings_for(database))
+    from amzpay.cli.wiring import open_app
+    from amzpay.services.access import InvalidCredentials
+    from amzpay.store.errors import DuplicateName
+
+    console = new_console()
+    running = open_app(settings_for(database))
     try:
         secret = running.access.add_api_token(name)
     except (InvalidCredentials, DuplicateName) as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from error
+        raise CommandFailed(str(error), exit_code=1) from None
     finally:
         running.close()
     console.print(f"API token for [bold]{name}[/bold] (shown once, keep it safe):")
@@ -41,8 +41,10 @@ def add(name: NameArgument, database: DatabaseOption = None) -> None:
 @app.command(name="list")
 def list_tokens(database: DatabaseOption = None) -> None:
     """Every token's client name, when it was made and last used, and whether it is revoked."""
-    console = Console()
-    running = build(settings_for(database))
+    from amzpay.cli.wiring import open_app
+
+    console = new_console()
+    running = open_app(settings_for(database))
     try:
         tokens = running.access.api_tokens()
     finally:
@@ -63,13 +65,14 @@ def list_tokens(database: DatabaseOption = None) -> None:
 @app.command()
 def revoke(name: NameArgument, database: DatabaseOption = None) -> None:
     """Revoke the client NAME's token: the API refuses it from now on."""
-    console = Console()
-    running = build(settings_for(database))
+    from amzpay.cli.wiring import open_app
+
+    console = new_console()
+    running = open_app(settings_for(database))
     try:
         revoked = running.access.revoke_api_token(name)
     finally:
         running.close()
     if not revoked:
-        console.print(f"[red]no live API token named {name!r}[/red]")
-        raise typer.Exit(1)
+        raise CommandFailed(f"no live API token named {name!r}", exit_code=1)
     console.print(f"revoked the API token of [bold]{name}[/bold]")

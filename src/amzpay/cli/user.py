@@ -13,18 +13,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from amzpay.bootstrap import utc_now
-from amzpay.cli.options import DatabaseOption, resolve_database
-from amzpay.services.access import AccessService, InvalidCredentials
-from amzpay.services.login_limits import in_words
-from amzpay.store.database import Database
-from amzpay.store.errors import DuplicateName
+from amzpay.cli.failures import CommandFailed
+from amzpay.cli.options import DatabaseOption, new_console, settings_for
+
+if TYPE_CHECKING:
+    from amzpay.services.access import AccessService
 
 app = typer.Typer(help="Back-office staff: add, list, change passwords, disable; failed logins.")
 
@@ -43,14 +40,18 @@ def add(
     database: DatabaseOption = None,
 ) -> None:
     """Add a member of staff who may log in to the back office."""
-    password = _password(password_stdin)
-    with _access(database) as access:
+    with _access(database) as access:  # a database that cannot be used is said first
+        password = _password(password_stdin)
         _done(lambda: access.add_user(username, password, name), f"user {username} added")
 
 
 @app.command("list")
 def list_users(database: DatabaseOption = None) -> None:
     """The staff accounts, whether each may log in, and their recent failed logins."""
+    from rich.table import Table
+
+    from amzpay.services.login_limits import in_words
+
     with _access(database) as access:
         users = access.users()
         failures = access.recent_failures()
@@ -65,7 +66,7 @@ def list_users(database: DatabaseOption = None) -> None:
             str(failures.get(user.username, 0)),
             f"[red]{in_words(wait)}[/red]" if wait else "",
         )
-    Console().print(table if users else "no users yet: amzpay user add USERNAME")
+    new_console().print(table if users else "no users yet: amzpay user add USERNAME")
 
 
 @app.command()
@@ -77,12 +78,14 @@ def failures(
     database: DatabaseOption = None,
 ) -> None:
     """The failed logins to the back office, newest first."""
+    from rich.table import Table
+
     with _access(database) as access:
         rows, total = access.login_failures(limit, username=username)
     table = Table("when (UTC)", "username", "address", "what happened", box=None)
     for row in rows:
         table.add_row(row.at.strftime("%Y-%m-%d %H:%M:%S"), row.username, row.address, row.outcome)
-    console = Console()
+    console = new_console()
     console.print(table if rows else "no failed login")
     if total > len(rows):
         console.print(f"[dim]the newest {len(rows)} of {total}[/dim]")
@@ -93,8 +96,8 @@ def passwd(
     username: Username, password_stdin: PasswordStdin = False, database: DatabaseOption = None
 ) -> None:
     """Set a new password; the user's sessions end."""
-    password = _password(password_stdin)
     with _access(database) as access:
+        password = _password(password_stdin)
         _done(lambda: access.set_password(username, password), f"password of {username} set")
 
 
@@ -114,8 +117,13 @@ def enable(username: Username, database: DatabaseOption = None) -> None:
 
 @contextmanager
 def _access(database: str | None) -> Iterator[AccessService]:
-    db = Database(resolve_database(database))
+    from amzpay.bootstrap import utc_now
+    from amzpay.cli.wiring import open_database, ready
+    from amzpay.services.access import AccessService
+
+    db = open_database(settings_for(database))
     try:
+        ready(db)
         yield AccessService(db, utc_now)
     finally:
         db.dispose()
@@ -129,13 +137,14 @@ def _password(from_stdin: bool) -> str:
 
 
 def _done(act: Callable[[], None], message: str) -> None:
-    console = Console()
+    from amzpay.services.access import InvalidCredentials
+    from amzpay.store.errors import DuplicateName
+
     try:
         act()
     except InvalidCredentials as invalid:
-        console.print(f"[red]{invalid.field}: {invalid.reason}[/red]")
-        raise typer.Exit(2) from invalid
+        raise CommandFailed(f"{invalid.field}: {invalid.reason}", exit_code=2) from None
     except DuplicateName as taken:
-        console.print(f"[red]{taken}[/red]")
-        raise typer.Exit(1) from taken
+        raise CommandFailed(str(taken), exit_code=1) from None
+    console = new_console()
     console.print(f"[green]✓[/green] {message}")

@@ -1,4 +1,4 @@
-"""``amzpay worker``: fire due timers, run queued commands, check waiting conditions, apply
+"""``amzpay worker``: fire due timers, run queued commands, apply
 stored IPNs, poll pending objects and send queued mails (``bootstrap.App.worker``)."""
 
 from __future__ import annotations
@@ -9,12 +9,8 @@ import threading
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from amzpay.bootstrap import build
-from amzpay.cli.logs import configure
-from amzpay.cli.options import DatabaseOption, resolve_database, settings_for, shown
-from amzpay.cli.sandbox import for_worker
+from amzpay.cli.options import DatabaseOption, new_console, settings_for, shown
 
 app = typer.Typer(help="The background worker.")
 
@@ -26,11 +22,18 @@ def work(
     database: DatabaseOption = None,
 ) -> None:
     """Work until stopped (Ctrl-C); several workers may share one PostgreSQL database."""
-    console = Console()
-    url = resolve_database(database)
-    settings = for_worker(settings_for(url))
+    from amzpay.bootstrap import amazon_configured
+    from amzpay.cli.logs import configure
+    from amzpay.cli.wiring import open_app
+
+    console = new_console()
+    running = open_app(settings_for(database))
+    settings, url = running.settings, running.settings.database_url
     logs = configure(settings.log)
-    running = build(settings)
+    if not amazon_configured(settings):
+        console.print(
+            "[yellow]! no Amazon Pay credentials: Amazon calls wait (amzpay config check)[/yellow]"
+        )
     # Besides timers and jobs: stored IPNs, polls and queued mails.
     worker = running.worker(name or socket.gethostname())
     try:

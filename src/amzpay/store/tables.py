@@ -400,3 +400,13 @@ login_failures = Table(
     Index("ix_login_failures_address_at", "address", "at"),
     Index("ix_login_failures_at", "at"),
 )
+
+instance_settings = Table(
+    # What one amzpay process records for the others on the same database: the URL of the
+    # simulator that ``amzpay serve --simulator`` serves for it (sandbox-simulator mode).
+    "instance_settings",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", Stamp, nullable=False),
+)

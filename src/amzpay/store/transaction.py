@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from amzpay.store.access_rows import AccessRows
 from amzpay.store.flow_rows import FlowRows
+from amzpay.store.instance_rows import InstanceRows
 from amzpay.store.log_rows import LogRows
 from amzpay.store.mail_rows import MailRows
 from amzpay.store.oms_rows import OmsRows
@@ -13,6 +14,14 @@ from amzpay.store.query_rows import QueryRows
 
 
 class Transaction(
-    OrderRows, OmsRows, PaymentRows, LogRows, FlowRows, AccessRows, QueryRows, MailRows
+    OrderRows,
+    OmsRows,
+    PaymentRows,
+    LogRows,
+    FlowRows,
+    AccessRows,
+    QueryRows,
+    MailRows,
+    InstanceRows,
 ):
     """Made by ``Database.transaction()``; valid until that block ends."""

@@ -1,1 +1,1 @@
-from fixtures_store import sqlite_url  # noqa: F401 - fixture
+from fixtures_store import postgres_server, sqlite_url  # noqa: F401 - fixtures

@@ -52,7 +52,7 @@ def test_a_short_password_is_refused_naming_the_field(sqlite_url, monkeypatch, c
     code = add(sqlite_url, monkeypatch, "ada", "short")
 
     assert code == 2
-    assert "password: must be at least 12 characters" in capsys.readouterr().out
+    assert "password: must be at least 12 characters" in capsys.readouterr().err
     assert access.users() == []
 
 
@@ -62,7 +62,7 @@ def test_a_taken_username_is_refused(sqlite_url, monkeypatch, capsys):
     code = add(sqlite_url, monkeypatch)
 
     assert code == 1
-    assert "exists already" in capsys.readouterr().out
+    assert "exists already" in capsys.readouterr().err
 
 
 def test_the_list_says_who_may_log_in(sqlite_url, monkeypatch, capsys):
@@ -109,7 +109,7 @@ def test_an_unknown_user_is_named(sqlite_url, capsys):
     code = main(["user", "disable", "nobody", "--database", sqlite_url])
 
     assert code == 2
-    assert "no user 'nobody'" in capsys.readouterr().out
+    assert "no user 'nobody'" in capsys.readouterr().err
 
 
 def test_the_list_counts_failed_logins_and_says_how_long_a_user_is_locked(

@@ -127,7 +127,7 @@ def test_the_command_line_refuses_an_unknown_refund_id(sqlite_url, capsys):
     code = main(["refund", "external", "--ack", "S01-unknown", "--database", sqlite_url])
 
     assert code == 1
-    assert "no external refund 'S01-unknown'" in capsys.readouterr().out
+    assert "no external refund 'S01-unknown'" in capsys.readouterr().err
 
 
 def test_no_external_refunds_is_a_clean_exit(sqlite_url, capsys):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import socket
+
 import pytest
 from flowkit import make_shop
 
@@ -26,21 +28,44 @@ def test_refund_status_shows_the_refund_by_its_reference_id(sqlite_url, refund, 
     assert "19.99 EUR" in out
 
 
-def test_check_now_says_when_amazon_cannot_be_asked(sqlite_url, refund, capsys):
-    # The command line's own Amazon is the unavailable gateway until the client is wired.
+def test_check_now_without_an_amazon_client_is_refused(sqlite_url, refund, monkeypatch, capsys):
+    for name in ("SELLER_ID", "ACCESS_KEY_ID", "SECRET_KEY", "SIMULATOR"):
+        monkeypatch.delenv(f"AMZPAY_AMAZON__{name}", raising=False)
+
     code = main(["refund", "status", refund.reference_id, "--check-now", "--database", sqlite_url])
 
-    out = capsys.readouterr().out
-    assert code == 0
-    assert "Amazon could not be asked" in out
-    assert "pending" in out
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "no Amazon Pay client is configured" in captured.err
+    assert "AMZPAY_AMAZON__SELLER_ID" in captured.err
+    assert captured.out == ""
+
+
+def test_check_now_fails_when_amazon_cannot_be_asked(sqlite_url, refund, monkeypatch, capsys):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    for name, value in {
+        "SELLER_ID": "A2EXAMPLESELLER1",
+        "ACCESS_KEY_ID": "AKIAEXAMPLE000000001",
+        "SECRET_KEY": "example-secret-key-of-forty-characters-",
+        "ENDPOINT_URL": f"http://127.0.0.1:{port}/OffAmazonPayments_Sandbox/2013-01-01",
+    }.items():
+        monkeypatch.setenv(f"AMZPAY_AMAZON__{name}", value)
+
+    code = main(["refund", "status", refund.reference_id, "--check-now", "--database", sqlite_url])
+
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "Amazon could not be asked" in captured.err
+    assert refund.reference_id in captured.out  # the refund as the database has it
 
 
 def test_an_unknown_refund_is_an_error(sqlite_url, capsys):
-    code = main(["refund", "status", "R-unknown", "--check-now", "--database", sqlite_url])
+    code = main(["refund", "status", "R-unknown", "--database", sqlite_url])
 
     assert code == 1
-    assert "no refund" in capsys.readouterr().out
+    assert "no refund 'R-unknown'" in capsys.readouterr().err
 
 
 def test_a_refund_pending_for_months_is_reported_stuck(sqlite_url, refund, capsys):

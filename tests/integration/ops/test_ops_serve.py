@@ -5,6 +5,7 @@ on PostgreSQL. A refund made through the services shows in /metrics."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from servekit import Served, environment, free_port, running, served, wait_for
 from sqlalchemy import create_engine, select, text
 
 from amzpay.bootstrap import App, build
+from amzpay.cli import main
 from amzpay.cli.sandbox import sandbox_settings
 from amzpay.config import Settings
 from amzpay.store import tables as t
@@ -149,3 +151,45 @@ def test_serve_says_at_start_when_the_database_needs_its_migrations(postgres_ser
 
     assert f"this amzpay needs {head_revision()}: run amzpay db upgrade" in banner
     assert "no Amazon credentials: calls wait (see amzpay config check)" in banner
+
+
+def test_the_other_commands_use_the_simulator_serve_simulator_serves(
+    sqlite_url, tmp_path, monkeypatch, capsys
+):
+    # Told once, on serve's command line: the other commands find the mode on the database.
+    env = environment(DATABASE_URL=sqlite_url, WEB__PORT=str(free_port()))
+    for name in [name for name in os.environ if name.startswith("AMZPAY_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AMZPAY_DATABASE_URL", sqlite_url)
+    with served(env, tmp_path, "--simulator") as server:
+        shop = _shop(env, server)
+        try:
+            order = _closed_order(shop, server)
+            _refund_pending(shop, order)
+            [refund] = shop.refunds.refunds(order)
+        finally:
+            shop.close()
+        checked = main(["refund", "status", refund.reference_id, "--check-now"])
+        check = capsys.readouterr()
+        main(["config", "check"])
+        settings_report = capsys.readouterr().out
+        listed = main(["token", "list"])
+        listing = capsys.readouterr()
+
+    engine = create_engine(sqlite_url)
+    with engine.connect() as connection:
+        asked = connection.execute(
+            select(t.api_calls.c.outcome).where(t.api_calls.c.operation == "GetRefundDetails")
+        ).all()
+    engine.dispose()
+    assert (checked, check.err) == (0, "")
+    assert refund.reference_id in check.out
+    assert asked  # over HTTP, to the simulator at /simulator
+    assert {outcome for (outcome,) in asked} == {"ok"}
+    assert (
+        f"✓ amazon: sandbox-simulator mode: amzpay serve runs the local simulator at {server.url}/"
+        in (settings_report)
+    )
+    assert "✗ amazon" not in settings_report
+    assert "✗ ipn" not in settings_report
+    assert (listed, listing.err) == (0, "")  # no word of Amazon credentials

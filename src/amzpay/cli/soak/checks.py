@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from amzpay.bootstrap import App
-from amzpay.cli.soak.shoppers import Settled, Shopper, Stage
+from amzpay.cli.soak.shoppers import SETTLED, Shopper, Stage
 from amzpay.domain.money import Money
+from amzpay.domain.payment import RefundState
 from amzpay.services.ledger import OrderBooks
 from amzpay.services.refunds import RefundView
 from amzpay.simulator import Simulator
@@ -24,15 +25,15 @@ from amzpay.simulator.model import Capture, Refund
 
 # The item state each refund record state leaves its items in; no refund leaves "closed".
 ITEM_STATE_OF_REFUND = {
-    "requested": "refund requested",
-    "pending": "refund pending",
-    Settled.COMPLETED.value: "refund completed",
-    Settled.DECLINED.value: "refund declined",
-    Settled.FAILED.value: "refund failed",
+    RefundState.REQUESTED: "refund requested",
+    RefundState.PENDING: "refund pending",
+    RefundState.COMPLETED: "refund completed",
+    RefundState.DECLINED: "refund declined",
+    RefundState.FAILED: "refund failed",
 }
 UNREFUNDED = "closed"
-SETTLED_ITEM_STATES = frozenset({UNREFUNDED, *(ITEM_STATE_OF_REFUND[s] for s in Settled)})
-AMAZON_STATE = {"Completed": Settled.COMPLETED.value, "Declined": Settled.DECLINED.value}
+SETTLED_ITEM_STATES = frozenset({UNREFUNDED, *(ITEM_STATE_OF_REFUND[s] for s in SETTLED)})
+AMAZON_STATE = {"Completed": RefundState.COMPLETED.value, "Declined": RefundState.DECLINED.value}
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,7 @@ def lost(books: Books, shoppers: Sequence[Shopper]) -> Iterable[str]:
     for reference, (order, view) in sorted(records.items()):
         theirs = at_amazon.get(reference)
         if theirs is None:
-            if view.state != Settled.FAILED:  # a refused call made nothing at Amazon
+            if view.state != RefundState.FAILED:  # a refused call made nothing at Amazon
                 yield f"{order.reference} refund {reference} ({view.state}) is not at Amazon"
         elif (
             theirs.status.state in AMAZON_STATE and AMAZON_STATE[theirs.status.state] != view.state
@@ -135,7 +136,7 @@ def lost(books: Books, shoppers: Sequence[Shopper]) -> Iterable[str]:
     for order in books.orders:
         states = {item: state for item, _, state in order.books.items}
         for item in sorted(order.shopper.refunded_items):
-            if states.get(item) != ITEM_STATE_OF_REFUND[Settled.COMPLETED]:
+            if states.get(item) != ITEM_STATE_OF_REFUND[RefundState.COMPLETED]:
                 yield f"{order.reference} {item} was to be refunded; it is {states.get(item)}"
     placed = {order.reference for order in books.orders}
     for shopper in shoppers:
@@ -154,7 +155,7 @@ def stuck(books: Books, shoppers: Sequence[Shopper]) -> Iterable[str]:
             yield f"refund {refund.reference_id} still Pending at Amazon"
     for order in books.orders:
         for view in order.refunds:
-            if view.state not in set(Settled):
+            if view.state not in SETTLED:
                 yield f"{order.reference} refund {view.reference_id} still {view.state}"
         for item, _, state in order.books.items:
             if state not in SETTLED_ITEM_STATES:
@@ -181,7 +182,7 @@ def books_differ(books: Books) -> Iterable[str]:
                 )
             if capture.pending:
                 yield f"{order.reference} capture {theirs.id}: {capture.pending} still pending"
-        completed = [v.amount for v in order.refunds if v.state == Settled.COMPLETED]
+        completed = [v.amount for v in order.refunds if v.state == RefundState.COMPLETED]
         currency = order.books.booked.currency
         if Money.total(completed, currency) != order.books.booked:
             yield f"{order.reference} booked {order.books.booked} for refunds of {completed}"
@@ -196,8 +197,8 @@ def inconsistent(books: Books) -> Iterable[str]:
         for view in order.refunds:
             for line, _ in view.lines:
                 latest[line] = view
-                completed[line] += view.state == Settled.COMPLETED
-            if view.booked != (view.state == Settled.COMPLETED):
+                completed[line] += view.state == RefundState.COMPLETED
+            if view.booked != (view.state == RefundState.COMPLETED):
                 yield (
                     f"{order.reference} refund {view.reference_id} is {view.state}; "
                     f"booked: {view.booked}"

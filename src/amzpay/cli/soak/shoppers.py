@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from amzpay.amazonpay.gateway import CallFailed, CallRefused
 from amzpay.bootstrap import App
+from amzpay.domain.payment import RefundState
 from amzpay.services.orders import ItemView
 from amzpay.simulator import Simulator
 
@@ -35,12 +36,8 @@ class Stage(StrEnum):
     DONE = "done"
 
 
-class Settled(StrEnum):
-    """The refund record states a shopper stops waiting at (the store's names)."""
-
-    COMPLETED = "completed"
-    DECLINED = "declined"
-    FAILED = "failed"
+SETTLED = frozenset({RefundState.COMPLETED, RefundState.DECLINED, RefundState.FAILED})
+"""The refund record states a shopper stops waiting at."""
 
 
 @dataclass
@@ -143,10 +140,10 @@ class Shopper:
     def _settle(self, app: App, group: RefundGroup) -> bool:
         states = {r.reference_id: r.state for r in app.refunds.refunds(self.reference)}
         seen = {states.get(reference) for reference in group.in_flight}
-        if not seen <= set(Settled):
+        if not seen <= SETTLED:
             return False
         group.in_flight = ()
-        group.completed = seen == {Settled.COMPLETED}
+        group.completed = seen == {RefundState.COMPLETED}
         group.declined += not group.completed  # asked again once its items are refundable
         return True
 
