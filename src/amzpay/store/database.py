@@ -119,9 +119,9 @@ def _sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    if connection.get_execution_options().get(_READ_ONLY):
-        connection.exec_driver_sql("PRAGMA query_only=ON")
-        connection.exec_driver_sql("BEGIN DEFERRED")
-    else:
-        connection.exec_driver_sql("PRAGMA query_only=OFF")
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    read_only = bool(connection.get_execution_options().get(_READ_ONLY))
+    # ``info`` lives as long as the pooled SQLite connection: the pragma is set on a change only.
+    if connection.info.get(_READ_ONLY, False) is not read_only:
+        connection.exec_driver_sql(f"PRAGMA query_only={'ON' if read_only else 'OFF'}")
+        connection.info[_READ_ONLY] = read_only
+    connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
