@@ -43,7 +43,8 @@ class FakeTime:
 
 
 class FlakyDatabase:
-    """A database that refuses its first ``down`` transactions, then has nothing to do."""
+    """A database that refuses its first ``down`` units of work (reads and writes alike),
+    then has nothing to do."""
 
     def __init__(self, down: int, error: Exception | None = None) -> None:
         self.down, self.error, self.tries = down, error or refused(), 0
@@ -55,13 +56,15 @@ class FlakyDatabase:
             raise self.error
         yield Idle()
 
+    read = transaction
+
 
 class Idle:
     def orders_with_due_timers(self, *_: object) -> list[str]:
         return []
 
-    def orders_in_states(self, *_: object) -> list[str]:
-        return []
+    def has_due_job(self, *_: object) -> bool:
+        return False
 
     def claim_job(self, *_: object) -> None:
         return None

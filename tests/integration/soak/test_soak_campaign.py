@@ -37,11 +37,11 @@ def faults_hit(out: str) -> dict[Fault, int]:
 
 
 def test_a_small_soak_under_faults_holds_every_check(database_url, capsys):
-    code = main(["soak", "--orders", "50", "--seed", "7", "--database-url", database_url])
+    code = main(["soak", "--orders", "50", "--seed", "1", "--database-url", database_url])
 
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "Soak: 50 orders, seed 7" in out
+    assert "Soak: 50 orders, seed 1" in out
     assert "orders: 50 placed" in out
     for name in CHECKS:
         assert f"ok      {name}" in out
