@@ -42,7 +42,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 SELLER = "A1BENCHSELLER00"
-CERT_URL = "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-bench.pem"
+CERT_URL = "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem"
 REFUND_XML = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<RefundNotification xmlns="https://mws.amazonservices.com/ipn/OffAmazonPayments/2013-01-01">'
