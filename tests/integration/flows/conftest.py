@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from e2ekit import Shop as E2eShop, e2e_shop
 from flowkit import Shop, make_shop
-from simamazon import SELLER, SIMULATOR_HOST, SimulatedAmazon
 
 from amzpay.mail.sink import SmtpSink
 from fixtures_store import (  # noqa: F401 - fixtures
@@ -18,6 +16,7 @@ from fixtures_store import (  # noqa: F401 - fixtures
     postgres_url,
     sqlite_url,
 )
+from shop import SELLER, SIMULATOR_HOST, Shop as E2eShop, SimulatedAmazon, shop_on
 
 
 @pytest.fixture
@@ -66,10 +65,5 @@ def sim_shop(
 @pytest.fixture
 def e2e(database_url: str, sink: SmtpSink) -> Iterator[E2eShop]:  # noqa: F811
     """amzpay with the real gateway (MwsGateway) in front of the in-process simulator."""
-    amazon = SimulatedAmazon()
-    made = e2e_shop(database_url, sink, amazon)
-    try:
+    with shop_on(database_url, sink) as made:
         yield made
-    finally:
-        made.app.close()
-        amazon.close()

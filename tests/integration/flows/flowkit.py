@@ -1,10 +1,9 @@
 """A shop's back end for the flow tests: amzpay built by ``bootstrap.build`` with the fake
-Amazon, a clock the test moves, and a real local SMTP sink; builders for order specs."""
+Amazon, a clock the test moves, and a real local SMTP sink."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from itertools import count
 from typing import Any
 
 from amzpay.amazonpay.ipn import CertificateFetcher
@@ -14,9 +13,7 @@ from amzpay.mail.sink import SmtpSink
 from amzpay.store.payments import PaymentKind, PaymentRecord
 from fakes.clock import FakeClock
 from fakes.gateway import FakeGateway
-
-_numbers = count(1)
-STAFF = "staff@shop.test"
+from shop import STAFF, order_spec
 
 
 class Shop:
@@ -82,50 +79,3 @@ def make_shop(
     )
     app = build(config, gateway_factory=fake_amazon, clock=clock, certificates=certificates)
     return Shop(app, made[0], clock)
-
-
-def order_spec(**changes: Any) -> dict[str, Any]:
-    """An order of two mugs (one line) and a tea set (a bundle of two), shipped at 4.90."""
-    number = next(_numbers)
-    spec: dict[str, Any] = {
-        "reference": f"FLOW-{number}",
-        "currency": "EUR",
-        "customer": {"email": "buyer@example.com", "locale": "de_DE"},
-        "amazon_order_reference_id": f"S02-{number:07d}-{number:07d}",
-        "shipments": [{"id": "S1", "method": "standard"}],
-        "lines": [
-            {
-                "id": "L1",
-                "sku": "mug",
-                "name": "Mug",
-                "quantity": 2,
-                "unit_price": "19.99",
-                "tax_rate": "19",
-                "shipment": "S1",
-            }
-        ],
-        "bundles": [
-            {
-                "id": "B1",
-                "sku": "tea-set",
-                "name": "Tea set",
-                "price": "49.00",
-                "shipment": "S1",
-                "items": [
-                    {"id": "B1-pot", "sku": "pot", "name": "Pot", "catalogue_price": "30.00"},
-                    {"id": "B1-cup", "sku": "cup", "name": "Cup", "catalogue_price": "20.00"},
-                ],
-            }
-        ],
-        "expenses": [
-            {
-                "id": "ship-1",
-                "name": "Delivery",
-                "price": "4.90",
-                "tax_rate": "19",
-                "shipment": "S1",
-            }
-        ],
-    }
-    spec.update(changes)
-    return spec

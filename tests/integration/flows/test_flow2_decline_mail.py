@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from flowkit import order_spec
 
 from amzpay.amazonpay.gateway import PaymentState
 from amzpay.store.payments import PaymentKind
+from shop import order_spec
 
 SUPPORT = "support@example.com"  # the shop's default support address
 

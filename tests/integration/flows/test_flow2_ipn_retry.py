@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from flowkit import Shop
-from simamazon import SimulatedAmazon
 from sqlalchemy import text
 
 from amzpay.domain.money import Money
 from amzpay.services.inbox import RETRIES
+from shop import SimulatedAmazon
 
 
 @contextmanager

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import pytest
-from flowkit import order_spec
 
 from amzpay.amazonpay.gateway import CallRefused, ObjectKind, Observation, PaymentState
 from amzpay.domain.money import Money
 from amzpay.services.errors import ServiceError
 from amzpay.store.errors import OrderNotFound
+from shop import order_spec
 
 
 class Checkout:

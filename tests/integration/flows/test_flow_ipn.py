@@ -4,12 +4,12 @@ from datetime import timedelta
 
 import pytest
 from flowkit import Shop
-from simamazon import SimulatedAmazon
 from sqlalchemy import text
 
 from amzpay.amazonpay.gateway import PaymentState
 from amzpay.domain.money import Money
 from amzpay.services.errors import IpnRejected
+from shop import SimulatedAmazon
 
 DECLINE = '{"SandboxSimulation": {"State": "Declined", "ReasonCode": "AmazonRejected"}}'
 

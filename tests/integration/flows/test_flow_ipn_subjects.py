@@ -5,9 +5,10 @@ stored without those keys (before they were kept) are still found by their bodie
 from __future__ import annotations
 
 from flowkit import Shop
-from simamazon import SimulatedAmazon
 from sqlalchemy import text
 from test_flow_ipn import mirror_at_amazon, pending_refund
+
+from shop import SimulatedAmazon
 
 
 def refund_settled_by_ipn(shop: Shop, simulated: SimulatedAmazon) -> tuple[str, str]:

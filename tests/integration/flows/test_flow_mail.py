@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flowkit import STAFF, make_shop, order_spec
+from flowkit import make_shop
 
 from amzpay.amazonpay.gateway import PaymentState
+from shop import STAFF, order_spec
 
 MINUTE = timedelta(minutes=1)
 

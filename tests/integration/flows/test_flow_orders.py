@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from flowkit import order_spec
 
 from amzpay.domain.money import Money
 from amzpay.store.errors import DuplicateOrder
+from shop import order_spec
 
 
 def test_an_imported_order_is_stored_with_its_units_bundle_and_shipping_and_authorized(shop):

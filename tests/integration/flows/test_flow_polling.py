@@ -4,12 +4,12 @@ import itertools
 from datetime import timedelta
 
 import pytest
-from flowkit import order_spec
 
 from amzpay.amazonpay.gateway import PaymentState
 from amzpay.domain.money import Money
 from amzpay.store.errors import RecordNotFound
 from amzpay.store.payments import PaymentKind
+from shop import order_spec
 
 MINUTE = timedelta(minutes=1)
 

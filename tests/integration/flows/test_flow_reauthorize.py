@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import json
 
-from flowkit import order_spec
-
 from amzpay.amazonpay.gateway import PaymentState
 from amzpay.domain.money import Money
+from shop import order_spec
 
 
 def suspended_at_amazon(simulated) -> str:

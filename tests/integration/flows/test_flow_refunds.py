@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from flowkit import make_shop, order_spec
+from flowkit import make_shop
 
 from amzpay.amazonpay.gateway import ObjectKind, PaymentState
 from amzpay.domain import ledger
@@ -13,6 +13,7 @@ from amzpay.processes.records import refund_part
 from amzpay.services.errors import NoteTooLong
 from amzpay.store.payments import PaymentKind
 from fakes.gateway import FakeGateway
+from shop import order_spec
 
 
 def test_a_preview_prices_the_chosen_items_and_says_why_others_cannot_be_refunded(shop):
