@@ -15,13 +15,16 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from itertools import count
-from typing import Any, Final
+from typing import Any, Final, Self
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
+from amzpay.amazonpay.ipn import CertificateFetcher
 from amzpay.bootstrap import App, build
 from amzpay.cli.local_amazon import SANDBOX_PATH, LocalAmazon, no_wait
 from amzpay.config import Settings
@@ -31,6 +34,8 @@ from amzpay.simulator import InProcessTransport, Seller
 from amzpay.simulator.core import Sleep
 from amzpay.store.payments import PaymentKind, PaymentRecord
 from amzpay.web.app import create_app
+from fakes.clock import FakeClock
+from fakes.gateway import FakeGateway
 
 SELLER: Final = Seller(seller_id="A1FLOWSELLER", access_key_id="AKIAFLOW", secret_key="s3")
 SIMULATOR_HOST: Final = "sim.test"
@@ -153,40 +158,55 @@ def settings(
 ) -> Settings:
     """amzpay's settings for ``amazon``'s seller, its certificate host trusted; with ``sink``,
     mails go to it and staff mails to ``STAFF``."""
-    mail = {}
-    if sink is not None:
-        mail = {
-            "AMZPAY_SMTP__HOST": sink.host,
-            "AMZPAY_SMTP__PORT": str(sink.port),
-            "AMZPAY_SHOP__STAFF": STAFF,
-        }
     return Settings.load(
         {
             "AMZPAY_DATABASE_URL": database_url,
             "AMZPAY_AMAZON__SELLER_ID": amazon.seller.seller_id,
             "AMZPAY_AMAZON__SIMULATOR_HOST": amazon.host,
-            **mail,
+            **mail(sink),
             **extra,
         }
     )
 
 
-class Shop:
-    """amzpay built in front of ``amazon``; ``spec`` makes the order specs ``place`` imports."""
+def mail(sink: SmtpSink | None) -> dict[str, str]:
+    """Settings that send mails to ``sink`` and staff mails to ``STAFF`` (none without one)."""
+    if sink is None:
+        return {}
+    return {
+        "AMZPAY_SMTP__HOST": sink.host,
+        "AMZPAY_SMTP__PORT": str(sink.port),
+        "AMZPAY_SHOP__STAFF": STAFF,
+    }
 
-    def __init__(
-        self,
-        app: App,
-        amazon: SimulatedAmazon,
-        spec: Callable[..., dict[str, Any]] = order_spec,
-    ) -> None:
-        self.app, self.amazon, self.spec = app, amazon, spec
+
+class BaseShop:
+    """What every test shop offers: amzpay (``app``) in front of an Amazon, its worker run
+    until it settles, its web app in-process (``web``, ``http``) and the order's states and
+    payments read back; ``spec`` makes the order specs its orders are imported from."""
+
+    def __init__(self, app: App, spec: Callable[..., dict[str, Any]]) -> None:
+        self.app, self.spec = app, spec
         self.worker = app.worker("shop")
-        amazon.receiver = app.ipn
+
+    @cached_property
+    def web(self) -> FastAPI:
+        return create_app(self.app)
+
+    @cached_property
+    def http(self) -> httpx.Client:
+        return httpx.Client(transport=InProcessTransport(self.web), base_url="http://shop")
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def close(self) -> None:
+        if "http" in self.__dict__:
+            self.http.close()
         self.app.close()
-        self.amazon.close()
 
     def work(self) -> None:
         """Run the worker until nothing is left to do now."""
@@ -194,11 +214,6 @@ class Shop:
             if not self.worker.run_once().busy:
                 return
         raise AssertionError("the worker never settled")
-
-    def later(self, seconds: float) -> None:
-        """Amazon's time (and so ours) moves on; IPNs arrive; the worker catches up."""
-        self.amazon.advance(seconds)
-        self.work()
 
     def item_states(self, order: str) -> dict[str, str | None]:
         with self.app.database.transaction() as tx:
@@ -211,6 +226,32 @@ class Shop:
     def payments(self, order: str, kind: PaymentKind) -> list[PaymentRecord]:
         with self.app.database.transaction() as tx:
             return tx.payments(order, kind)
+
+    def refunds(self, order: str) -> list[PaymentRecord]:
+        return self.payments(order, PaymentKind.REFUND)
+
+
+class Shop(BaseShop):
+    """amzpay with the real gateway in front of the simulator (``amazon``)."""
+
+    def __init__(
+        self,
+        app: App,
+        amazon: SimulatedAmazon,
+        spec: Callable[..., dict[str, Any]] = order_spec,
+    ) -> None:
+        super().__init__(app, spec)
+        self.amazon = amazon
+        amazon.receiver = app.ipn
+
+    def close(self) -> None:
+        super().close()
+        self.amazon.close()
+
+    def later(self, seconds: float) -> None:
+        """Amazon's time (and so ours) moves on; IPNs arrive; the worker catches up."""
+        self.amazon.advance(seconds)
+        self.work()
 
     def place(self, payment_method: str = "visa", **changes: Any) -> str:
         """A buyer's order reference with ``payment_method``, imported and confirmed, its
@@ -233,6 +274,61 @@ class Shop:
         return order
 
 
+class FakeShop(BaseShop):
+    """amzpay with the fake Amazon (``amazon``) on a clock the test moves."""
+
+    def __init__(
+        self,
+        app: App,
+        amazon: FakeGateway,
+        clock: FakeClock,
+        spec: Callable[..., dict[str, Any]] = order_spec,
+    ) -> None:
+        super().__init__(app, spec)
+        self.amazon, self.clock = amazon, clock
+
+    def later(self, by: timedelta) -> None:
+        self.clock.advance(by)
+        self.work()
+
+    def place(self, spec: dict[str, Any]) -> str:
+        """The order ``spec`` describes, its order reference open at Amazon, imported."""
+        self.amazon.open_order_reference(spec["amazon_order_reference_id"])
+        order = self.app.orders.import_order(spec)
+        self.work()
+        return order
+
+    def closed_order(self, spec: dict[str, Any] | None = None) -> str:
+        """An order authorized, captured in full and closed."""
+        order = self.place(spec or self.spec())
+        self.app.orders.fire(order, "capture", None, actor="staff")
+        self.work()
+        return order
+
+
+def make_shop(
+    database_url: str,
+    sink: SmtpSink | None = None,
+    environ: dict[str, str] | None = None,
+    certificates: CertificateFetcher | None = None,
+    amazon_type: type[FakeGateway] = FakeGateway,
+    spec: Callable[..., dict[str, Any]] = order_spec,
+) -> FakeShop:
+    """amzpay on ``database_url`` with a fake Amazon of ``amazon_type``; with ``sink``, mails
+    go to it and staff mails to ``STAFF``. Close it (or use it as a context manager) when
+    done."""
+    clock = FakeClock()
+    made: list[FakeGateway] = []
+
+    def fake_amazon(_settings: Settings, call_log: Any) -> FakeGateway:
+        made.append(amazon_type(clock, call_log=call_log))
+        return made[0]
+
+    config = Settings.load({"AMZPAY_DATABASE_URL": database_url, **mail(sink), **(environ or {})})
+    app = build(config, gateway_factory=fake_amazon, clock=clock, certificates=certificates)
+    return FakeShop(app, made[0], clock, spec)
+
+
 def built(
     database_url: str,
     amazon: SimulatedAmazon,
@@ -251,21 +347,16 @@ def built(
     )
 
 
-@contextmanager
 def shop_on(
     database_url: str,
     sink: SmtpSink | None = None,
     environ: dict[str, str] | None = None,
     amazon: SimulatedAmazon | None = None,
-) -> Iterator[Shop]:
+) -> Shop:
     """A shop on ``database_url`` in front of ``amazon`` (a fresh ``SimulatedAmazon`` by
-    default), closed with its Amazon when the block ends."""
+    default). Close it, with its Amazon, (or use it as a context manager) when done."""
     amazon = amazon or SimulatedAmazon()
-    made = Shop(built(database_url, amazon, sink, environ), amazon)
-    try:
-        yield made
-    finally:
-        made.close()
+    return Shop(built(database_url, amazon, sink, environ), amazon)
 
 
 @contextmanager

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from flowkit import Shop, make_shop
 
 from amzpay.mail.sink import SmtpSink
 from fixtures_store import (  # noqa: F401 - fixtures
@@ -16,7 +15,7 @@ from fixtures_store import (  # noqa: F401 - fixtures
     postgres_url,
     sqlite_url,
 )
-from shop import SELLER, SIMULATOR_HOST, Shop as E2eShop, SimulatedAmazon, shop_on
+from shop import SELLER, SIMULATOR_HOST, FakeShop, Shop, SimulatedAmazon, make_shop, shop_on
 
 
 @pytest.fixture
@@ -26,7 +25,7 @@ def sink() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture
-def shop(database_url: str, sink: SmtpSink) -> Iterator[Shop]:  # noqa: F811
+def shop(database_url: str, sink: SmtpSink) -> Iterator[FakeShop]:  # noqa: F811
     made = make_shop(database_url, sink)
     try:
         yield made
@@ -48,7 +47,7 @@ def sim_shop(
     database_url: str,  # noqa: F811 - the fixture of that name
     sink: SmtpSink,
     simulated: SimulatedAmazon,
-) -> Iterator[Shop]:
+) -> Iterator[FakeShop]:
     """A shop that accepts the simulator's IPNs (sandbox, its certificate host trusted)."""
     environ = {
         "AMZPAY_AMAZON__SELLER_ID": SELLER.seller_id,
@@ -63,7 +62,7 @@ def sim_shop(
 
 
 @pytest.fixture
-def e2e(database_url: str, sink: SmtpSink) -> Iterator[E2eShop]:  # noqa: F811
+def e2e(database_url: str, sink: SmtpSink) -> Iterator[Shop]:  # noqa: F811
     """amzpay with the real gateway (MwsGateway) in front of the in-process simulator."""
     with shop_on(database_url, sink) as made:
         yield made

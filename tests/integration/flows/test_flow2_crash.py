@@ -37,7 +37,7 @@ from shop import (
     Shop,
     SimulatedAmazon,
     assert_books_equal_amazons,
-    built,
+    shop_on,
 )
 
 WORKER = Path(__file__).with_name("crashworker.py")
@@ -197,7 +197,7 @@ def hang() -> Iterator[Hang]:
 def crash(database_url: str, sink: SmtpSink, hang: Hang) -> Iterator[Crash]:
     amazon = SimulatedAmazon(start=datetime.now(UTC).replace(microsecond=0), sleep=hang)
     endpoint = amazon.serve()
-    shop = Shop(built(database_url, amazon, sink), amazon)
+    shop = shop_on(database_url, sink, amazon=amazon)
     running = Crash(shop, endpoint, database_url, sink)
     try:
         yield running
