@@ -6,7 +6,8 @@ client) talking to Amazon Pay's simulator in-process (``amzpay.cli.local_amazon.
 its clock moved by hand, its signed IPNs delivered to amzpay's receiver and answered 200, 400
 or 503 as the IPN endpoint answers). ``Shop`` runs the worker until it settles, moves Amazon's
 time on and builds orders in the states the tests start from; ``assert_books_equal_amazons``
-is the invariant every such test ends with: our books equal Amazon's.
+is the invariant every such test ends with: our books equal Amazon's. ``FakeShop`` has the
+same shape in front of the fake Amazon (``fakes.gateway``), on a clock the test moves.
 """
 
 from __future__ import annotations
