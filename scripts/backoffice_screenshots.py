@@ -18,17 +18,18 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "integration" / "backoffice"))
 
 from bo_shop import (  # noqa: E402 - the test harness is found through the path above
     CHROMIUM,
     CHROMIUM_ARGS,
-    DECLINE,
     PASSWORD,
-    REFUND_SETTLES,
     USERNAME,
     BackOfficeShop,
 )
+
+from shop import DECLINE, REFUND_SETTLES  # noqa: E402 - the test harness, as above
 
 VIEWPORT = {"width": 1280, "height": 800}
 

@@ -1,9 +1,9 @@
 """A shop with its back office, for the back-office tests and the screenshot script.
 
-amzpay is built by ``bootstrap.build`` on a SQLite file, with the real gateway talking to the
-Amazon Pay simulator in-process (``amzpay.cli.local_amazon.LocalAmazon``: its clock moved by hand, its
-signed IPNs delivered to amzpay's receiver), a cheap argon2 hasher, and the web app; ``serve``
-runs the app with uvicorn on a free loopback port in a thread, for a browser.
+The shop of ``tests/shop.py`` (amzpay with the real gateway in front of the in-process
+simulator) on a SQLite file, for the demo's seller and order, with a cheap argon2 hasher and
+its web app; ``serve`` runs the app with uvicorn on a free loopback port in a thread, for a
+browser.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -22,97 +23,46 @@ import uvicorn
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 
-from amzpay.bootstrap import App, build
 from amzpay.cli.demo import HOST, ORDER, SELLER
-from amzpay.cli.local_amazon import LocalAmazon
-from amzpay.config import Settings
 from amzpay.services.outbox import Mailer
 from amzpay.simulator import InProcessTransport
 from amzpay.web.app import create_app
 from amzpay.web.backoffice.security import LOGIN_COOKIE
+from shop import Shop, SimulatedAmazon, built
 
 USERNAME = "ada"
 PASSWORD = "correct horse battery"
-REFUND_SETTLES = 60  # seconds of Amazon's time: a sandbox refund is Pending for 31 s
-DECLINE = '{"SandboxSimulation": {"State": "Declined", "ReasonCode": "AmazonRejected"}}'
+SUSPENDS = "*invalid-payment-method"  # Amazon declines the authorization: InvalidPaymentMethod
 
 
-class BackOfficeShop:
+def demo_orders() -> Callable[..., dict[str, Any]]:
+    """The demo's order (two mugs, a tea set of teapot and cup, shipping); each spec gets a
+    reference of its own."""
+    numbers = count(1001)
+
+    def spec(**changes: Any) -> dict[str, Any]:
+        return ORDER | {"reference": f"BO-{next(numbers)}", **changes}
+
+    return spec
+
+
+class BackOfficeShop(Shop):
     def __init__(self, folder: Path, mailer: Mailer | None = None) -> None:
-        self.amazon = LocalAmazon(SELLER, HOST)
-        settings = Settings.load(
-            {
-                "AMZPAY_DATABASE_URL": f"sqlite:///{folder / 'backoffice.db'}",
-                "AMZPAY_AMAZON__SELLER_ID": SELLER.seller_id,
-                "AMZPAY_AMAZON__SIMULATOR_HOST": HOST,
-            }
-        )
-        self.app: App = build(
-            settings,
-            gateway_factory=lambda _, call_log: self.amazon.gateway(call_log),
-            clock=self.amazon.clock.now,
-            certificates=self.amazon.certificates,
+        amazon = SimulatedAmazon(SELLER, HOST, start=None, seed=1)
+        app = built(
+            f"sqlite:///{folder / 'backoffice.db'}",
+            amazon,
             password_hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
             mailer=mailer,  # none: mails wait in the outbox, as with no SMTP server
         )
-        self.amazon.receiver = self.app.ipn
+        super().__init__(app, amazon, spec=demo_orders())
         self.web: FastAPI = create_app(self.app)
         self.web.state.backoffice_poll_seconds = 0.5  # the browser tests wait less
-        self._orders = 0
-
-    def close(self) -> None:
-        self.app.close()
-        self.amazon.close()
-
-    def work(self) -> None:
-        """Run the worker until nothing is left to do now."""
-        worker = self.app.worker("backoffice-test")
-        for _ in range(20):
-            if not worker.run_once().busy:
-                return
-        raise AssertionError("the worker never settled")
-
-    def later(self, seconds: float) -> None:
-        """Amazon's time (and so ours) moves on; IPNs arrive; the worker catches up."""
-        self.amazon.advance(seconds)
-        self.work()
-
-    def closed_order(self, **changes: Any) -> str:
-        """The demo's order (two mugs, a tea set of teapot and cup, shipping), authorized,
-        captured in full and closed; each call gets a reference of its own."""
-        order = self.authorized_order(**changes)
-        self.app.orders.fire(order, "capture", None, actor="staff")
-        self.work()
-        self.later(1)
-        return order
-
-    def authorized_order(self, **changes: Any) -> str:
-        """The demo's order, its authorization open: ready to be captured."""
-        self._orders += 1
-        buyer = self.amazon.sim.create_order_reference(payment_method="visa")
-        spec = ORDER | {
-            "reference": f"BO-{1000 + self._orders}",
-            "amazon_order_reference_id": buyer,
-            **changes,
-        }
-        order = self.app.orders.import_order(spec, confirm=True)
-        self.work()
-        self.later(31)  # the asynchronous authorization opens; its IPN arrives
-        return order
 
     def suspended_order(self) -> str:
         """The demo's order whose authorization Amazon declined (InvalidPaymentMethod): its
         order reference is Suspended until the buyer chooses another payment method."""
-        self._orders += 1
-        buyer = self.amazon.sim.create_order_reference(payment_method="*invalid-payment-method")
-        spec = ORDER | {
-            "reference": f"BO-{1000 + self._orders}",
-            "amazon_order_reference_id": buyer,
-        }
-        order = self.app.orders.import_order(spec, confirm=True)
-        self.work()
-        self.later(31)
-        return order
+        return self.place(payment_method=SUSPENDS)
 
     def add_staff(self, username: str = USERNAME, password: str = PASSWORD) -> None:
         self.app.access.add_user(username, password, display_name=username.capitalize())

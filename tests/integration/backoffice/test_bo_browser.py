@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from bo_shop import DECLINE, PASSWORD, REFUND_SETTLES, USERNAME, BackOfficeShop
+from bo_shop import PASSWORD, USERNAME, BackOfficeShop
 from playwright.sync_api import Browser, Page, expect
+
+from shop import DECLINE, REFUND_SETTLES
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from email.message import EmailMessage
 
 import pytest
-from bo_shop import DECLINE, REFUND_SETTLES, BackOfficeShop, log_in, opened_shop
+from bo_shop import BackOfficeShop, log_in, opened_shop
 
 from amzpay.mail.sender import SmtpMailer, SmtpSettings
 from amzpay.mail.sink import SmtpSink
+from shop import DECLINE, REFUND_SETTLES
 
 BUYER = "buyer@example.com"  # the demo order's buyer
 

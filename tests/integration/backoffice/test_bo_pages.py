@@ -7,9 +7,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from bo_shop import DECLINE, REFUND_SETTLES, log_in
+from bo_shop import log_in
 
 from amzpay.web.backoffice import routes
+from shop import DECLINE, REFUND_SETTLES
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def test_the_order_page_shows_bundles_with_their_items_and_the_payments(shop, cl
 
 
 def test_the_events_the_items_allow_are_buttons_that_fire_them(shop, client, csrf):
-    order = shop.authorized_order()
+    order = shop.place()
 
     page = client.get(f"/orders/{order}").text
     fired = client.post(
@@ -68,7 +69,7 @@ def test_the_events_the_items_allow_are_buttons_that_fire_them(shop, client, csr
 
 
 def test_an_item_whose_capture_is_still_requested_is_not_offered_for_refund(shop, client, csrf):
-    order = shop.authorized_order()
+    order = shop.place()
     shop.app.orders.fire(order, "capture", ["mug-1"], actor="staff")  # Amazon not asked yet
 
     page = client.get(f"/orders/{order}").text

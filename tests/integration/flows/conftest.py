@@ -6,9 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from e2ekit import Shop as E2eShop, e2e_shop
-from flowkit import Shop, make_shop
-from simamazon import SELLER, SIMULATOR_HOST, SimulatedAmazon
 
 from amzpay.mail.sink import SmtpSink
 from fixtures_store import (  # noqa: F401 - fixtures
@@ -18,6 +15,7 @@ from fixtures_store import (  # noqa: F401 - fixtures
     postgres_url,
     sqlite_url,
 )
+from shop import SELLER, SIMULATOR_HOST, FakeShop, Shop, SimulatedAmazon, make_shop, shop_on
 
 
 @pytest.fixture
@@ -27,7 +25,7 @@ def sink() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture
-def shop(database_url: str, sink: SmtpSink) -> Iterator[Shop]:  # noqa: F811
+def shop(database_url: str, sink: SmtpSink) -> Iterator[FakeShop]:  # noqa: F811
     made = make_shop(database_url, sink)
     try:
         yield made
@@ -49,7 +47,7 @@ def sim_shop(
     database_url: str,  # noqa: F811 - the fixture of that name
     sink: SmtpSink,
     simulated: SimulatedAmazon,
-) -> Iterator[Shop]:
+) -> Iterator[FakeShop]:
     """A shop that accepts the simulator's IPNs (sandbox, its certificate host trusted)."""
     environ = {
         "AMZPAY_AMAZON__SELLER_ID": SELLER.seller_id,
@@ -64,12 +62,7 @@ def sim_shop(
 
 
 @pytest.fixture
-def e2e(database_url: str, sink: SmtpSink) -> Iterator[E2eShop]:  # noqa: F811
+def e2e(database_url: str, sink: SmtpSink) -> Iterator[Shop]:  # noqa: F811
     """amzpay with the real gateway (MwsGateway) in front of the in-process simulator."""
-    amazon = SimulatedAmazon()
-    made = e2e_shop(database_url, sink, amazon)
-    try:
+    with shop_on(database_url, sink) as made:
         yield made
-    finally:
-        made.app.close()
-        amazon.close()

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from apikit import REFUND_SETTLES, SimShop, api_client, sim_shop_on
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
@@ -19,23 +18,24 @@ from amzpay.simulator import InProcessTransport
 from amzpay.web.app import create_app
 from amzpay.web.errors import MAX_BODY_BYTES as MAX_API_BODY
 from amzpay.web.ipn import MAX_BODY_BYTES
+from shop import REFUND_SETTLES, Shop, api_client, shop_on
 
 
 @pytest.fixture
-def shop(sqlite_url: str, sink: SmtpSink) -> Iterator[SimShop]:
-    with sim_shop_on(sqlite_url, sink) as made:
+def shop(sqlite_url: str, sink: SmtpSink) -> Iterator[Shop]:
+    with shop_on(sqlite_url, sink) as made:
         yield made
 
 
 @pytest.fixture
-def anonymous(shop: SimShop) -> Iterator[httpx.Client]:
+def anonymous(shop: Shop) -> Iterator[httpx.Client]:
     """A client that sends no token."""
     transport = InProcessTransport(create_app(shop.app))
     with httpx.Client(transport=transport, base_url="http://amzpay.test") as client:
         yield client
 
 
-def api_routes(shop: SimShop) -> list[tuple[str, str]]:
+def api_routes(shop: Shop) -> list[tuple[str, str]]:
     """(method, path with its parameters filled) of every /api route."""
     paths = create_app(shop.app).openapi()["paths"]
     return [
@@ -109,7 +109,7 @@ def test_an_api_body_larger_than_any_request_is_refused_with_413(shop):
 # -- the IPN endpoint ---------------------------------------------------------------------------
 
 
-def undelivered_refund_ipn(shop: SimShop) -> tuple[bytes, dict[str, str]]:
+def undelivered_refund_ipn(shop: Shop) -> tuple[bytes, dict[str, str]]:
     """A refund's real signed IPN that Amazon could not deliver (our side was down)."""
     order = shop.closed_order()
     shop.app.refunds.request(order, ["L1-1"], actor="staff")

@@ -8,20 +8,19 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from apikit import SimShop, api_client, sim_shop_on
-from flowkit import order_spec
 
 from amzpay.mail.sink import SmtpSink
+from shop import Shop, api_client, order_spec, shop_on
 
 
 @pytest.fixture
-def shop(database_url: str, sink: SmtpSink) -> Iterator[SimShop]:
-    with sim_shop_on(database_url, sink) as made:
+def shop(database_url: str, sink: SmtpSink) -> Iterator[Shop]:
+    with shop_on(database_url, sink) as made:
         yield made
 
 
 @pytest.fixture
-def api(shop: SimShop) -> Iterator[httpx.Client]:
+def api(shop: Shop) -> Iterator[httpx.Client]:
     with api_client(shop) as client:
         yield client
 
@@ -32,7 +31,7 @@ def error_of(answer: httpx.Response) -> tuple[int, str, str | None]:
     return answer.status_code, error["code"], error["field"]
 
 
-def new_spec(shop: SimShop, **changes) -> dict:
+def new_spec(shop: Shop, **changes) -> dict:
     buyer = shop.amazon.sim.create_order_reference(payment_method="visa")
     return order_spec(amazon_order_reference_id=buyer, **changes)
 
@@ -60,7 +59,7 @@ def test_an_imported_order_is_authorized_and_read_back_with_its_items(shop, api)
 
 
 def test_capture_and_close_through_the_api_and_then_only_refunds_are_allowed(shop, api):
-    order = shop.placed_order()
+    order = shop.place()
 
     fired = api.post(f"/api/v1/orders/{order}/events", json={"event": "capture"})
     shop.work()
@@ -76,7 +75,7 @@ def test_capture_and_close_through_the_api_and_then_only_refunds_are_allowed(sho
 
 
 def test_an_event_on_some_items_moves_only_them(shop, api):
-    order = shop.placed_order()
+    order = shop.place()
 
     fired = api.post(
         f"/api/v1/orders/{order}/events", json={"event": "capture", "items": ["L1-1", "L1-2"]}
@@ -84,13 +83,13 @@ def test_an_event_on_some_items_moves_only_them(shop, api):
     shop.work()
 
     assert fired.status_code == 200
-    states = shop.states(order)
+    states = shop.item_states(order)
     assert states["B1-pot"] == "auth open"
     assert states["L1-1"] != "auth open"
 
 
 def test_an_event_the_items_state_refuses_is_a_conflict(shop, api):
-    order = shop.placed_order()
+    order = shop.place()
 
     answer = api.post(f"/api/v1/orders/{order}/events", json={"event": "refund"})
 
@@ -110,7 +109,7 @@ def test_reauthorize_is_neither_offered_nor_done_while_the_order_reference_is_su
     assert all("reauthorize" not in item["manual_events"] for item in read["items"])
     assert error_of(answer) == (409, "order_reference_not_open", "event")
     assert "the buyer must first choose another payment method" in answer.json()["error"]["message"]
-    assert set(shop.states(order).values()) == {"auth declined"}
+    assert shop.states(order) == {"auth declined"}
 
 
 def test_times_are_answered_and_documented_in_utc_with_the_zone(shop, api):
@@ -138,12 +137,12 @@ def test_times_are_answered_and_documented_in_utc_with_the_zone(shop, api):
     ],
 )
 def test_a_malformed_event_names_the_field(shop, api, body, field, code):
-    order = shop.placed_order()
+    order = shop.place()
 
     answer = api.post(f"/api/v1/orders/{order}/events", json=body)
 
     assert error_of(answer)[0:3] == (422, code, field)
-    assert set(shop.states(order).values()) == {"auth open"}
+    assert shop.states(order) == {"auth open"}
 
 
 def test_events_on_an_unknown_order_are_not_found(api):
@@ -216,7 +215,7 @@ def test_an_order_imported_twice_is_a_conflict(shop, api):
 
 
 def test_orders_are_listed_newest_first_with_search_filters_and_paging(shop, api):
-    first = shop.placed_order()
+    first = shop.place()
     second = shop.closed_order()
 
     everything = api.get("/api/v1/orders").json()
@@ -250,10 +249,10 @@ def test_a_malformed_order_query_names_the_parameter(api, params, field):
 
 
 def test_orders_placed_in_a_time_window(shop, api):
-    first = shop.placed_order()
+    first = shop.place()
     placed = api.get(f"/api/v1/orders/{first}").json()["placed_at"]
     shop.later(3600)
-    second = shop.placed_order()
+    second = shop.place()
 
     before = api.get("/api/v1/orders", params={"placed_to": placed.replace("Z", "+00:00")})
     since = api.get("/api/v1/orders", params={"placed_from": placed})

@@ -7,24 +7,24 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from apikit import DECLINE, REFUND_SETTLES, SimShop, sim_shop_on
 
 from amzpay.domain.money import Money
 from amzpay.mail.sink import SmtpSink
 from amzpay.services.queries import InvalidPaging, OrderFilter, RefundFilter
 from amzpay.store.errors import OrderNotFound
+from shop import DECLINE, REFUND_SETTLES, Shop, shop_on
 
 ORDER_TOTAL = Money(2 * 1999 + 4900 + 490, "EUR")
 
 
 @pytest.fixture
-def shop(database_url: str, sink: SmtpSink) -> Iterator[SimShop]:
-    with sim_shop_on(database_url, sink) as made:
+def shop(database_url: str, sink: SmtpSink) -> Iterator[Shop]:
+    with shop_on(database_url, sink) as made:
         yield made
 
 
 def test_a_page_of_orders_shows_each_total_item_count_and_items_per_state(shop):
-    placed = shop.placed_order(customer={"email": "Ada@Example.com", "locale": "en_GB"})
+    placed = shop.place(customer={"email": "Ada@Example.com", "locale": "en_GB"})
     closed = shop.closed_order()
 
     page = shop.app.queries.orders()
@@ -41,8 +41,8 @@ def test_a_page_of_orders_shows_each_total_item_count_and_items_per_state(shop):
 
 
 def test_orders_are_found_by_part_of_their_reference_amazon_id_or_buyer_email(shop):
-    ada = shop.placed_order(customer={"email": "Ada@Example.com", "locale": "en_GB"})
-    other = shop.placed_order()
+    ada = shop.place(customer={"email": "Ada@Example.com", "locale": "en_GB"})
+    other = shop.place()
     amazon_id = shop.app.queries.orders(OrderFilter(search=ada)).rows[0].amazon_order_reference_id
     assert amazon_id is not None
 
@@ -56,7 +56,7 @@ def test_orders_are_found_by_part_of_their_reference_amazon_id_or_buyer_email(sh
 
 
 def test_orders_are_filtered_by_item_state_and_placing_time(shop):
-    first = shop.placed_order()
+    first = shop.place()
     shop.later(3600)
     second = shop.closed_order()
     second_placed = shop.app.queries.orders(OrderFilter(search=second)).rows[0].placed_at
@@ -71,7 +71,7 @@ def test_orders_are_filtered_by_item_state_and_placing_time(shop):
 
 
 def test_pages_of_orders_are_cut_by_limit_and_offset_with_the_total_count(shop):
-    orders = [shop.placed_order() for _ in range(3)]
+    orders = [shop.place() for _ in range(3)]
 
     page = shop.app.queries.orders(limit=2, offset=2)
 

@@ -7,20 +7,20 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from apikit import DECLINE, REFUND_SETTLES, SimShop, api_client, sim_shop_on
 
 from amzpay.mail.sink import SmtpSink
+from shop import DECLINE, REFUND_SETTLES, Shop, api_client, shop_on
 
 
 @pytest.fixture
-def shop(database_url: str, sink: SmtpSink) -> Iterator[SimShop]:
+def shop(database_url: str, sink: SmtpSink) -> Iterator[Shop]:
     # A refund counts as stuck after 20 s here (the simulator settles one after 31 s).
-    with sim_shop_on(database_url, sink, {"AMZPAY_POLLING__STUCK_AFTER": "PT20S"}) as made:
+    with shop_on(database_url, sink, {"AMZPAY_POLLING__STUCK_AFTER": "PT20S"}) as made:
         yield made
 
 
 @pytest.fixture
-def api(shop: SimShop) -> Iterator[httpx.Client]:
+def api(shop: Shop) -> Iterator[httpx.Client]:
     with api_client(shop) as client:
         yield client
 
@@ -55,7 +55,7 @@ def test_a_preview_breaks_the_amount_down_per_item_expense_and_capture(shop, api
 def test_a_preview_without_items_tells_why_each_line_cannot_be_refunded(shop, api):
     order = shop.closed_order()
     shop.app.refunds.request(order, ["L1-1"], actor="staff")
-    placed = shop.placed_order()
+    placed = shop.place()
 
     closed = api.post(f"/api/v1/orders/{order}/refund-preview", json={}).json()
     uncaptured = api.post(f"/api/v1/orders/{placed}/refund-preview", json={"items": []}).json()
@@ -75,7 +75,7 @@ def test_a_preview_without_items_tells_why_each_line_cannot_be_refunded(shop, ap
 
 
 def test_a_preview_of_an_item_that_cannot_be_refunded_is_a_conflict(shop, api):
-    order = shop.placed_order()
+    order = shop.place()
 
     answer = api.post(f"/api/v1/orders/{order}/refund-preview", json={"items": ["L1-1"]})
 
@@ -83,7 +83,7 @@ def test_a_preview_of_an_item_that_cannot_be_refunded_is_a_conflict(shop, api):
 
 
 def test_an_item_whose_capture_is_still_requested_is_not_refundable_in_the_api(shop, api):
-    order = shop.placed_order()
+    order = shop.place()
     shop.app.orders.fire(order, "capture", ["L1-1"], actor="staff")  # Amazon not asked yet
 
     lines = api.post(f"/api/v1/orders/{order}/refund-preview", json={}).json()["lines"]

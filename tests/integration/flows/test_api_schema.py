@@ -14,7 +14,6 @@ from collections.abc import Iterator
 
 import pytest
 import schemathesis
-from apikit import SimShop, sim_shop_on
 from hypothesis import HealthCheck, given, settings, strategies as st
 from schemathesis import Case
 from schemathesis.core.parameters import ParameterLocation
@@ -23,19 +22,20 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from amzpay.mail.sink import SmtpSink
 from amzpay.web.app import create_app
+from shop import Shop, shop_on
 
 EXAMPLES = 15  # per operation and mode: about 400 requests in all
 
 
 @pytest.fixture
-def shop(sqlite_url: str, sink: SmtpSink) -> Iterator[SimShop]:
-    with sim_shop_on(sqlite_url, sink) as made:
+def shop(sqlite_url: str, sink: SmtpSink) -> Iterator[Shop]:
+    with shop_on(sqlite_url, sink) as made:
         made.closed_order()
         yield made
 
 
 @pytest.fixture
-def secret(shop: SimShop) -> str:
+def secret(shop: Shop) -> str:
     return shop.app.access.add_api_token("schemathesis")
 
 

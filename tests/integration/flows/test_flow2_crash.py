@@ -18,28 +18,39 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import anyio
 import pytest
-from e2ekit import (
-    REFUND_SETTLES,
-    Shop,
-    assert_books_equal_amazons,
-    closed_order,
-    e2e_shop,
-    wait_for,
-)
-from flowkit import STAFF
-from simamazon import SELLER, SIMULATOR_HOST, SimulatedAmazon
 
 from amzpay.mail.sink import SmtpSink
 from amzpay.oms.runner import LEASE
 from amzpay.services.refunds import RefundView
+from shop import (
+    REFUND_SETTLES,
+    SELLER,
+    SIMULATOR_HOST,
+    STAFF,
+    Shop,
+    SimulatedAmazon,
+    assert_books_equal_amazons,
+    shop_on,
+)
 
 WORKER = Path(__file__).with_name("crashworker.py")
+
+
+def wait_for(what: str, check: Callable[[], bool], seconds: float = 90.0) -> None:
+    """Poll ``check`` until it holds; fail naming ``what`` after ``seconds`` (a bound on
+    waiting for another process, not a timed assertion)."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.05)
 
 
 class BlackHole:
@@ -186,7 +197,7 @@ def hang() -> Iterator[Hang]:
 def crash(database_url: str, sink: SmtpSink, hang: Hang) -> Iterator[Crash]:
     amazon = SimulatedAmazon(start=datetime.now(UTC).replace(microsecond=0), sleep=hang)
     endpoint = amazon.serve()
-    shop = e2e_shop(database_url, sink, amazon)
+    shop = shop_on(database_url, sink, amazon=amazon)
     running = Crash(shop, endpoint, database_url, sink)
     try:
         yield running
@@ -207,7 +218,7 @@ def black_hole() -> Iterator[BlackHole]:
 def test_a_worker_killed_before_its_refund_reached_amazon_is_followed_by_one_with_the_same_id(
     crash: Crash, black_hole: BlackHole
 ) -> None:
-    order = closed_order(crash.shop)
+    order = crash.shop.closed_order()
     crash.shop.app.refunds.request(order, ["L1-1"], actor="staff")
     committed = crash.refund(order)
 
@@ -233,7 +244,7 @@ def test_a_worker_killed_before_its_refund_reached_amazon_is_followed_by_one_wit
 def test_a_worker_killed_after_amazon_refunded_but_before_the_answer_makes_no_second_refund(
     crash: Crash, hang: Hang
 ) -> None:
-    order = closed_order(crash.shop)
+    order = crash.shop.closed_order()
     crash.shop.app.refunds.request(order, ["L1-1", "B1"], actor="staff")
     committed = crash.refund(order)
     crash.shop.amazon.sim.faults.update({"lose_responses": 1})

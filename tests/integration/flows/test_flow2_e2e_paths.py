@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from e2ekit import AUTHORIZATION_OPENS, Shop, assert_books_equal_amazons
-
 from amzpay.domain.money import Money
 from amzpay.mail.sink import SmtpSink
 from amzpay.store.payments import PaymentKind
+from shop import AUTHORIZATION_OPENS, Shop, assert_books_equal_amazons
 
 AUTHORIZATION_VALID = timedelta(days=30).total_seconds()  # then Closed/ExpiredUnused (§A.7)
 

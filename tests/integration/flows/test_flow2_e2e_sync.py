@@ -5,9 +5,8 @@ afterwards our books must equal Amazon's."""
 
 from __future__ import annotations
 
-from e2ekit import REFUND_SETTLES, Shop, assert_books_equal_amazons, order_spec
-
 from amzpay.store.payments import PaymentKind
+from shop import REFUND_SETTLES, Shop, assert_books_equal_amazons, order_spec
 
 SYNC = "amazon-pay-sync"
 

@@ -7,13 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from flowkit import STAFF, make_shop
-from simamazon import SELLER, SIMULATOR_HOST
 
 from amzpay.cli import main
 from amzpay.domain.money import Money
 from amzpay.services.external_refunds import InvalidActor
 from amzpay.store.errors import RecordNotFound
+from shop import SELLER, SIMULATOR_HOST, STAFF, make_shop
 
 
 def refunded_in_seller_central(sim_shop, simulated, amount: int, name: str) -> str:

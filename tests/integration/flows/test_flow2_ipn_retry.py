@@ -7,16 +7,15 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import timedelta
 
-from flowkit import Shop
-from simamazon import SimulatedAmazon
 from sqlalchemy import text
 
 from amzpay.domain.money import Money
 from amzpay.services.inbox import RETRIES
+from shop import FakeShop, SimulatedAmazon
 
 
 @contextmanager
-def bookings_away(shop: Shop):
+def bookings_away(shop: FakeShop):
     """The database lets us down: refund bookings cannot be written until the block ends."""
     with shop.app.database.engine.begin() as connection:
         connection.execute(text("ALTER TABLE refund_bookings RENAME TO refund_bookings_away"))
@@ -27,7 +26,7 @@ def bookings_away(shop: Shop):
             connection.execute(text("ALTER TABLE refund_bookings_away RENAME TO refund_bookings"))
 
 
-def refund_asked_at_amazon(shop: Shop, simulated: SimulatedAmazon) -> str:
+def refund_asked_at_amazon(shop: FakeShop, simulated: SimulatedAmazon) -> str:
     """A pending refund of ours that Amazon made and will complete. The order."""
     order = shop.closed_order()
     shop.app.refunds.request(order, ["L1-1"], actor="staff")
@@ -43,7 +42,7 @@ def completed_while_away(simulated: SimulatedAmazon) -> None:
     simulated.advance(60)
 
 
-def inbox(shop: Shop) -> list[tuple[str, int, str | None, bool]]:
+def inbox(shop: FakeShop) -> list[tuple[str, int, str | None, bool]]:
     """(type, attempts, error or note, processed) of every PaymentRefund message."""
     with shop.app.database.engine.begin() as connection:
         rows = connection.execute(
@@ -55,7 +54,7 @@ def inbox(shop: Shop) -> list[tuple[str, int, str | None, bool]]:
         return [(r[0], r[1], r[2], r[3] is not None) for r in rows]
 
 
-def booked(shop: Shop, order: str) -> list[Money]:
+def booked(shop: FakeShop, order: str) -> list[Money]:
     with shop.app.database.transaction() as tx:
         return [amount for _, amount in tx.refund_bookings(order)]
 
@@ -76,7 +75,7 @@ def test_an_ipn_that_failed_is_applied_on_a_later_try_and_booked_once(sim_shop, 
     assert error is not None
     assert error.startswith("attempt 1 failed")
     assert not_yet == [("PaymentRefund", 1, error, False)]
-    assert sim_shop.states(order)["L1-1"] == "refund completed"
+    assert sim_shop.item_states(order)["L1-1"] == "refund completed"
     assert booked(sim_shop, order) == [Money(1999, "EUR")]
     [(_, _, _, done)] = inbox(sim_shop)
     assert done

@@ -3,9 +3,9 @@ from __future__ import annotations
 import socket
 
 import pytest
-from flowkit import make_shop
 
 from amzpay.cli import main
+from shop import make_shop
 
 
 @pytest.fixture

@@ -6,23 +6,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from e2ekit import REFUND_SETTLES, assert_books_equal_amazons, closed_order
-from flowkit import STAFF
-
 from amzpay.domain.money import Money
+from shop import REFUND_SETTLES, STAFF, assert_books_equal_amazons
 
 DECLINE = '{"SandboxSimulation": {"State": "Declined", "ReasonCode": "AmazonRejected"}}'
 
 
 def test_an_order_is_confirmed_authorized_captured_and_closed_at_amazon(e2e):
-    order = closed_order(e2e)
+    order = e2e.closed_order()
 
     assert e2e.states(order) == {"closed"}
     assert_books_equal_amazons(e2e, order)
 
 
 def test_a_partial_refund_is_pending_until_amazons_ipn_completes_it(e2e):
-    order = closed_order(e2e)
+    order = e2e.closed_order()
 
     e2e.app.refunds.request(order, ["L1-1"], actor="staff")
     e2e.work()
@@ -36,7 +34,7 @@ def test_a_partial_refund_is_pending_until_amazons_ipn_completes_it(e2e):
 
 
 def test_a_refund_amazon_declines_releases_the_items_and_tells_staff(e2e, sink):
-    order = closed_order(e2e)
+    order = e2e.closed_order()
 
     e2e.app.refunds.request(order, ["B1"], actor="staff", note=DECLINE)
     e2e.work()
@@ -49,7 +47,7 @@ def test_a_refund_amazon_declines_releases_the_items_and_tells_staff(e2e, sink):
 
 
 def test_a_refund_whose_ipn_is_lost_is_completed_by_the_poll(e2e):
-    order = closed_order(e2e)
+    order = e2e.closed_order()
     e2e.amazon.sim.faults.update({"drop_ipns": 1})
 
     e2e.app.refunds.request(order, ["L1-1", "L1-2", "B1"], actor="staff")
@@ -66,7 +64,7 @@ def test_a_refund_whose_ipn_is_lost_is_completed_by_the_poll(e2e):
 
 
 def test_a_refund_whose_answer_was_lost_is_sent_again_and_made_once(e2e):
-    order = closed_order(e2e)
+    order = e2e.closed_order()
     e2e.amazon.sim.faults.update({"lose_responses": 1})
 
     e2e.app.refunds.request(order, ["L1-1"], actor="staff")

@@ -3,18 +3,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from flowkit import Shop
-from simamazon import SimulatedAmazon
 from sqlalchemy import text
 
 from amzpay.amazonpay.gateway import PaymentState
 from amzpay.domain.money import Money
 from amzpay.services.errors import IpnRejected
+from shop import FakeShop, SimulatedAmazon
 
 DECLINE = '{"SandboxSimulation": {"State": "Declined", "ReasonCode": "AmazonRejected"}}'
 
 
-def pending_refund(shop: Shop, items: list[str]):
+def pending_refund(shop: FakeShop, items: list[str]):
     order = shop.closed_order()
     shop.app.refunds.request(order, items, actor="staff")
     shop.work()
@@ -29,7 +28,7 @@ def mirror_at_amazon(simulated: SimulatedAmazon, refund, note: str = "") -> str:
     return amazon_id
 
 
-def bookings(shop: Shop, order: str) -> list[Money]:
+def bookings(shop: FakeShop, order: str) -> list[Money]:
     with shop.app.database.transaction() as tx:
         return [amount for _, amount in tx.refund_bookings(order)]
 
@@ -40,7 +39,7 @@ def test_a_signed_refund_ipn_completes_the_refund_and_books_it_once(sim_shop, si
     mirror_at_amazon(simulated, refund)
     sim_shop.work()
 
-    assert sim_shop.states(order)["L1-1"] == "refund completed"
+    assert sim_shop.item_states(order)["L1-1"] == "refund completed"
     assert sim_shop.refunds(order)[-1].state == "completed"
     assert bookings(sim_shop, order) == [Money(1999, "EUR")]
 
@@ -78,7 +77,7 @@ def test_an_ipn_with_a_bad_signature_is_refused_and_changes_nothing(sim_shop, si
     sim_shop.work()
 
     assert {status for _, status in simulated.answers} == {400}
-    assert sim_shop.states(order)["L1-1"] == "refund pending"
+    assert sim_shop.item_states(order)["L1-1"] == "refund pending"
     with sim_shop.app.database.transaction() as tx:
         assert tx.unprocessed_ipns(10) == []
         assert tx.ipn_outcomes() == []
@@ -104,7 +103,7 @@ def test_a_declined_refund_ipn_releases_the_items_and_keeps_amazons_reason(sim_s
 
     declined = sim_shop.refunds(order)[-1]
     assert (declined.state, declined.reason_code) == ("declined", "AmazonRejected")
-    assert sim_shop.states(order)["L1-1"] == "refund declined"
+    assert sim_shop.item_states(order)["L1-1"] == "refund declined"
     assert bookings(sim_shop, order) == []
 
 
@@ -122,7 +121,7 @@ def test_reordered_ipns_each_settle_their_own_refund(sim_shop, simulated):
     simulated.advance(60)
     sim_shop.work()
 
-    states = sim_shop.states(order)
+    states = sim_shop.item_states(order)
     assert (states["L1-1"], states["L1-2"]) == ("refund declined", "refund completed")
     assert bookings(sim_shop, order) == [Money(1999, "EUR")]
 

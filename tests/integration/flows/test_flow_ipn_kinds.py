@@ -2,10 +2,8 @@ from __future__ import annotations
 
 import json
 
-from flowkit import order_spec
-from simamazon import SimulatedAmazon
-
 from amzpay.domain.money import Money
+from shop import SimulatedAmazon, order_spec
 
 
 def test_order_reference_ipns_keep_the_order_references_state(sim_shop, simulated):

@@ -4,13 +4,13 @@ stored without those keys (before they were kept) are still found by their bodie
 
 from __future__ import annotations
 
-from flowkit import Shop
-from simamazon import SimulatedAmazon
 from sqlalchemy import text
 from test_flow_ipn import mirror_at_amazon, pending_refund
 
+from shop import FakeShop, SimulatedAmazon
 
-def refund_settled_by_ipn(shop: Shop, simulated: SimulatedAmazon) -> tuple[str, str]:
+
+def refund_settled_by_ipn(shop: FakeShop, simulated: SimulatedAmazon) -> tuple[str, str]:
     order, refund = pending_refund(shop, ["L1-1"])
     amazon_id = mirror_at_amazon(simulated, refund)
     shop.work()

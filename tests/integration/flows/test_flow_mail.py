@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flowkit import STAFF, make_shop, order_spec
-
 from amzpay.amazonpay.gateway import PaymentState
+from shop import STAFF, make_shop, order_spec
 
 MINUTE = timedelta(minutes=1)
 
@@ -55,7 +54,7 @@ def test_a_mail_server_that_is_unwell_delays_the_mail_but_not_the_refund(shop, s
 
     order = refund_settled(shop, PaymentState.COMPLETED)
 
-    assert shop.states(order)["L1-1"] == "refund completed"
+    assert shop.item_states(order)["L1-1"] == "refund completed"
     assert outbox(shop, order) == [("refund_completed", "buyer", "due", 1)]
     shop.later(MINUTE)
     shop.later(5 * MINUTE)
@@ -70,7 +69,7 @@ def test_a_mail_refused_for_good_is_marked_failed_and_not_tried_again(shop, sink
     shop.later(timedelta(hours=3))
 
     assert outbox(shop, order) == [("refund_completed", "buyer", "failed", 1)]
-    assert shop.states(order)["L1-1"] == "refund completed"
+    assert shop.item_states(order)["L1-1"] == "refund completed"
 
 
 def test_mails_wait_in_the_outbox_while_no_mail_server_is_configured(database_url, sink):

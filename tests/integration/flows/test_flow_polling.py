@@ -4,12 +4,12 @@ import itertools
 from datetime import timedelta
 
 import pytest
-from flowkit import order_spec
 
 from amzpay.amazonpay.gateway import PaymentState
 from amzpay.domain.money import Money
 from amzpay.store.errors import RecordNotFound
 from amzpay.store.payments import PaymentKind
+from shop import order_spec
 
 MINUTE = timedelta(minutes=1)
 
@@ -44,7 +44,7 @@ def test_a_lost_ipn_is_made_up_for_by_the_poll_and_booked_once(shop):
     shop.later(MINUTE)
     shop.later(timedelta(hours=7))
 
-    assert shop.states(order)["L1-1"] == "refund completed"
+    assert shop.item_states(order)["L1-1"] == "refund completed"
     with shop.app.database.transaction() as tx:
         assert [amount for _, amount in tx.refund_bookings(order)] == [Money(1999, "EUR")]
     assert polls_of(shop, refund) == 1
@@ -58,7 +58,7 @@ def test_check_now_asks_amazon_at_once_and_applies_the_answer(shop):
     shop.work()
 
     assert (result.answered, result.record.state) == (True, "completed")
-    assert shop.states(order)["L1-1"] == "refund completed"
+    assert shop.item_states(order)["L1-1"] == "refund completed"
 
 
 def test_check_now_names_an_unknown_refund(shop):
@@ -89,4 +89,4 @@ def test_a_pending_capture_is_polled_until_amazon_completes_it(shop):
 
     shop.later(MINUTE)
 
-    assert set(shop.states(order).values()) == {"closed"}
+    assert shop.states(order) == {"closed"}

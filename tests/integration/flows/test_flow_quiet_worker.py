@@ -9,10 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import e2ekit
 import pytest
-from e2ekit import Shop
-from flowkit import order_spec
 from sqlalchemy import event, func, select
 
 from amzpay.amazonpay.gateway import Observation
@@ -21,6 +18,7 @@ from amzpay.services import inbox as inbox_module
 from amzpay.store.errors import DuplicateOrder
 from amzpay.store.payments import PaymentKind
 from amzpay.store.tables import api_calls
+from shop import Shop, order_spec
 
 REFUND_SETTLES = 60
 
@@ -47,7 +45,7 @@ def counting_commits(shop: Shop) -> Iterator[Commits]:
 
 def refund_asked(shop: Shop, items: list[str]) -> str:
     """A closed order with a refund of ``items`` sent to Amazon and not yet settled."""
-    order = e2ekit.closed_order(shop)
+    order = shop.closed_order()
     shop.app.refunds.request(order, items, actor="staff")
     shop.work()
     assert shop.app.refunds.refunds(order)[-1].state == "pending"
@@ -113,7 +111,7 @@ def test_an_ipn_that_cannot_be_applied_at_receipt_is_kept_and_applied_by_the_wor
 
 
 def test_a_commands_call_is_logged_in_the_commit_that_records_its_outcome(e2e: Shop):
-    order = e2ekit.closed_order(e2e)
+    order = e2e.closed_order()
     e2e.app.refunds.request(order, ["L1-1"], actor="staff")
 
     app = e2e.app

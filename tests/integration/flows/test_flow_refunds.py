@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from flowkit import make_shop, order_spec
 
 from amzpay.amazonpay.gateway import ObjectKind, PaymentState
 from amzpay.domain import ledger
@@ -13,6 +12,7 @@ from amzpay.processes.records import refund_part
 from amzpay.services.errors import NoteTooLong
 from amzpay.store.payments import PaymentKind
 from fakes.gateway import FakeGateway
+from shop import make_shop, order_spec
 
 
 def test_a_preview_prices_the_chosen_items_and_says_why_others_cannot_be_refunded(shop):
@@ -71,7 +71,7 @@ def test_a_refund_call_that_failed_is_sent_again_with_the_same_reference_id(shop
 
     assert shop.amazon.calls["refund", made[0].reference_id] == 2
     assert len(shop.amazon.of_kind(ObjectKind.REFUND)) == 1
-    assert shop.states(order)["L1-1"] == "refund pending"
+    assert shop.item_states(order)["L1-1"] == "refund pending"
 
 
 def test_an_item_not_captured_cannot_be_refunded(shop):
@@ -91,7 +91,7 @@ def test_an_item_whose_capture_is_still_requested_is_not_refundable_anywhere(sho
     with pytest.raises(ItemNotRefundable, match="its capture has not taken the money yet"):
         shop.app.refunds.request(order, ["L1-1"], actor="staff")
 
-    assert shop.states(order)["L1-1"] == "capture requested"
+    assert shop.item_states(order)["L1-1"] == "capture requested"
     assert standing["L1-1"] == "its capture has not taken the money yet"
     assert standing["L1-2"] == "never captured"
     assert shop.refunds(order) == []

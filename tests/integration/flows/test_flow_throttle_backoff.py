@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from itertools import pairwise
 
-from flowkit import Shop, make_shop
 from sqlalchemy import select
 
 from amzpay.amazonpay.gateway import Observation
@@ -16,6 +15,7 @@ from amzpay.domain.money import Money
 from amzpay.mail.sink import SmtpSink
 from amzpay.store import tables as t
 from fakes.gateway import FakeGateway
+from shop import FakeShop, make_shop
 
 REFUND = SANDBOX_QUOTAS["Refund"]  # 2 at once, one more every 2 s: waits 4 s to 600 s
 THROTTLED = 9
@@ -37,7 +37,7 @@ class TimedAmazon(FakeGateway):
         )
 
 
-def next_job_due(shop: Shop) -> datetime:
+def next_job_due(shop: FakeShop) -> datetime:
     with shop.app.database.engine.connect() as connection:
         due = connection.scalar(
             select(t.jobs.c.not_before)
@@ -76,7 +76,7 @@ def test_a_throttled_refund_waits_longer_each_time_within_its_quota_with_one_ref
         assert waits[6] >= 64 * REFUND.first_backoff
         assert REFUND.longest_backoff == timedelta(minutes=10)
         assert all(REFUND.longest_backoff / 2 <= wait <= REFUND.longest_backoff for wait in capped)
-        assert shop.states(order)["L1-1"] == "refund pending"
+        assert shop.item_states(order)["L1-1"] == "refund pending"
         assert len(shop.refunds(order)) == 1
     finally:
         shop.app.close()

@@ -1,79 +1,23 @@
-"""Helpers for the operations tests: amzpay built in-process with the fake Amazon, its web app
-over an in-process transport, and Prometheus's text read back into numbers."""
+"""Helpers for the operations tests: Prometheus's text read back into numbers, and the order
+they place."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import count
 from typing import Any
 
-import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from amzpay.amazonpay.ipn import CertificateFetcher
-from amzpay.bootstrap import App, build
-from amzpay.config import Settings
-from amzpay.simulator import InProcessTransport
-from amzpay.web.app import create_app
-from fakes.clock import FakeClock
-from fakes.gateway import FakeGateway
+from shop import BaseShop
 
 _numbers = count(1)
 
 
-class Shop:
-    """amzpay with the fake Amazon and a clock the test moves; ``http`` talks to its web app."""
-
-    def __init__(self, app: App, amazon: FakeGateway, clock: FakeClock) -> None:
-        self.app, self.amazon, self.clock = app, amazon, clock
-        self.web = create_app(app)
-        self.http = httpx.Client(transport=InProcessTransport(self.web), base_url="http://shop")
-        self.worker = app.worker("test")
-
-    def work(self) -> None:
-        for _ in range(20):
-            if not self.worker.run_once().busy:
-                return
-        raise AssertionError("the worker never settled")
-
-    def closed_order(self) -> str:
-        """An order authorized, captured in full and closed."""
-        spec = order_spec()
-        self.amazon.open_order_reference(spec["amazon_order_reference_id"])
-        order = self.app.orders.import_order(spec)
-        self.work()
-        self.app.orders.fire(order, "capture", None, actor="staff")
-        self.work()
-        return order
-
-    def metrics(self) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-        answer = self.http.get("/metrics")
-        assert answer.status_code == 200
-        return samples(answer.text)
-
-
-@contextmanager
-def fake_shop(
-    database_url: str,
-    environ: dict[str, str] | None = None,
-    certificates: CertificateFetcher | None = None,
-) -> Iterator[Shop]:
-    clock = FakeClock()
-    made: list[FakeGateway] = []
-
-    def fake_amazon(_settings: Settings, call_log: Any) -> FakeGateway:
-        made.append(FakeGateway(clock, call_log=call_log))
-        return made[0]
-
-    settings = Settings.load({"AMZPAY_DATABASE_URL": database_url, **(environ or {})})
-    app = build(settings, gateway_factory=fake_amazon, clock=clock, certificates=certificates)
-    shop = Shop(app, made[0], clock)
-    try:
-        yield shop
-    finally:
-        shop.http.close()
-        app.close()
+def metrics_of(shop: BaseShop) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """The shop's /metrics page, read into numbers."""
+    answer = shop.http.get("/metrics")
+    assert answer.status_code == 200
+    return samples(answer.text)
 
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

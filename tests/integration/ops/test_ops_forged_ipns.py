@@ -19,9 +19,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
-from opskit import Shop, fake_shop, value
+from opskit import metrics_of, value
 
 from amzpay.amazonpay.ipn import FetchLimits, HttpxCertificateFetcher
+from shop import FakeShop, make_shop
 
 SELLER_ID = "A2SELLER0TEST"
 TOPIC = "arn:aws:sns:eu-west-1:291180941288:A1PA6795UKMFR9A2SELLER0TEST"
@@ -163,15 +164,15 @@ def amazon(sns: Sns) -> Amazon:
 
 
 @pytest.fixture
-def shop(sqlite_url: str, amazon: Amazon) -> Iterator[Shop]:
+def shop(sqlite_url: str, amazon: Amazon) -> Iterator[FakeShop]:
     fetcher = HttpxCertificateFetcher(httpx.Client(transport=httpx.MockTransport(amazon)))
     environ = {"AMZPAY_AMAZON__SELLER_ID": SELLER_ID}
-    with fake_shop(sqlite_url, environ, certificates=fetcher) as made:
+    with make_shop(sqlite_url, environ=environ, certificates=fetcher) as made:
         yield made
 
 
 async def flood_while_fetches_are_held(
-    shop: Shop, amazon: Amazon, bodies: list[bytes], token: str
+    shop: FakeShop, amazon: Amazon, bodies: list[bytes], token: str
 ) -> tuple[list[int], httpx.Response, int]:
     """Post ``bodies`` at once while every certificate fetch is held; meanwhile ask the API
     for the refunds. The IPN answers, the API's answer, and the fetches held when it came."""
@@ -225,7 +226,7 @@ def test_forged_ipns_are_counted_by_reason_with_the_fetches_they_caused(shop, sn
         shop.http.post("/amazonpay/ipn", content=body).status_code for body in forged_flood(sns)
     )
 
-    found = shop.metrics()
+    found = metrics_of(shop)
 
     reasons = {
         reason: value(found, "amzpay_ipns_rejected_total", reason=reason)
@@ -265,9 +266,9 @@ def test_a_certificate_host_that_times_out_is_answered_503_and_not_asked_again_a
 
     fetcher = HttpxCertificateFetcher(httpx.Client(transport=httpx.MockTransport(time_out)))
     environ = {"AMZPAY_AMAZON__SELLER_ID": SELLER_ID}
-    with fake_shop(sqlite_url, environ, certificates=fetcher) as shop:
+    with make_shop(sqlite_url, environ=environ, certificates=fetcher) as shop:
         answers = [shop.http.post("/amazonpay/ipn", content=sns.body(f"m-{n}")) for n in range(5)]
-        found = shop.metrics()
+        found = metrics_of(shop)
 
     assert {answer.status_code for answer in answers} == {503}
     assert {answer.json()["error"]["code"] for answer in answers} == {"ipn_deferred"}

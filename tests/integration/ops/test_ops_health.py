@@ -3,8 +3,10 @@ database answers, 503 with a JSON reason when it does not."""
 
 from __future__ import annotations
 
-from opskit import fake_shop, value
+from opskit import metrics_of, value
 from sqlalchemy import create_engine, text
+
+from shop import make_shop
 
 
 def _admin(server: str, statement: str) -> None:
@@ -17,7 +19,7 @@ def _admin(server: str, statement: str) -> None:
 
 
 def test_a_running_app_is_healthy_and_ready(sqlite_url):
-    with fake_shop(sqlite_url) as shop:
+    with make_shop(sqlite_url) as shop:
         assert shop.http.get("/healthz").json() == {"status": "ok"}
         ready = shop.http.get("/readyz")
 
@@ -26,9 +28,9 @@ def test_a_running_app_is_healthy_and_ready(sqlite_url):
 
 
 def test_an_unreachable_database_makes_it_unready_but_still_healthy():
-    with fake_shop("postgresql+psycopg://amzpay@127.0.0.1:9/nowhere") as shop:
+    with make_shop("postgresql+psycopg://amzpay@127.0.0.1:9/nowhere") as shop:
         health, ready = shop.http.get("/healthz"), shop.http.get("/readyz")
-        metrics = shop.metrics()
+        metrics = metrics_of(shop)
 
     assert health.status_code == 200
     assert ready.status_code == 503
@@ -41,7 +43,7 @@ def test_an_unreachable_database_makes_it_unready_but_still_healthy():
 
 def test_a_database_that_goes_away_turns_ready_into_503(postgres_server):
     _admin(postgres_server, "CREATE DATABASE amzpay_ops_vanishing")
-    with fake_shop(f"{postgres_server}/amzpay_ops_vanishing") as shop:
+    with make_shop(f"{postgres_server}/amzpay_ops_vanishing") as shop:
         shop.app.database.upgrade()
         before = shop.http.get("/readyz")
         _admin(postgres_server, "DROP DATABASE amzpay_ops_vanishing WITH (FORCE)")
@@ -55,7 +57,7 @@ def test_a_database_that_goes_away_turns_ready_into_503(postgres_server):
 
 
 def test_the_reason_never_shows_the_database_url_or_its_password():
-    with fake_shop("postgresql+psycopg://amzpay:s3cret-pw@127.0.0.1:9/nowhere") as shop:
+    with make_shop("postgresql+psycopg://amzpay:s3cret-pw@127.0.0.1:9/nowhere") as shop:
         body = shop.http.get("/readyz").text
 
     assert "s3cret-pw" not in body

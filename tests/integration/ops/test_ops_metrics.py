@@ -6,21 +6,22 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from opskit import Shop, fake_shop, samples, value
+from opskit import metrics_of, order_spec, samples, value
 from starlette.requests import Request
 
 from amzpay.amazonpay.gateway import PaymentState
 from amzpay.amazonpay.throttle import Quota, Throttle
 from amzpay.web.metrics import ipn_received, ipn_rejected
+from shop import FakeShop, make_shop
 
 
 @pytest.fixture
 def shop(database_url):
-    with fake_shop(database_url) as made:
+    with make_shop(database_url, spec=order_spec) as made:
         yield made
 
 
-def _request(shop: Shop) -> Request:
+def _request(shop: FakeShop) -> Request:
     return Request({"type": "http", "app": shop.web, "method": "POST", "headers": []})
 
 
@@ -30,7 +31,7 @@ def test_a_pending_refund_shows_in_the_refunds_by_state_and_in_the_pending_age(s
     shop.work()
     shop.clock.advance(timedelta(minutes=10))
 
-    found = shop.metrics()
+    found = metrics_of(shop)
 
     assert value(found, "amzpay_database_up") == 1
     assert value(found, "amzpay_refunds", state="pending") == 1
@@ -46,7 +47,7 @@ def test_amazon_api_calls_are_counted_by_operation_and_outcome_from_the_call_log
     shop.app.refunds.request(order, ["L1-1"], actor="staff")
     shop.work()
 
-    found = shop.metrics()
+    found = metrics_of(shop)
 
     assert value(found, "amzpay_amazon_api_calls_total", operation="Authorize", outcome="ok") == 1
     assert value(found, "amzpay_amazon_api_calls_total", operation="Capture", outcome="ok") == 1
@@ -65,7 +66,7 @@ def test_ipns_received_and_rejected_are_counted_by_kind_and_reason(shop):
     ipn_rejected(request, "signature")
     ipn_rejected(request, "a reason with spaces and far too much to be a label")
 
-    found = shop.metrics()
+    found = metrics_of(shop)
 
     assert value(found, "amzpay_ipns_received_total", kind="PaymentRefund") == 2
     assert value(found, "amzpay_ipns_rejected_total", reason="signature") == 1
@@ -75,9 +76,9 @@ def test_ipns_received_and_rejected_are_counted_by_kind_and_reason(shop):
 def test_each_app_counts_on_its_own_registry(shop, sqlite_url):
     ipn_received(_request(shop), "PaymentCapture")
 
-    with fake_shop(sqlite_url.replace("amzpay.db", "other.db")) as other:
-        assert value(other.metrics(), "amzpay_ipns_received_total", kind="PaymentCapture") == 0
-    assert value(shop.metrics(), "amzpay_ipns_received_total", kind="PaymentCapture") == 1
+    with make_shop(sqlite_url.replace("amzpay.db", "other.db")) as other:
+        assert value(metrics_of(other), "amzpay_ipns_received_total", kind="PaymentCapture") == 0
+    assert value(metrics_of(shop), "amzpay_ipns_received_total", kind="PaymentCapture") == 1
 
 
 def test_throttling_waits_of_this_process_are_counted_with_their_seconds(shop):
@@ -90,7 +91,7 @@ def test_throttling_waits_of_this_process_are_counted_with_their_seconds(shop):
     throttle.acquire("Refund")  # waits 2 s
     throttle.acquire("Refund")  # waits 4 s (queued behind the one before)
 
-    found = shop.metrics()
+    found = metrics_of(shop)
 
     assert value(found, "amzpay_amazon_throttle_waits_total", operation="Refund") == 2
     assert value(found, "amzpay_amazon_throttle_wait_seconds_total", operation="Refund") == 6
@@ -105,7 +106,7 @@ def test_mails_are_counted_by_status(shop):
     shop.clock.advance(timedelta(minutes=2))  # the poll asks Amazon
     shop.work()
 
-    found = shop.metrics()
+    found = metrics_of(shop)
 
     # No SMTP host is configured: the staff's mail about the decline waits in the outbox.
     assert value(found, "amzpay_refunds", state="declined") == 1
@@ -132,7 +133,7 @@ def test_stored_ipns_are_counted_by_what_became_of_them(shop):
         tx.retry_ipn("message-3", now + timedelta(minutes=1), "attempt 1 failed: KeyError()")
         tx.mark_ipn_processed("message-4", now, "failed after 5 attempts: KeyError()")
 
-    found = shop.metrics()
+    found = metrics_of(shop)
 
     for state in ("waiting", "applied", "noted", "retrying", "failed"):
         assert value(found, "amzpay_ipn_inbox", state=state) == 1, state

@@ -13,7 +13,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import httpx
-from opskit import fake_shop
 from servekit import Served, environment, free_port, served, wait_for
 
 from amzpay.bootstrap import build
@@ -22,6 +21,7 @@ from amzpay.store.database import Database
 from amzpay.store.migrate import head_revision
 from amzpay.store.outage import RETRY_AFTER_SECONDS
 from fixtures_store import PostgresServer, _admin
+from shop import make_shop
 
 LOST = "the database is unreachable"
 BACK = "the database answers again"
@@ -118,7 +118,7 @@ def test_while_the_database_is_unreachable_every_entry_answers_503_with_retry_af
     """In-process, on a PostgreSQL URL where no server listens: the API, the back office and
     the IPN endpoint (a message that verified but cannot be stored) each answer 503."""
     nobody = f"postgresql+psycopg://amzpay:s3cret@127.0.0.1:{free_port()}/amzpay"
-    with fake_shop(nobody) as shop:
+    with make_shop(nobody) as shop:
         verified = SimpleNamespace(
             envelope=SimpleNamespace(type=SimpleNamespace(value="X"), message_id="m-1")
         )
