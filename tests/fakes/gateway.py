@@ -175,5 +175,9 @@ class FakeGateway(PlayedAmazon):
         outcome: CallOutcome,
         code: str | None = None,
     ) -> None:
-        call = ApiCall(operation, 1, started, 0.0, outcome, None, None, code, ids)
+        call = ApiCall(
+            operation, 1, started, 0.0, outcome, None, None, code, ids,
+            reference_id=next((v for k, v in ids.items() if not k.startswith("Amazon")), None),
+            amazon_id=next((v for k, v in ids.items() if k.startswith("Amazon")), None),
+        )  # fmt: skip
         self.call_log.record(call)

@@ -60,7 +60,13 @@ class CallOutcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ApiCall:
-    """One HTTP attempt of one operation (a retried operation records each attempt)."""
+    """One HTTP attempt of one operation (a retried operation records each attempt).
+
+    ``reference_id`` is our reference id of the object the call is about (a refund's, when
+    refunding) and ``amazon_id`` Amazon's id of it or of its parent (the capture refunded);
+    the client fills both from its request, so a log needs no knowledge of its parameters.
+    ``parameters`` is the request, redacted.
+    """
 
     operation: str
     attempt: int
@@ -71,6 +77,8 @@ class ApiCall:
     request_id: str | None
     error_code: str | None
     parameters: Mapping[str, str] = field(default_factory=dict)
+    reference_id: str | None = None
+    amazon_id: str | None = None
 
 
 class CallLog(Protocol):

@@ -77,6 +77,8 @@ class Observation:
     ``children`` are the Amazon ids Amazon lists under the object (an authorization's
     captures, a capture's refunds). ``reason_code`` is Amazon's, unchanged
     ("AmazonRejected", "MaxCapturesProcessed"); unknown codes are kept, never refused.
+    ``order_reference_id`` is the Amazon order reference the object belongs to (an order
+    reference's own id), when the adapter can tell; None when it cannot.
     """
 
     kind: ObjectKind
@@ -92,6 +94,7 @@ class Observation:
     expires_at: datetime | None = None
     children: tuple[str, ...] = ()
     soft_decline: bool = False
+    order_reference_id: str | None = None
 
     @property
     def declined(self) -> bool:

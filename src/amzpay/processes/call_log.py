@@ -14,7 +14,6 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Final
 
 from amzpay.amazonpay.calllog import ApiCall
 from amzpay.store.database import Database
@@ -22,14 +21,6 @@ from amzpay.store.log_rows import CallRecord
 from amzpay.store.transaction import Transaction
 
 log = logging.getLogger(__name__)
-
-_REFERENCE_IDS: Final = ("RefundReferenceId", "CaptureReferenceId", "AuthorizationReferenceId")
-_AMAZON_IDS: Final = (
-    "AmazonRefundId",
-    "AmazonCaptureId",
-    "AmazonAuthorizationId",
-    "AmazonOrderReferenceId",
-)
 
 
 class CallBatch:
@@ -92,17 +83,17 @@ class StoreCallLog:
 
 
 def to_record(call: ApiCall) -> CallRecord:
-    parameters = call.parameters
+    """The call as the store keeps it: its ids as the client reported them."""
     return CallRecord(
         operation=call.operation,
         attempt=call.attempt,
         outcome=call.outcome.value,
         started_at=call.started_at,
         duration_ms=round(call.duration_seconds * 1000),
-        reference_id=next((parameters[k] for k in _REFERENCE_IDS if k in parameters), None),
-        amazon_id=next((parameters[k] for k in _AMAZON_IDS if k in parameters), None),
+        reference_id=call.reference_id,
+        amazon_id=call.amazon_id,
         http_status=call.http_status,
         request_id=call.request_id,
         error_code=call.error_code,
-        parameters=dict(parameters),
+        parameters=dict(call.parameters),
     )

@@ -22,20 +22,14 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from amzpay.amazonpay.gateway import ObjectKind, Observation
-from amzpay.amazonpay.ipn import IpnError, VerifiedNotification
-from amzpay.amazonpay.ipn.envelope import MessageType, read_envelope
-from amzpay.amazonpay.ipn.notification import read_message
+from amzpay.amazonpay.ipn import IpnError
+from amzpay.amazonpay.notifications import Notice, read_stored
 from amzpay.domain.payment import OrderReferenceState
 from amzpay.oms.engine import Engine
 from amzpay.processes.notices import queue_external_refund_notice
 from amzpay.processes.observations import apply_observation, record_order_reference
 from amzpay.processes.settlement import Settlement
-from amzpay.services.notifications import (
-    ORDER_REFERENCE_ID_LENGTH,
-    PAYMENT_KINDS,
-    Notice,
-    notice_of,
-)
+from amzpay.services.notifications import PAYMENT_KINDS, order_of_reference
 from amzpay.store.database import Database
 from amzpay.store.flow_rows import ExternalRefund, InboxMessage
 from amzpay.store.payments import PaymentKind, PaymentRecord
@@ -113,13 +107,10 @@ class InboxProcessor:
         """Apply one stored message; return a note for the inbox (None: applied as
         expected)."""
         try:
-            envelope = read_envelope(message.body.encode("utf-8"), self.max_body_bytes)
-            read = None
-            if envelope.type is MessageType.NOTIFICATION:
-                read = VerifiedNotification(envelope, read_message(envelope.message))
+            notice = read_stored(message.body, self.max_body_bytes, self.clock())
         except IpnError as error:
             return f"unreadable: {error}"
-        return self._apply_notice(tx, message, notice_of(read, self.clock()))
+        return self._apply_notice(tx, message, notice)
 
     def _apply_notice(self, tx: Transaction, message: InboxMessage, notice: Notice) -> str | None:
         if not notice.notification:
@@ -175,7 +166,7 @@ class InboxProcessor:
         return f"payment method updated: {len(declined)} item(s) authorized again"
 
     def _external_refund(self, tx: Transaction, seen: Observation) -> str:
-        order = tx.order_of_amazon_reference(seen.amazon_id[:ORDER_REFERENCE_ID_LENGTH])
+        order = order_of_reference(tx, seen)
         refund = ExternalRefund(
             amazon_refund_id=seen.amazon_id,
             reference_id=seen.reference_id or "",

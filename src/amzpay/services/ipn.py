@@ -21,10 +21,11 @@ from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from amzpay.amazonpay.ipn import IpnError, IpnVerifier, Screened, VerifiedNotification
+from amzpay.amazonpay.ipn import IpnError, IpnVerifier, Screened
+from amzpay.amazonpay.notifications import notice_of
 from amzpay.services.errors import IpnDeferred, IpnNotStored, IpnRejected
 from amzpay.services.inbox import InboxProcessor
-from amzpay.services.notifications import notice_of, subject_of
+from amzpay.services.notifications import subject_of
 from amzpay.store.database import Database
 from amzpay.store.flow_rows import InboxMessage
 
@@ -76,12 +77,11 @@ class IpnReceiver:
             verified = self.verifier.finish(screened)
         except IpnError as error:
             raise _refusal(error) from error
-        read = verified if isinstance(verified, VerifiedNotification) else None
-        # Confirming a subscription is the operator's decision: kept, shown, not done.
-        kind = verified.envelope.type.value if read is None else read.message.notification_type
-        message = InboxMessage(verified.envelope.message_id, kind, screened.body.decode("utf-8"))
         now = self.clock()
-        notice = notice_of(read, now)
+        # Confirming a subscription is the operator's decision: kept, shown, not done.
+        notice = notice_of(verified, now)
+        kind = notice.kind
+        message = InboxMessage(notice.message_id, kind, screened.body.decode("utf-8"))
         applied = False
         try:
             with self.database.transaction() as tx:

@@ -19,12 +19,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
 from amzpay.amazonpay.ipn import IpnError
-from amzpay.amazonpay.ipn.envelope import MessageType, read_envelope
-from amzpay.amazonpay.ipn.notification import read_message
+from amzpay.amazonpay.notifications import read_stored
 from amzpay.domain.order import Order
 from amzpay.domain.payment import STATES
 from amzpay.services.errors import ServiceError
-from amzpay.services.notifications import observation_of, order_of, sns_time
+from amzpay.services.notifications import order_of
 from amzpay.store.database import Database
 from amzpay.store.log_rows import CallRecord
 from amzpay.store.payments import PaymentKind, PaymentRecord
@@ -222,15 +221,12 @@ def _entry(tx: Transaction, row: IpnRow) -> IpnEntry:
             state,
         )
     try:
-        envelope = read_envelope(row.body.encode("utf-8"), _IPN_BODY_LIMIT)
-        if envelope.type is MessageType.NOTIFICATION:
-            data = read_message(envelope.message).data
-            seen = observation_of(data, sns_time(envelope.timestamp, row.received_at))
-            if seen is not None:
-                amazon_id, state = seen.amazon_id, seen.state.value
-                order = order_of(tx, seen)
+        seen = read_stored(row.body, _IPN_BODY_LIMIT, row.received_at).seen
     except (IpnError, UnicodeError):
-        pass
+        seen = None
+    if seen is not None:
+        amazon_id, state = seen.amazon_id, seen.state.value
+        order = order_of(tx, seen)
     return IpnEntry(
         row.message_id,
         row.notification_type,

@@ -27,7 +27,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from amzpay.amazonpay.ipn.errors import (
+from amzpay.amazonpay.ipn import (
     CertificateBusy,
     CertificateUnavailable,
     ForeignNotification,

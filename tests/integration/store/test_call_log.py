@@ -20,6 +20,8 @@ def make_refund_call(**changes) -> ApiCall:
         "request_id": "5e1f-2",
         "error_code": "RequestThrottled",
         "parameters": {"AmazonCaptureId": "S02-1-C1", "RefundReferenceId": "R-9"},
+        "reference_id": "R-9",
+        "amazon_id": "S02-1-C1",
     }
     return ApiCall(**{**values, **changes})
 
@@ -42,3 +44,12 @@ def test_recording_never_breaks_the_call_even_without_a_database(tmp_path):
     StoreCallLog(broken).record(make_refund_call())  # logged, not raised
 
     broken.dispose()
+
+
+def test_the_ids_kept_are_the_ones_the_client_reports_not_read_from_its_parameters():
+    call = make_refund_call(parameters={"RefundReferenceId": "R-other"}, amazon_id=None)
+
+    record = to_record(call)
+
+    assert (record.reference_id, record.amazon_id) == ("R-9", None)
+    assert record.parameters == {"RefundReferenceId": "R-other"}

@@ -137,6 +137,23 @@ def test_the_call_log_keeps_ids_and_amounts_but_never_secrets_or_notes(client, a
     assert CREDENTIALS.access_key_id not in logged
 
 
+def test_each_attempt_names_our_reference_id_and_amazons_id_of_what_it_is_about(
+    client, amazon, call_log
+):
+    amazon.reply(503, THROTTLED).reply(200, REFUND_OK)
+    amazon.reply(200, response("GetRefundDetails", refund_details()))
+
+    refund(client)
+    client.get_refund_details("S02-1234567-1234567-R000001")
+
+    ids = [(call.operation, call.reference_id, call.amazon_id) for call in call_log.calls]
+    assert ids == [
+        ("Refund", "rf-0001", CAPTURE),
+        ("Refund", "rf-0001", CAPTURE),
+        ("GetRefundDetails", None, "S02-1234567-1234567-R000001"),
+    ]
+
+
 def test_the_secret_key_is_not_in_the_credentials_repr():
     assert SECRET not in repr(CREDENTIALS)
 

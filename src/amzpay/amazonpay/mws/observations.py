@@ -43,6 +43,14 @@ STATES: Final[dict[str, PaymentState]] = {
     "Canceled": PaymentState.CANCELED,
 }
 SOFT_DECLINE_REASON: Final = "InvalidPaymentMethod"
+ORDER_REFERENCE_ID_LENGTH: Final = 19
+"""S02-1234567-1234567: an order reference id, which its payment objects' ids begin with
+(S02-1234567-1234567-A012345, …-C012345, …-R012345)."""
+
+
+def order_reference_of(amazon_id: str) -> str:
+    """The order reference id an order reference's or payment object's Amazon id begins with."""
+    return amazon_id[:ORDER_REFERENCE_ID_LENGTH]
 
 
 def state_of(status: Status) -> PaymentState:
@@ -73,6 +81,7 @@ def _seen(
         reason_code=status.reason_code,
         reason_description=status.reason_description,
         created_at=created_at,
+        order_reference_id=order_reference_of(amazon_id),
         **more,
     )
 

@@ -47,6 +47,16 @@ _HEADERS: Final = {
     "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
     "User-Agent": "amzpay/0.1 (Language=Python)",
 }
+REFERENCE_IDS: Final = ("RefundReferenceId", "CaptureReferenceId", "AuthorizationReferenceId")
+"""The parameters that carry our reference id of a call's object, the first present wins."""
+AMAZON_IDS: Final = (
+    "AmazonRefundId",
+    "AmazonCaptureId",
+    "AmazonAuthorizationId",
+    "AmazonOrderReferenceId",
+)
+"""The parameters that carry Amazon's id of a call's object (or its parent), most specific
+first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +216,15 @@ class MwsTransport:
                 request_id=request_id,
                 error_code=error.code if error is not None else None,
                 parameters=redact(parameters),
+                reference_id=_first(parameters, REFERENCE_IDS),
+                amazon_id=_first(parameters, AMAZON_IDS),
             )
         )
+
+
+def _first(parameters: Mapping[str, str], names: tuple[str, ...]) -> str | None:
+    """The value of the first of ``names`` in ``parameters``; None when none is there."""
+    return next((parameters[name] for name in names if name in parameters), None)
 
 
 def _outcome(error: AmazonPayError | None) -> CallOutcome:
