@@ -209,24 +209,14 @@ def _entry(tx: Transaction, row: IpnRow) -> IpnEntry:
     """The message with what it is about: as read at receipt, or, for a message stored
     before that was kept, read from its body (unreadable: left blank)."""
     amazon_id, state, order = row.amazon_id, row.state, row.order
-    if row.object_kind is not None or row.order is not None:
-        return IpnEntry(
-            row.message_id,
-            row.notification_type,
-            row.received_at,
-            row.processed_at,
-            row.error,
-            order,
-            amazon_id,
-            state,
-        )
-    try:
-        seen = read_stored(row.body, _IPN_BODY_LIMIT, row.received_at).seen
-    except (IpnError, UnicodeError):
-        seen = None
-    if seen is not None:
-        amazon_id, state = seen.amazon_id, seen.state.value
-        order = order_of(tx, seen)
+    if row.object_kind is None and row.order is None:
+        try:
+            seen = read_stored(row.body, _IPN_BODY_LIMIT, row.received_at).seen
+        except (IpnError, UnicodeError):
+            seen = None
+        if seen is not None:
+            amazon_id, state = seen.amazon_id, seen.state.value
+            order = order_of(tx, seen)
     return IpnEntry(
         row.message_id,
         row.notification_type,
