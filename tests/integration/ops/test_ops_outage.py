@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 from servekit import Served, environment, free_port, served, wait_for
 
+from amzpay.amazonpay.ipn import VerifiedSubscription
 from amzpay.bootstrap import build
 from amzpay.config import Settings
 from amzpay.store.database import Database
@@ -119,12 +120,11 @@ def test_while_the_database_is_unreachable_every_entry_answers_503_with_retry_af
     the IPN endpoint (a message that verified but cannot be stored) each answer 503."""
     nobody = f"postgresql+psycopg://amzpay:s3cret@127.0.0.1:{free_port()}/amzpay"
     with make_shop(nobody) as shop:
-        verified = SimpleNamespace(
-            envelope=SimpleNamespace(type=SimpleNamespace(value="X"), message_id="m-1")
-        )
+        envelope = SimpleNamespace(type=SimpleNamespace(value="X"), message_id="m-1")
+        verified = VerifiedSubscription(envelope)  # type: ignore[arg-type]
         key: Future[object] = Future()
         key.set_result(None)  # its certificate's key is at hand: the check needs no fetch
-        screened = SimpleNamespace(body=b"{}", envelope=verified.envelope, message=None, key=key)
+        screened = SimpleNamespace(body=b"{}", envelope=envelope, message=None, key=key)
         verifier = shop.app.ipn.verifier
         verifier.screen = lambda body, headers=None: screened  # type: ignore[method-assign]
         verifier.finish = lambda screened: verified  # type: ignore[method-assign]
