@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, exists, insert, or_, select, update
 
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
@@ -21,32 +22,23 @@ from amzpay.store.records import Job, OrderHead, Timer
 
 class OmsRows(Rows):
     def lock_order(self, order: str) -> OrderHead:
-        row = self.conn.execute(
-            select(t.orders.c.reference, t.orders.c.process, t.orders.c.closed_at)
-            .where(t.orders.c.reference == order)
-            .with_for_update()
-        ).first()
-        if row is None:
+        head = self._head(_head_of(order).with_for_update())
+        if head is None:
             raise OrderNotFound(order)
-        return OrderHead(row.reference, row.process, row.closed_at is not None)
+        return head
 
     def order_head(self, order: str) -> OrderHead:
         """The order's process and whether it is closed, read without a lock."""
-        row = self.conn.execute(
-            select(t.orders.c.reference, t.orders.c.process, t.orders.c.closed_at).where(
-                t.orders.c.reference == order
-            )
-        ).first()
-        if row is None:
+        head = self._head(_head_of(order))
+        if head is None:
             raise OrderNotFound(order)
-        return OrderHead(row.reference, row.process, row.closed_at is not None)
+        return head
 
     def try_lock_order(self, order: str) -> OrderHead | None:
-        row = self.conn.execute(
-            select(t.orders.c.reference, t.orders.c.process, t.orders.c.closed_at)
-            .where(t.orders.c.reference == order)
-            .with_for_update(skip_locked=True)
-        ).first()
+        return self._head(_head_of(order).with_for_update(skip_locked=True))
+
+    def _head(self, query: Select[Any]) -> OrderHead | None:
+        row = self.conn.execute(query).first()
         return (
             None
             if row is None
@@ -256,4 +248,12 @@ def _runnable(now: datetime) -> ColumnElement[bool]:
     return or_(
         and_(t.jobs.c.status == "due", t.jobs.c.not_before <= now),
         and_(t.jobs.c.status == "running", t.jobs.c.claimed_until < now),
+    )
+
+
+def _head_of(order: str) -> Select[Any]:
+    """The order's reference, process and closing time."""
+    orders = t.orders
+    return select(orders.c.reference, orders.c.process, orders.c.closed_at).where(
+        orders.c.reference == order
     )

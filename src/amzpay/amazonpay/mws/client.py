@@ -112,13 +112,10 @@ class MwsClient:
         store_name: str | None = None,
         seller_note: str | None = None,
     ) -> Reply[OrderReferenceDetails]:
-        prefix = "OrderReferenceAttributes"
         parameters = {"AmazonOrderReferenceId": order_reference_id}
-        parameters |= _amount(f"{prefix}.OrderTotal", order_total)
-        seller = f"{prefix}.SellerOrderAttributes"
-        parameters |= _optional(f"{seller}.SellerOrderId", seller_order_id)
-        parameters |= _optional(f"{seller}.StoreName", store_name)
-        parameters |= _optional(f"{prefix}.SellerNote", seller_note, limit=1024)
+        parameters |= _order_attributes(
+            "OrderReferenceAttributes", order_total, seller_order_id, store_name, seller_note
+        )
         return self._details(
             "SetOrderReferenceDetails", parameters, _ORDER_REFERENCE, wire.read_order_reference
         )
@@ -157,14 +154,10 @@ class MwsClient:
     ) -> Reply[OrderReferenceDetails]:
         """Set attributes of an order reference; once it is confirmed Amazon only lets
         attributes not yet set be added, and the total no longer changes."""
-        prefix = "OrderAttributes"
         parameters = {"AmazonOrderReferenceId": order_reference_id}
-        if order_total is not None:
-            parameters |= _amount(f"{prefix}.OrderTotal", order_total)
-        seller = f"{prefix}.SellerOrderAttributes"
-        parameters |= _optional(f"{seller}.SellerOrderId", seller_order_id)
-        parameters |= _optional(f"{seller}.StoreName", store_name)
-        parameters |= _optional(f"{prefix}.SellerNote", seller_note, limit=1024)
+        parameters |= _order_attributes(
+            "OrderAttributes", order_total, seller_order_id, store_name, seller_note
+        )
         return self._details(
             "SetOrderAttributes", parameters, _ORDER_REFERENCE, wire.read_order_reference
         )
@@ -321,3 +314,20 @@ class MwsClient:
     @property
     def call_log(self) -> CallLog:
         return self._transport.call_log
+
+
+def _order_attributes(
+    prefix: str,
+    order_total: Money | None,
+    seller_order_id: str | None,
+    store_name: str | None,
+    seller_note: str | None,
+) -> dict[str, str]:
+    """The order's attributes under ``prefix`` (OrderReferenceAttributes for
+    SetOrderReferenceDetails, OrderAttributes for SetOrderAttributes): the same fields."""
+    parameters = {} if order_total is None else _amount(f"{prefix}.OrderTotal", order_total)
+    seller = f"{prefix}.SellerOrderAttributes"
+    parameters |= _optional(f"{seller}.SellerOrderId", seller_order_id)
+    parameters |= _optional(f"{seller}.StoreName", store_name)
+    parameters |= _optional(f"{prefix}.SellerNote", seller_note, limit=1024)
+    return parameters
