@@ -30,10 +30,10 @@ from amzpay.bootstrap import App, build
 from amzpay.cli.local_amazon import SANDBOX_PATH, LocalAmazon, no_wait
 from amzpay.config import Settings
 from amzpay.domain.money import Money
+from amzpay.domain.payment import PaymentKind, PaymentRecord
 from amzpay.mail.sink import SmtpSink
 from amzpay.simulator import InProcessTransport, Seller
 from amzpay.simulator.core import Sleep
-from amzpay.store.payments import PaymentKind, PaymentRecord
 from amzpay.web.app import create_app
 from fakes.clock import FakeClock
 from fakes.gateway import FakeGateway

@@ -43,6 +43,7 @@ from amzpay.mail.messages import Shop
 from amzpay.mail.render import environment
 from amzpay.mail.sender import SmtpMailer, SmtpSettings
 from amzpay.oms.engine import Engine
+from amzpay.ports.unit import UnitOfWork
 from amzpay.processes.call_log import StoreCallLog
 from amzpay.processes.catalog import build_engine
 from amzpay.services.access import AccessService
@@ -57,7 +58,6 @@ from amzpay.services.polling import Poller
 from amzpay.services.queries import QueryService
 from amzpay.services.refunds import RefundService
 from amzpay.store.database import Database
-from amzpay.store.transaction import Transaction
 from amzpay.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ class App:
     settings: Settings
     database: Database
     gateway: PaymentGateway
-    engine: Engine[Transaction]
+    engine: Engine[UnitOfWork]
     clock: Clock
     orders: OrderService
     refunds: RefundService

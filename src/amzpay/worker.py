@@ -3,7 +3,7 @@
 moves its items in the transaction that records it (``processes/settlement.py``).
 
 A round that finds nothing to do commits nothing and takes no write lock: every look for work
-is a read (``Database.read()``); a write transaction begins only for work that is due.
+is a read (``Storage.read()``); a write transaction begins only for work that is due.
 
 Safe to run in several copies against one PostgreSQL database: each order is taken with
 ``SKIP LOCKED`` (a worker never waits for another, and never works on an order another
@@ -24,9 +24,9 @@ from typing import Protocol
 from amzpay.oms.engine import Engine
 from amzpay.oms.errors import OmsError
 from amzpay.oms.runner import run_next_job
-from amzpay.store.database import Database
-from amzpay.store.outage import Outage, database_unavailable
-from amzpay.store.transaction import Transaction
+from amzpay.ports.errors import StorageUnavailable
+from amzpay.ports.outage import Outage
+from amzpay.ports.unit import Storage, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,8 @@ class Stop(Protocol):
 class Worker:
     def __init__(
         self,
-        database: Database,
-        engine: Engine[Transaction],
+        database: Storage,
+        engine: Engine[UnitOfWork],
         name: str,
         batch: int = BATCH,
         tasks: Sequence[Task] = (),
@@ -86,7 +86,7 @@ class Worker:
             try:
                 done = self.run_once()
             except Exception as error:
-                if database_unavailable(error):  # transient: no traceback, a longer pause
+                if isinstance(error, StorageUnavailable):  # transient: no traceback, a longer pause
                     stop.wait(self.outage.failed(error))
                     continue
                 # A worker outlives one bad order; the error is logged.
@@ -114,7 +114,7 @@ class Worker:
             count += 1
         return count
 
-    def _on_order(self, order: str, work: Callable[[Transaction, str], int]) -> int:
+    def _on_order(self, order: str, work: Callable[[UnitOfWork, str], int]) -> int:
         """One order's work in its own transaction; a refused transition is logged and the
         order left as it was."""
         try:

@@ -6,13 +6,13 @@ from collections.abc import Iterable
 
 from amzpay.amazonpay.gateway import ObjectKind
 from amzpay.domain.order import Order
+from amzpay.domain.payment import PaymentKind
 from amzpay.oms.runner import run_due_jobs
 from amzpay.processes.call_log import StoreCallLog
 from amzpay.processes.catalog import ASYNC, build_engine
 from amzpay.processes.observations import apply_observation
 from amzpay.processes.settlement import Settlement
 from amzpay.store.database import Database
-from amzpay.store.payments import PaymentKind
 from amzpay.worker import Worker
 from fakes.clock import FakeClock
 from fakes.gateway import FakeGateway

@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError, TimeoutError
 
-from amzpay.store.outage import Backoff, Outage, database_unavailable
+from amzpay.ports.errors import StorageUnavailable
+from amzpay.ports.outage import Backoff, Outage
+from amzpay.store.outage import database_unavailable
 from amzpay.worker import Worker
 
 
@@ -43,11 +45,11 @@ class FakeTime:
 
 
 class FlakyDatabase:
-    """A database that refuses its first ``down`` units of work (reads and writes alike),
-    then has nothing to do."""
+    """A storage that cannot be reached for its first ``down`` units of work (reads and writes
+    alike), then has nothing to do."""
 
     def __init__(self, down: int, error: Exception | None = None) -> None:
-        self.down, self.error, self.tries = down, error or refused(), 0
+        self.down, self.error, self.tries = down, error or StorageUnavailable("OperationalError"), 0
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
@@ -103,6 +105,12 @@ def test_after_an_answer_the_pauses_start_again_at_one_second() -> None:
         (TimeoutError("QueuePool limit reached"), True),
         (OperationalError("x", {}, sqlite3.OperationalError("database is locked")), True),
         (OperationalError("x", {}, sqlite3.OperationalError("no such table: orders")), False),
+        (
+            OperationalError(
+                "x", {}, sqlite3.OperationalError("attempt to write a readonly database")
+            ),
+            False,
+        ),
         (IntegrityError("x", {}, Exception("duplicate key")), False),
         (ValueError("a bug"), False),
     ],

@@ -94,9 +94,11 @@ def _database_gone(error: Exception) -> tuple[str, ...] | None:
     from sqlalchemy.exc import InterfaceError, OperationalError
 
     from amzpay.cli.wiring import reason
+    from amzpay.ports.errors import StorageFailed
 
-    if isinstance(error, OperationalError | InterfaceError):
-        return (f"the database stopped answering ({reason(error)})",)
+    cause = error.__cause__ if isinstance(error, StorageFailed) else error
+    if isinstance(cause, OperationalError | InterfaceError):
+        return (f"the database stopped answering ({reason(cause)})",)
     return None
 
 

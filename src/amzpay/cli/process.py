@@ -71,7 +71,7 @@ def diagram(
 
 def _item_states(order: str, url: str | None) -> dict[str, int]:
     from amzpay.cli.wiring import open_database, ready
-    from amzpay.store.errors import OrderNotFound
+    from amzpay.ports.errors import OrderNotFound
 
     db = open_database(settings_for(url))
     try:

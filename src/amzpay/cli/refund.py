@@ -102,8 +102,8 @@ def external(
 
 
 def _acknowledge(running: App, amazon_refund_id: str, by: str, console: Console) -> None:
+    from amzpay.ports.errors import RecordNotFound
     from amzpay.services.external_refunds import InvalidActor
-    from amzpay.store.errors import RecordNotFound
 
     try:
         view = running.external_refunds.acknowledge(amazon_refund_id, by)
@@ -128,7 +128,7 @@ def _show_external(console: Console, view: ExternalRefundView) -> None:
 
 def _check(running: App, reference: str) -> str | None:
     """Ask Amazon about the refund now; what kept Amazon from answering, if anything."""
-    from amzpay.store.errors import RecordNotFound
+    from amzpay.ports.errors import RecordNotFound
 
     try:
         result = running.poller.check_now(reference)

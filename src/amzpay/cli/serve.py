@@ -139,13 +139,15 @@ def _warn_at_start(console: Console, running: App) -> None:
     say it too): a database that does not answer or is behind, nobody to log in."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from amzpay.ports.errors import StorageFailed
     from amzpay.store.migrate import head_revision
 
     try:
         revision = running.database.revision()
         users = running.access.users() if revision == head_revision() else []
-    except SQLAlchemyError as error:
-        _warn(console, f"the database does not answer ({type(error).__name__})")
+    except (SQLAlchemyError, StorageFailed) as error:
+        kind = error.kind if isinstance(error, StorageFailed) else type(error).__name__
+        _warn(console, f"the database does not answer ({kind})")
         return
     if revision != head_revision():
         _warn(

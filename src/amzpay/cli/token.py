@@ -23,8 +23,8 @@ NameArgument = Annotated[
 def add(name: NameArgument, database: DatabaseOption = None) -> None:
     """Make a token for the client NAME and print its secret (shown this once only)."""
     from amzpay.cli.wiring import open_app
+    from amzpay.ports.errors import DuplicateName
     from amzpay.services.access import InvalidCredentials
-    from amzpay.store.errors import DuplicateName
 
     console = new_console()
     running = open_app(settings_for(database))

@@ -137,8 +137,8 @@ def _password(from_stdin: bool) -> str:
 
 
 def _done(act: Callable[[], None], message: str) -> None:
+    from amzpay.ports.errors import DuplicateName
     from amzpay.services.access import InvalidCredentials
-    from amzpay.store.errors import DuplicateName
 
     try:
         act()

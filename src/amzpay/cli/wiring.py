@@ -18,6 +18,7 @@ from amzpay.cli.failures import CommandFailed
 from amzpay.cli.options import shown
 from amzpay.cli.sandbox import wired_like_serve
 from amzpay.config import Settings, SettingsError
+from amzpay.ports.errors import StorageFailed
 from amzpay.store.database import Database
 from amzpay.store.instance_rows import SIMULATOR_URL
 from amzpay.store.migrate import head_revision
@@ -67,7 +68,7 @@ def recorded_simulator(settings: Settings) -> str | None:
                 return tx.instance_setting(SIMULATOR_URL)
         finally:
             database.dispose()
-    except SQLAlchemyError:
+    except (SQLAlchemyError, StorageFailed):
         return None
 
 
@@ -78,7 +79,7 @@ def record_simulator(running: App, served_at: str | None) -> None:
     try:
         with running.database.transaction() as tx:
             tx.set_instance_setting(SIMULATOR_URL, served_at, running.clock())
-    except SQLAlchemyError:
+    except StorageFailed:
         pass
 
 
@@ -123,6 +124,8 @@ def sqlite_folder_problem(url: str) -> str | None:
 
 def reason(failure: Exception) -> str:
     """The error's kind and first line, which names what failed without the URL."""
+    if isinstance(failure, StorageFailed) and isinstance(failure.__cause__, Exception):
+        failure = failure.__cause__  # the driver's error the store wrapped
     origin = getattr(failure, "orig", None) or failure
     first = str(origin).strip().splitlines()[0] if str(origin).strip() else ""
     return f"{type(origin).__name__}: {first}" if first else type(origin).__name__
@@ -137,5 +140,5 @@ def _opening(url: str, opening: Callable[[], _Opened]) -> _Opened:
         return opening()
     except SettingsError as error:
         raise CommandFailed(*error.problems) from None
-    except SQLAlchemyError as failure:
+    except (SQLAlchemyError, StorageFailed) as failure:
         raise CommandFailed(f"{where}: cannot be opened ({reason(failure)})") from None

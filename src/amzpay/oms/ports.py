@@ -1,12 +1,12 @@
 """What the engine needs from storage and from the application, as protocols.
 
 The store's transaction (``amzpay.store``) satisfies ``OmsTransaction`` and returns the
-plain records of ``amzpay.store.records`` (re-exported here); the processes provide
+plain records of ``amzpay.ports.process`` (re-exported here); the processes provide
 ``Command`` and ``Condition`` implementations. Every method of ``OmsTransaction``
 works inside one database transaction; only ``Command.call`` may reach the network, and it
 gets no transaction, only a way to open short ones.
 
-Imports the standard library and the store's plain records only.
+Imports the standard library and the ports' plain records only.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from amzpay.oms.model import Process
-from amzpay.store.records import Job, OrderHead, Timer
+from amzpay.ports.process import Job, OrderHead, Timer
 
 __all__ = [
     "Command",

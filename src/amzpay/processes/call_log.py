@@ -16,9 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from amzpay.amazonpay.calllog import ApiCall
-from amzpay.store.database import Database
-from amzpay.store.log_rows import CallRecord
-from amzpay.store.transaction import Transaction
+from amzpay.ports.logs import CallRecord
+from amzpay.ports.unit import Storage, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +29,7 @@ class CallBatch:
         self.calls: list[CallRecord] = []
         self._log = log
 
-    def write(self, tx: Transaction) -> None:
+    def write(self, tx: UnitOfWork) -> None:
         """Write the held calls in ``tx``, the transaction that records their outcome."""
         for call in self.calls:
             tx.log_call(call)
@@ -44,7 +43,7 @@ class CallBatch:
 class StoreCallLog:
     """A ``CallLog`` writing to the database."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Storage) -> None:
         self.database = database
         self._local = threading.local()  # the gateway is shared by the web and worker threads
 

@@ -12,10 +12,12 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 
 from amzpay.amazonpay.gateway import PaymentGateway
+from amzpay.domain.payment import PaymentKind
 from amzpay.oms.engine import Engine
 from amzpay.oms.loader import load
 from amzpay.oms.model import Process
 from amzpay.oms.ports import Command, Job, Transactions
+from amzpay.ports.unit import UnitOfWork
 from amzpay.processes.call_log import StoreCallLog
 from amzpay.processes.commands import (
     AuthorizeCommand,
@@ -27,8 +29,6 @@ from amzpay.processes.conditions import conditions
 from amzpay.processes.polls import DEFAULT_SCHEDULE, Schedule
 from amzpay.processes.refund import RefundCommand
 from amzpay.processes.settlement import SIGNALS, Settlement
-from amzpay.store.payments import PaymentKind
-from amzpay.store.transaction import Transaction
 
 ASYNC = "amazon-pay-async"
 SYNC = "amazon-pay-sync"
@@ -41,7 +41,7 @@ def process_directory() -> Traversable:
 
 
 Clock = Callable[[], datetime]
-_Factory = Callable[[PaymentGateway, Clock, Settlement, Schedule], Command[Transaction]]
+_Factory = Callable[[PaymentGateway, Clock, Settlement, Schedule], Command[UnitOfWork]]
 _COMMANDS: Mapping[str, _Factory] = {
     "authorize": lambda g, c, t, _: AuthorizeCommand(g, c, t, capture_now=False),
     "authorize and capture": lambda g, c, t, _: AuthorizeCommand(g, c, t, capture_now=True),
@@ -62,7 +62,7 @@ def commands(
     clock: Clock,
     settlement: Settlement,
     poll_schedule: Schedule = DEFAULT_SCHEDULE,
-) -> dict[str, Command[Transaction]]:
+) -> dict[str, Command[UnitOfWork]]:
     """Every command by the name the process files use; what their calls settle moves
     the items through ``settlement``."""
     return {
@@ -84,19 +84,19 @@ class LoggedCommand:
     """A command whose calls to Amazon are logged in the transaction that records their
     outcome, not in one transaction each."""
 
-    def __init__(self, command: Command[Transaction], call_log: StoreCallLog) -> None:
+    def __init__(self, command: Command[UnitOfWork], call_log: StoreCallLog) -> None:
         self.command, self.call_log = command, call_log
 
-    def plan(self, tx: Transaction, job: Job) -> None:
+    def plan(self, tx: UnitOfWork, job: Job) -> None:
         self.command.plan(tx, job)
 
     def call(
-        self, job: Job, transactions: Transactions[Transaction]
-    ) -> Callable[[Transaction], None]:
+        self, job: Job, transactions: Transactions[UnitOfWork]
+    ) -> Callable[[UnitOfWork], None]:
         with self.call_log.held() as calls:
             record = self.command.call(job, transactions)
 
-        def record_with_calls(tx: Transaction) -> None:
+        def record_with_calls(tx: UnitOfWork) -> None:
             # The transaction is the runner's; should it roll back, the job runs again and
             # its new attempt is logged (the calls of this one are lost with the outcome).
             record(tx)
@@ -110,12 +110,12 @@ def build_engine(
     clock: Clock,
     poll_schedule: Schedule = DEFAULT_SCHEDULE,
     call_log: StoreCallLog | None = None,
-) -> Engine[Transaction]:
+) -> Engine[UnitOfWork]:
     """The engine with every process and command; the ``refresh ...`` commands ask Amazon
     on ``poll_schedule`` (``polls.py``), however often their timers fire. The commands
     settle payments through the engine they belong to, so they join it once it exists. With
     ``call_log`` (the gateway's), each command's calls are logged with its outcome."""
-    engine: Engine[Transaction] = Engine(
+    engine: Engine[UnitOfWork] = Engine(
         load_processes(), commands={}, conditions=conditions(), clock=clock
     )
     made = commands(gateway, clock, Settlement(engine), poll_schedule)

@@ -26,8 +26,12 @@ from amzpay.domain.payment import (
     AuthorizationState,
     CaptureState,
     OrderReferenceState,
+    PaymentKind,
+    PaymentRecord,
 )
 from amzpay.oms.ports import Job, Transactions
+from amzpay.ports.payments import NewPayment
+from amzpay.ports.unit import UnitOfWork
 from amzpay.processes.calls import attempt, missing
 from amzpay.processes.observations import (
     apply_observation,
@@ -43,13 +47,11 @@ from amzpay.processes.records import (
     new_reference_id,
 )
 from amzpay.processes.settlement import Settlement
-from amzpay.store.payments import NewPayment, PaymentKind, PaymentRecord
-from amzpay.store.transaction import Transaction
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-Record = Callable[[Transaction], None]
+Record = Callable[[UnitOfWork], None]
 
 
 Outcome = Observation | CallRefused
@@ -65,7 +67,7 @@ class AuthorizeCommand:
         self.gateway, self.clock, self.capture_now = gateway, clock, capture_now
         self.settlement = settlement
 
-    def plan(self, tx: Transaction, job: Job) -> None:
+    def plan(self, tx: UnitOfWork, job: Job) -> None:
         order, now = tx.order(job.order), self.clock()
         whole = set(job.items) == {item.id for item in order.items}
         amount = items_total(order, job.items)
@@ -82,7 +84,7 @@ class AuthorizeCommand:
             lines = [*job.items, *(e.id for e in order.expenses)] if whole else job.items
             tx.set_capture(job.order, lines, reference)
 
-    def call(self, job: Job, transactions: Transactions[Transaction]) -> Record:
+    def call(self, job: Job, transactions: Transactions[UnitOfWork]) -> Record:
         with transactions() as tx:
             order = tx.order(job.order)
             auth = tx.job_payments(job.id, PaymentKind.AUTHORIZATION)[-1]
@@ -101,7 +103,7 @@ class AuthorizeCommand:
             )
         captured = self._capture_details(outcome)
 
-        def record(tx: Transaction) -> None:
+        def record(tx: UnitOfWork) -> None:
             now, settlement, actor = self.clock(), self.settlement, f"command {job.command}"
             _record(tx, auth, outcome, now, settlement, actor)
             for capture in captures:
@@ -129,7 +131,7 @@ class CaptureCommand:
     def __init__(self, gateway: PaymentGateway, clock: Clock, settlement: Settlement) -> None:
         self.gateway, self.clock, self.settlement = gateway, clock, settlement
 
-    def plan(self, tx: Transaction, job: Job) -> None:
+    def plan(self, tx: UnitOfWork, job: Job) -> None:
         order, now = tx.order(job.order), self.clock()
         auth = latest_covering(tx, job.order, job.items[0], PaymentKind.AUTHORIZATION)
         assert auth is not None  # "auth open" is reached through an open authorization
@@ -145,7 +147,7 @@ class CaptureCommand:
         tx.add_payment(job.order, _of_job(new, job), now)
         tx.set_capture(job.order, lines, reference)
 
-    def call(self, job: Job, transactions: Transactions[Transaction]) -> Record:
+    def call(self, job: Job, transactions: Transactions[UnitOfWork]) -> Record:
         with transactions() as tx:
             capture = tx.job_payments(job.id, PaymentKind.CAPTURE)[-1]
             assert capture.parent_id is not None
@@ -180,10 +182,10 @@ class RefreshCommand:
         self.gateway, self.clock, self.kind, self.schedule = gateway, clock, kind, schedule
         self.settlement = settlement
 
-    def plan(self, tx: Transaction, job: Job) -> None:
+    def plan(self, tx: UnitOfWork, job: Job) -> None:
         """Nothing to store: the records exist."""
 
-    def call(self, job: Job, transactions: Transactions[Transaction]) -> Record:
+    def call(self, job: Job, transactions: Transactions[UnitOfWork]) -> Record:
         now = self.clock()
         with transactions() as tx:
             records = {
@@ -196,7 +198,7 @@ class RefreshCommand:
             }
         answers = [(record, self._ask(record)) for record in records.values()]
 
-        def record_all(tx: Transaction) -> None:
+        def record_all(tx: UnitOfWork) -> None:
             at = self.clock()
             for record, answer in answers:
                 polls = record.polls + 1
@@ -229,10 +231,10 @@ class OrderReferenceCommand:
     def __init__(self, gateway: PaymentGateway, clock: Clock, *, cancel: bool) -> None:
         self.gateway, self.clock, self.cancel = gateway, clock, cancel
 
-    def plan(self, tx: Transaction, job: Job) -> None:
+    def plan(self, tx: UnitOfWork, job: Job) -> None:
         """Nothing to store: the order reference is the order's."""
 
-    def call(self, job: Job, transactions: Transactions[Transaction]) -> Record:
+    def call(self, job: Job, transactions: Transactions[UnitOfWork]) -> Record:
         with transactions() as tx:
             reference_id = tx.order(job.order).amazon_order_reference_id
         gateway = self.gateway
@@ -241,7 +243,7 @@ class OrderReferenceCommand:
         if reference_id is not None:
             outcome = attempt(lambda: act(order_reference_id=reference_id))
 
-        def record(tx: Transaction) -> None:
+        def record(tx: UnitOfWork) -> None:
             # A refusal (already closed, say) leaves our row as it is; the call log has it.
             if reference_id is not None and outcome is None:
                 state = OrderReferenceState.CANCELED if self.cancel else OrderReferenceState.CLOSED
@@ -251,7 +253,7 @@ class OrderReferenceCommand:
 
 
 def _record(
-    tx: Transaction,
+    tx: UnitOfWork,
     record: PaymentRecord,
     outcome: Outcome,
     at: datetime,

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from amzpay.domain.payment import MONEY_MAY_BE_TAKEN
+from amzpay.domain.payment import MONEY_MAY_BE_TAKEN, PaymentKind
 from amzpay.oms.ports import Condition, ConditionCheck
-from amzpay.store.payments import PaymentKind
-from amzpay.store.transaction import Transaction
+from amzpay.ports.unit import UnitOfWork
 
-Check = ConditionCheck[Transaction]
+Check = ConditionCheck[UnitOfWork]
 
 
 def order_is_fully_captured(check: Check) -> bool:
@@ -30,7 +29,7 @@ def nothing_is_captured(check: Check) -> bool:
     return not any(capture.state in MONEY_MAY_BE_TAKEN for capture in captures)
 
 
-def conditions() -> Mapping[str, Condition[Transaction]]:
+def conditions() -> Mapping[str, Condition[UnitOfWork]]:
     """Every condition by the name the process files use."""
     return {
         "order is fully captured": order_is_fully_captured,

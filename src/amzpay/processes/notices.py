@@ -16,18 +16,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final
 
-from amzpay.domain.payment import AuthorizationState, PaymentState, RefundState
+from amzpay.domain.payment import (
+    AuthorizationState,
+    PaymentKind,
+    PaymentRecord,
+    PaymentState,
+    RefundState,
+)
 from amzpay.mail.messages import Mail, MailKind
-from amzpay.store.flow_rows import ExternalRefund
-from amzpay.store.payments import PaymentKind, PaymentRecord
-from amzpay.store.transaction import Transaction
+from amzpay.ports.flow import ExternalRefund
+from amzpay.ports.unit import UnitOfWork
 
 BUYER: Final = "buyer"
 STAFF: Final = "staff"
 
 
 def queue_notices(
-    tx: Transaction,
+    tx: UnitOfWork,
     before: PaymentState,
     record: PaymentRecord,
     at: datetime,
@@ -59,7 +64,7 @@ def queue_notices(
     tx.queue_mail(order.reference, kind.value, audience, mail.to_json(), at)
 
 
-def queue_external_refund_notice(tx: Transaction, refund: ExternalRefund, at: datetime) -> None:
+def queue_external_refund_notice(tx: UnitOfWork, refund: ExternalRefund, at: datetime) -> None:
     """Tell staff of a refund Amazon reported that amzpay never asked for (Seller Central):
     it is not booked on any item, so someone must look at it."""
     mail = Mail(

@@ -22,6 +22,8 @@ from amzpay.domain.payment import (
     STATES,
     Observed,
     OrderReferenceState,
+    PaymentKind,
+    PaymentRecord,
     PaymentState,
     RefundState,
     guard,
@@ -30,11 +32,10 @@ from amzpay.domain.payment import (
     judge_order_reference,
     state_of,
 )
+from amzpay.ports.unit import UnitOfWork
 from amzpay.processes.notices import queue_notices
 from amzpay.processes.records import refund_part
 from amzpay.processes.settlement import Settlement
-from amzpay.store.payments import PaymentKind, PaymentRecord
-from amzpay.store.transaction import Transaction
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ _KINDS = {
 
 
 def apply_observation(
-    tx: Transaction, seen: Observation, at: datetime, settlement: Settlement, actor: str
+    tx: UnitOfWork, seen: Observation, at: datetime, settlement: Settlement, actor: str
 ) -> PaymentRecord | None:
     """Record ``seen`` on its payment record; None when it is unknown, stale or a repeat.
     ``actor`` is who brought the news, for the items' history ("ipn", "poll", ...)."""
@@ -76,7 +77,7 @@ def apply_observation(
 
 
 def apply_refusal(
-    tx: Transaction,
+    tx: UnitOfWork,
     record: PaymentRecord,
     refused: CallRefused,
     at: datetime,
@@ -96,7 +97,7 @@ def apply_refusal(
 
 
 def follow_authorization(
-    tx: Transaction,
+    tx: UnitOfWork,
     capture: PaymentRecord,
     target: PaymentState,
     at: datetime,
@@ -112,7 +113,7 @@ def follow_authorization(
 
 
 def record_order_reference(
-    tx: Transaction,
+    tx: UnitOfWork,
     order: str,
     amazon_id: str,
     target: OrderReferenceState,
@@ -129,7 +130,7 @@ def record_order_reference(
 
 
 def _move(
-    tx: Transaction,
+    tx: UnitOfWork,
     record: PaymentRecord,
     target: PaymentState,
     at: datetime,
@@ -151,7 +152,7 @@ def _move(
     return record
 
 
-def _settle_refund(tx: Transaction, refund: PaymentRecord, at: datetime) -> None:
+def _settle_refund(tx: UnitOfWork, refund: PaymentRecord, at: datetime) -> None:
     order = tx.order(refund.order)
     part = refund_part(tx, refund)
     if refund.state is RefundState.COMPLETED:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Final
 
-from amzpay.store.payments import PaymentRecord
+from amzpay.domain.payment import PaymentRecord
 
 DEFAULT_SCHEDULE: Final = (
     timedelta(minutes=1),

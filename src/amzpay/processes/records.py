@@ -8,10 +8,15 @@ from collections.abc import Iterable
 from amzpay.domain import ledger
 from amzpay.domain.money import Money
 from amzpay.domain.order import CaptureId, Item, Order
-from amzpay.domain.payment import MONEY_TAKEN, CaptureBalance, RefundState
+from amzpay.domain.payment import (
+    MONEY_TAKEN,
+    CaptureBalance,
+    PaymentKind,
+    PaymentRecord,
+    RefundState,
+)
 from amzpay.domain.refund import CaptureRefund
-from amzpay.store.payments import PaymentKind, PaymentRecord
-from amzpay.store.transaction import Transaction
+from amzpay.ports.unit import UnitOfWork
 
 
 def new_reference_id(prefix: str) -> str:
@@ -22,7 +27,7 @@ def new_reference_id(prefix: str) -> str:
 
 
 def latest_covering(
-    tx: Transaction, order: str, item: str, kind: PaymentKind
+    tx: UnitOfWork, order: str, item: str, kind: PaymentKind
 ) -> PaymentRecord | None:
     """The newest record of ``kind`` whose items include ``item``."""
     covering = [r for r in tx.payments(order, kind) if item in r.items]
@@ -39,7 +44,7 @@ def expenses_total(order: Order) -> Money:
     return Money.total((e.price_to_pay for e in order.expenses), order.currency)
 
 
-def capture_balances(tx: Transaction, order: str) -> list[CaptureBalance]:
+def capture_balances(tx: UnitOfWork, order: str) -> list[CaptureBalance]:
     """Each capture that took money, with what its refunds booked and hold of it (the
     ledger's fold over the refunds' states)."""
     refunds = tx.payments(order, PaymentKind.REFUND)
@@ -58,7 +63,7 @@ def capture_balances(tx: Transaction, order: str) -> list[CaptureBalance]:
     return balances
 
 
-def refund_part(tx: Transaction, refund: PaymentRecord) -> CaptureRefund:
+def refund_part(tx: UnitOfWork, refund: PaymentRecord) -> CaptureRefund:
     """The refund record as the ledger knows it: what it asked of which capture."""
     assert refund.parent_id is not None  # a refund always refunds a capture
     return part_of(refund, tx.payment(PaymentKind.CAPTURE, refund.parent_id))

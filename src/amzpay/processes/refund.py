@@ -15,15 +15,15 @@ from datetime import datetime
 
 from amzpay.amazonpay.gateway import CallRefused, Observation, PaymentGateway
 from amzpay.domain import ledger
-from amzpay.domain.payment import RefundState
+from amzpay.domain.payment import PaymentKind, PaymentRecord, RefundState
 from amzpay.domain.refund import plan_refund
 from amzpay.oms.ports import Job, Transactions
+from amzpay.ports.payments import NewPayment
+from amzpay.ports.unit import UnitOfWork
 from amzpay.processes.calls import attempt, missing
 from amzpay.processes.observations import apply_observation, apply_refusal
 from amzpay.processes.records import capture_balances, new_reference_id
 from amzpay.processes.settlement import Settlement
-from amzpay.store.payments import NewPayment, PaymentKind, PaymentRecord
-from amzpay.store.transaction import Transaction
 
 Clock = Callable[[], datetime]
 _Answer = tuple[PaymentRecord, Observation | CallRefused]
@@ -33,7 +33,7 @@ class RefundCommand:
     def __init__(self, gateway: PaymentGateway, clock: Clock, settlement: Settlement) -> None:
         self.gateway, self.clock, self.settlement = gateway, clock, settlement
 
-    def plan(self, tx: Transaction, job: Job) -> None:
+    def plan(self, tx: UnitOfWork, job: Job) -> None:
         """Raises the domain's RefundError (nothing is stored) when the items cannot be
         refunded or a capture's limits would be broken."""
         order, now = tx.order(job.order), self.clock()
@@ -55,8 +55,8 @@ class RefundCommand:
         tx.save_refunds(order)
 
     def call(
-        self, job: Job, transactions: Transactions[Transaction]
-    ) -> Callable[[Transaction], None]:
+        self, job: Job, transactions: Transactions[UnitOfWork]
+    ) -> Callable[[UnitOfWork], None]:
         with transactions() as tx:
             waiting = [
                 (refund, tx.payment(PaymentKind.CAPTURE, refund.parent_id or 0))
@@ -79,7 +79,7 @@ class RefundCommand:
             )
         )
 
-    def _record(self, tx: Transaction, answers: list[_Answer], actor: str) -> None:
+    def _record(self, tx: UnitOfWork, answers: list[_Answer], actor: str) -> None:
         now, settlement = self.clock(), self.settlement
         for refund, outcome in answers:
             if isinstance(outcome, CallRefused):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from amzpay.domain.payment import STATES, PaymentKind, PaymentRecord, PaymentState
 from amzpay.oms.engine import Engine
-from amzpay.store.transaction import Transaction
+from amzpay.ports.unit import UnitOfWork
 
 
 def signal_of(kind: PaymentKind, state: PaymentState) -> str:
@@ -34,10 +34,10 @@ SIGNALS = frozenset(
 class Settlement:
     """Signals the engine when a payment record moved (``settled``)."""
 
-    def __init__(self, engine: Engine[Transaction]) -> None:
+    def __init__(self, engine: Engine[UnitOfWork]) -> None:
         self.engine = engine
 
-    def settled(self, tx: Transaction, record: PaymentRecord, actor: str) -> list[str]:
+    def settled(self, tx: UnitOfWork, record: PaymentRecord, actor: str) -> list[str]:
         """Move the items ``record`` covers (and is the newest record of its kind for) by
         the signal of its state; return the items that moved."""
         newest: dict[str, int] = {}

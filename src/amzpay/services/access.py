@@ -25,6 +25,8 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from amzpay.ports.access import ApiToken, LoginFailureRow, StaffUser
+from amzpay.ports.unit import Storage
 from amzpay.services.errors import ServiceError
 from amzpay.services.login_limits import (
     ADDRESS_LENGTH,
@@ -33,8 +35,6 @@ from amzpay.services.login_limits import (
     LoginLimits,
     in_words,
 )
-from amzpay.store.access_rows import ApiToken, LoginFailureRow, StaffUser
-from amzpay.store.database import Database
 
 Clock = Callable[[], datetime]
 
@@ -89,7 +89,7 @@ class StaffSession:
 class AccessService:
     def __init__(
         self,
-        database: Database,
+        database: Storage,
         clock: Clock,
         *,
         session_lifetime: timedelta = DEFAULT_SESSION_LIFETIME,

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from amzpay.domain.money import Money
+from amzpay.ports.errors import RecordNotFound
+from amzpay.ports.flow import ExternalRefund
+from amzpay.ports.unit import Storage
 from amzpay.services.errors import ServiceError
-from amzpay.store.database import Database
-from amzpay.store.errors import RecordNotFound
-from amzpay.store.flow_rows import ExternalRefund
 
 ACTOR_LIMIT = 64  # the acknowledged_by column
 
@@ -50,7 +50,7 @@ class ExternalRefundView:
 
 
 class ExternalRefundService:
-    def __init__(self, database: Database, clock: Callable[[], datetime]) -> None:
+    def __init__(self, database: Storage, clock: Callable[[], datetime]) -> None:
         self.database, self.clock = database, clock
 
     def list_all(self, *, unacknowledged_only: bool = False) -> list[ExternalRefundView]:

@@ -24,16 +24,14 @@ from typing import Final
 from amzpay.amazonpay.gateway import ObjectKind, Observation
 from amzpay.amazonpay.ipn import IpnError
 from amzpay.amazonpay.notifications import Notice, read_stored
-from amzpay.domain.payment import OrderReferenceState
+from amzpay.domain.payment import OrderReferenceState, PaymentKind, PaymentRecord
 from amzpay.oms.engine import Engine
+from amzpay.ports.flow import ExternalRefund, InboxMessage
+from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.processes.notices import queue_external_refund_notice
 from amzpay.processes.observations import apply_observation, record_order_reference
 from amzpay.processes.settlement import Settlement
 from amzpay.services.notifications import PAYMENT_KINDS, order_of_reference
-from amzpay.store.database import Database
-from amzpay.store.flow_rows import ExternalRefund, InboxMessage
-from amzpay.store.payments import PaymentKind, PaymentRecord
-from amzpay.store.transaction import Transaction
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +49,8 @@ REAUTHORIZE = "reauthorize"
 class InboxProcessor:
     def __init__(
         self,
-        database: Database,
-        engine: Engine[Transaction],
+        database: Storage,
+        engine: Engine[UnitOfWork],
         clock: Callable[[], datetime],
         max_body_bytes: int = 256 * 1024,
         retries: Sequence[timedelta] = RETRIES,
@@ -68,7 +66,7 @@ class InboxProcessor:
             waiting = tx.unprocessed_ipns(limit, self.clock())
         return sum(1 for message in waiting if self._handle(message))
 
-    def apply_received(self, tx: Transaction, message: InboxMessage, notice: Notice) -> bool:
+    def apply_received(self, tx: UnitOfWork, message: InboxMessage, notice: Notice) -> bool:
         """Apply a message just stored in ``tx``, already read (``notice``); False when it
         failed and is left for the worker."""
         try:
@@ -103,7 +101,7 @@ class InboxProcessor:
                 note = f"failed after {tried} attempts: {error!r}"
                 tx.mark_ipn_processed(message.message_id, now, note)
 
-    def _apply(self, tx: Transaction, message: InboxMessage) -> str | None:
+    def _apply(self, tx: UnitOfWork, message: InboxMessage) -> str | None:
         """Apply one stored message; return a note for the inbox (None: applied as
         expected)."""
         try:
@@ -112,7 +110,7 @@ class InboxProcessor:
             return f"unreadable: {error}"
         return self._apply_notice(tx, message, notice)
 
-    def _apply_notice(self, tx: Transaction, message: InboxMessage, notice: Notice) -> str | None:
+    def _apply_notice(self, tx: UnitOfWork, message: InboxMessage, notice: Notice) -> str | None:
         if not notice.notification:
             return f"{message.notification_type}: for the operator, nothing applied"
         seen = notice.seen
@@ -122,7 +120,7 @@ class InboxProcessor:
             return self._order_reference(tx, seen)
         return self._payment(tx, seen)
 
-    def _payment(self, tx: Transaction, seen: Observation) -> str | None:
+    def _payment(self, tx: UnitOfWork, seen: Observation) -> str | None:
         kind = PAYMENT_KINDS[seen.kind]
         record = tx.find_payment(kind, reference_id=seen.reference_id, amazon_id=None)
         record = record or tx.find_payment(kind, amazon_id=seen.amazon_id)
@@ -134,7 +132,7 @@ class InboxProcessor:
         applied = apply_observation(tx, seen, self.clock(), self.settlement, "ipn")
         return None if applied is not None else _unchanged(record, seen)
 
-    def _order_reference(self, tx: Transaction, seen: Observation) -> str | None:
+    def _order_reference(self, tx: UnitOfWork, seen: Observation) -> str | None:
         order = tx.order_of_amazon_reference(seen.amazon_id)
         if order is None:
             return f"no order for order reference {seen.amazon_id}: ignored"
@@ -151,7 +149,7 @@ class InboxProcessor:
             return self._reauthorize(tx, order, head.process)
         return None
 
-    def _reauthorize(self, tx: Transaction, order: str, process_name: str) -> str:
+    def _reauthorize(self, tx: UnitOfWork, order: str, process_name: str) -> str:
         """The buyer chose another payment method (the order reference is Open again after
         Suspended: Amazon Pay integration guide, "Handling declined authorizations"):
         authorize the declined items again."""
@@ -165,7 +163,7 @@ class InboxProcessor:
             self.engine.fire(tx, order, REAUTHORIZE, declined, actor="ipn: payment method updated")
         return f"payment method updated: {len(declined)} item(s) authorized again"
 
-    def _external_refund(self, tx: Transaction, seen: Observation) -> str:
+    def _external_refund(self, tx: UnitOfWork, seen: Observation) -> str:
         order = order_of_reference(tx, seen)
         refund = ExternalRefund(
             amazon_refund_id=seen.amazon_id,

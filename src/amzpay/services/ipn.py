@@ -19,15 +19,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from amzpay.amazonpay.ipn import IpnError, IpnVerifier, Screened
 from amzpay.amazonpay.notifications import notice_of
+from amzpay.ports.errors import StorageFailed
+from amzpay.ports.flow import InboxMessage
+from amzpay.ports.unit import Storage
 from amzpay.services.errors import IpnDeferred, IpnNotStored, IpnRejected
 from amzpay.services.inbox import InboxProcessor
 from amzpay.services.notifications import subject_of
-from amzpay.store.database import Database
-from amzpay.store.flow_rows import InboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +44,7 @@ class Receipt:
 class IpnReceiver:
     def __init__(
         self,
-        database: Database,
+        database: Storage,
         verifier: IpnVerifier,
         clock: Callable[[], datetime],
         inbox: InboxProcessor | None = None,
@@ -89,9 +88,10 @@ class IpnReceiver:
                 fresh = tx.receive_ipn(message.message_id, kind, message.body, now, about)
                 if fresh and self.inbox is not None:
                     applied = self.inbox.apply_received(tx, message, notice)
-        except (SQLAlchemyError, OSError) as error:
-            log.error("IPN %s not stored: %s", message.message_id, type(error).__name__)
-            raise IpnNotStored(type(error).__name__) from error
+        except (StorageFailed, OSError) as error:
+            kind = error.kind if isinstance(error, StorageFailed) else type(error).__name__
+            log.error("IPN %s not stored: %s", message.message_id, kind)
+            raise IpnNotStored(kind) from error
         return Receipt(message.message_id, kind, duplicate=not fresh, applied=applied)
 
 

@@ -12,9 +12,9 @@ from datetime import datetime
 
 from amzpay.domain.money import Money
 from amzpay.domain.order import CaptureId
+from amzpay.domain.payment import PaymentKind
+from amzpay.ports.unit import Storage
 from amzpay.processes.records import capture_balances
-from amzpay.store.database import Database
-from amzpay.store.payments import PaymentKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ class Moment:
 
 
 class LedgerService:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Storage) -> None:
         self.database = database
 
     def books(self, order: str) -> OrderBooks:

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Final, Protocol
 
-from amzpay.store.access_rows import FailureTally
+from amzpay.ports.access import FailureTally
 
 USERNAME_LENGTH: Final = 64  # what is stored and counted of a typed username
 ADDRESS_LENGTH: Final = 64

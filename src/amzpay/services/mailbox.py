@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 
+from amzpay.ports.queries import MailRow
+from amzpay.ports.unit import Storage
 from amzpay.services.outbox import Outbox
 from amzpay.services.queries import Page
-from amzpay.store.database import Database
-from amzpay.store.mail_rows import MailRow
 
 MAIL_STATUSES = ("due", "sent", "failed")
 
@@ -41,7 +41,7 @@ class ShownMail:
 
 
 class MailLog:
-    def __init__(self, database: Database, outbox: Outbox) -> None:
+    def __init__(self, database: Storage, outbox: Outbox) -> None:
         self.database, self.outbox = database, outbox
 
     def page(self, status: str | None, limit: int, offset: int) -> Page[ShownMail]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Final
 
 from amzpay.amazonpay.gateway import ObjectKind, Observation
-from amzpay.store.log_rows import IpnSubject
-from amzpay.store.payments import PaymentKind
-from amzpay.store.transaction import Transaction
+from amzpay.domain.payment import PaymentKind
+from amzpay.ports.logs import IpnSubject
+from amzpay.ports.unit import UnitOfWork
 
 PAYMENT_KINDS: Final = {
     ObjectKind.AUTHORIZATION: PaymentKind.AUTHORIZATION,
@@ -22,7 +22,7 @@ PAYMENT_KINDS: Final = {
 """The record kind of each Amazon payment object."""
 
 
-def order_of(tx: Transaction, seen: Observation) -> str | None:
+def order_of(tx: UnitOfWork, seen: Observation) -> str | None:
     """Our order the observation is about: by our reference id or Amazon's id of the
     payment record, else by the Amazon order reference the object belongs to."""
     kind = PAYMENT_KINDS.get(seen.kind)
@@ -34,13 +34,13 @@ def order_of(tx: Transaction, seen: Observation) -> str | None:
     return order_of_reference(tx, seen)
 
 
-def order_of_reference(tx: Transaction, seen: Observation) -> str | None:
+def order_of_reference(tx: UnitOfWork, seen: Observation) -> str | None:
     """Our order of the Amazon order reference ``seen`` belongs to; None when unknown."""
     if seen.order_reference_id is None:
         return None
     return tx.order_of_amazon_reference(seen.order_reference_id)
 
 
-def subject_of(tx: Transaction, seen: Observation) -> IpnSubject:
+def subject_of(tx: UnitOfWork, seen: Observation) -> IpnSubject:
     """What the inbox keeps of a notification, read once at receipt."""
     return IpnSubject(seen.kind.value, seen.amazon_id, seen.state.value, order_of(tx, seen))

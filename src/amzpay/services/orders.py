@@ -17,12 +17,11 @@ from amzpay.domain.money import Money
 from amzpay.domain.order import Order
 from amzpay.oms.engine import Engine
 from amzpay.oms.model import Process
+from amzpay.ports.errors import DuplicateOrder, OrderNotFound
+from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.processes.call_log import CallBatch, StoreCallLog
 from amzpay.services.errors import OrderReferenceNotOpen, ServiceError
 from amzpay.services.order_spec import read_order
-from amzpay.store.database import Database
-from amzpay.store.errors import DuplicateOrder, OrderNotFound
-from amzpay.store.transaction import Transaction
 
 Clock = Callable[[], datetime]
 AUTHORIZE_COMMAND = "authorize"
@@ -51,8 +50,8 @@ class ItemView:
 class OrderService:
     def __init__(
         self,
-        database: Database,
-        engine: Engine[Transaction],
+        database: Storage,
+        engine: Engine[UnitOfWork],
         clock: Clock,
         process: str,
         checkout: OrderReferenceSetup | None = None,
@@ -155,9 +154,9 @@ def _possible(process: Process, event: str, reference_state: str | None) -> bool
     return reference_state == PaymentState.OPEN.value
 
 
-def _is_stored(tx: Transaction, reference: str) -> bool:
+def _is_stored(tx: UnitOfWork, reference: str) -> bool:
     try:
-        tx.order_id(reference)
+        tx.order_head(reference)
     except OrderNotFound:
         return False
     return True

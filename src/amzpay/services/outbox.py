@@ -20,8 +20,8 @@ from jinja2 import Environment
 from amzpay.mail.messages import Mail, Shop
 from amzpay.mail.render import render
 from amzpay.mail.sender import MailDeliveryError
+from amzpay.ports.unit import Storage
 from amzpay.processes.notices import STAFF
-from amzpay.store.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class Mailer(Protocol):
 class Outbox:
     def __init__(
         self,
-        database: Database,
+        database: Storage,
         mailer: Mailer | None,
         templates: Environment,
         shop: Shop,

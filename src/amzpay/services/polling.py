@@ -17,14 +17,13 @@ from datetime import datetime, timedelta
 
 from amzpay.amazonpay.gateway import CallFailed, CallRefused, Observation, PaymentGateway
 from amzpay.domain.errors import PaymentStateError
+from amzpay.domain.payment import PaymentKind, PaymentRecord
 from amzpay.oms.engine import Engine
+from amzpay.ports.errors import RecordNotFound
+from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.processes.observations import apply_observation
 from amzpay.processes.polls import next_poll_at
 from amzpay.processes.settlement import Settlement
-from amzpay.store.database import Database
-from amzpay.store.errors import RecordNotFound
-from amzpay.store.payments import PaymentKind, PaymentRecord
-from amzpay.store.transaction import Transaction
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +38,8 @@ class PollResult:
 class Poller:
     def __init__(
         self,
-        database: Database,
-        engine: Engine[Transaction],
+        database: Storage,
+        engine: Engine[UnitOfWork],
         gateway: PaymentGateway,
         clock: Callable[[], datetime],
         schedule: Sequence[timedelta],

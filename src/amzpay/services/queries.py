@@ -21,13 +21,9 @@ from typing import Generic, TypeVar
 from amzpay.amazonpay.ipn import IpnError
 from amzpay.amazonpay.notifications import read_stored
 from amzpay.domain.order import Order
-from amzpay.domain.payment import STATES
-from amzpay.services.errors import ServiceError
-from amzpay.services.notifications import order_of
-from amzpay.store.database import Database
-from amzpay.store.log_rows import CallRecord
-from amzpay.store.payments import PaymentKind, PaymentRecord
-from amzpay.store.query_rows import (
+from amzpay.domain.payment import STATES, PaymentKind, PaymentRecord
+from amzpay.ports.logs import CallRecord
+from amzpay.ports.queries import (
     IpnRow,
     MailMoment,
     OrderFacts,
@@ -37,7 +33,9 @@ from amzpay.store.query_rows import (
     RefundFilter as RefundRowFilter,
     RefundSummary,
 )
-from amzpay.store.transaction import Transaction
+from amzpay.ports.unit import Storage, UnitOfWork
+from amzpay.services.errors import ServiceError
+from amzpay.services.notifications import order_of
 
 __all__ = [
     "HistoryEntry",
@@ -122,7 +120,7 @@ class HistoryEntry:
 
 
 class QueryService:
-    def __init__(self, database: Database, clock: Callable[[], datetime]) -> None:
+    def __init__(self, database: Storage, clock: Callable[[], datetime]) -> None:
         self.database, self.clock = database, clock
 
     def orders(
@@ -205,7 +203,7 @@ def _paging(limit: int, offset: int) -> tuple[int, int]:
     return limit, offset
 
 
-def _entry(tx: Transaction, row: IpnRow) -> IpnEntry:
+def _entry(tx: UnitOfWork, row: IpnRow) -> IpnEntry:
     """The message with what it is about: as read at receipt, or, for a message stored
     before that was kept, read from its body (unreadable: left blank)."""
     amazon_id, state, order = row.amazon_id, row.state, row.order

@@ -20,15 +20,13 @@ from dataclasses import dataclass
 from amzpay.domain.errors import ItemNotRefundable
 from amzpay.domain.money import Money
 from amzpay.domain.order import BundleId, CaptureId, Expense, Item, Order
-from amzpay.domain.payment import RefundState
+from amzpay.domain.payment import PaymentKind, PaymentRecord, RefundState
 from amzpay.domain.refund import RefundPlan, plan_refund, refusal
 from amzpay.oms.engine import Engine
 from amzpay.oms.model import Process
+from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.processes.records import capture_balances
 from amzpay.services.errors import NoteTooLong
-from amzpay.store.database import Database
-from amzpay.store.payments import PaymentKind, PaymentRecord
-from amzpay.store.transaction import Transaction
 
 SELLER_NOTE_LIMIT = 255  # Amazon Pay API reference, "Refund": SellerRefundNote
 REFUND_EVENT = "refund"  # the event that moves items into the refund sub-process
@@ -68,7 +66,7 @@ class RefundView:
 
 
 class RefundService:
-    def __init__(self, database: Database, engine: Engine[Transaction]) -> None:
+    def __init__(self, database: Storage, engine: Engine[UnitOfWork]) -> None:
         self.database, self.engine = database, engine
 
     def standing(self, order: str) -> tuple[LineStanding, ...]:
@@ -122,7 +120,7 @@ class RefundService:
                     tx.set_seller_note(record, note)
             return [_view(tx, record) for record in made]
 
-    def _read(self, tx: Transaction, order: str) -> _Facts:
+    def _read(self, tx: UnitOfWork, order: str) -> _Facts:
         stored = tx.order(order)
         process = self.engine.process(tx.order_head(order).process)
         captured = {balance.id for balance in capture_balances(tx, order)}
@@ -189,7 +187,7 @@ class _Facts:
         return list(dict.fromkeys(chosen))
 
 
-def _view(tx: Transaction, record: PaymentRecord) -> RefundView:
+def _view(tx: UnitOfWork, record: PaymentRecord) -> RefundView:
     booked = any(refund_id == record.id for refund_id, _ in tx.refund_bookings(record.order))
     return RefundView(
         reference_id=record.reference_id,

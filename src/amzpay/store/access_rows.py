@@ -7,56 +7,15 @@ services hash them), passwords as argon2 hashes.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from amzpay.ports.access import ApiToken, FailureTally, LoginFailureRow, StaffSessionRow, StaffUser
+from amzpay.ports.errors import DuplicateName
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
-from amzpay.store.errors import DuplicateName
-
-
-@dataclass(frozen=True, slots=True)
-class StaffUser:
-    id: int
-    username: str
-    display_name: str | None
-    password_hash: str
-    active: bool
-    last_login_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class StaffSessionRow:
-    user: StaffUser
-    csrf_token: str
-    expires_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class LoginFailureRow:
-    at: datetime
-    username: str
-    address: str
-    outcome: str
-
-
-@dataclass(frozen=True, slots=True)
-class FailureTally:
-    """How many failed logins match, and when the last of them was (None: none)."""
-
-    count: int
-    last_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class ApiToken:
-    name: str
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked: bool
 
 
 class AccessRows(Rows):

@@ -7,8 +7,8 @@ from contextlib import AbstractContextManager
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, CursorResult
 
+from amzpay.ports.errors import OrderNotFound
 from amzpay.store import tables as t
-from amzpay.store.errors import OrderNotFound
 
 
 class Rows:

@@ -9,22 +9,31 @@ never queue behind a writer or make one wait.
 PostgreSQL comes in through a URL (``postgresql+psycopg://...``); there the order lock is a
 row lock (``SELECT ... FOR UPDATE``) and workers skip rows others hold (``SKIP LOCKED``).
 
-Nothing is connected until a ``Database`` is made and used.
+Nothing is connected until a ``Database`` is made and used. Whatever the driver raises under a
+unit of work leaves it as ``StorageUnavailable`` (an outage: refused, lost, timed out) or
+``StorageFailed`` (anything else), with the driver's error as the cause
+(``amzpay.ports.errors``): the layers above never see SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from amzpay.ports.errors import StorageFailed, StorageUnavailable
+from amzpay.ports.queries import Gauges
+from amzpay.store.gauges import read_gauges
 from amzpay.store.migrate import upgrade
+from amzpay.store.outage import database_unavailable
 from amzpay.store.transaction import Transaction
 
 DEFAULT_URL: Final = "sqlite:///amzpay.db"
@@ -74,7 +83,7 @@ class Database:
         make a network call inside one."""
         queued = self._writer is not None and self._writer.acquire(timeout=_BUSY_TIMEOUT_MS / 1000)
         try:
-            with self.engine.begin() as connection:
+            with _storage_errors(), self.engine.begin() as connection:
                 yield Transaction(connection)
         finally:
             if queued:
@@ -85,7 +94,7 @@ class Database:
     def read(self) -> Iterator[Transaction]:
         """A read-only unit of work: sees one consistent snapshot, takes no lock, commits
         nothing (it ends with a rollback); a write inside it is an error."""
-        with self.engine.connect() as connection:
+        with _storage_errors(), self.engine.connect() as connection:
             connection.execution_options(**{_READ_ONLY: True})
             with connection.begin() as transaction:
                 if not self.is_sqlite:
@@ -95,8 +104,30 @@ class Database:
                 finally:
                     transaction.rollback()
 
+    def ping(self) -> None:
+        """Ask the database the simplest question; raises ``StorageFailed`` when it can't answer."""
+        with self.read() as tx:
+            tx.conn.execute(text("SELECT 1")).scalar_one()
+
+    def gauges(self, now: datetime, bounds: Sequence[timedelta]) -> Gauges:
+        """What /metrics shows from the database, as of ``now``, in one read."""
+        with self.read() as tx:
+            return read_gauges(tx.conn, now, bounds)
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _storage_errors() -> Iterator[None]:
+    """The driver's errors as the ports' (only the error's kind is named, never its text)."""
+    try:
+        yield
+    except SQLAlchemyError as error:
+        kind = type(error).__name__
+        raise (StorageUnavailable if database_unavailable(error) else StorageFailed)(
+            kind
+        ) from error
 
 
 def _engine(url: str) -> Engine:

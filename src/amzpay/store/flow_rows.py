@@ -3,54 +3,15 @@ the IPN inbox's unprocessed messages and refunds made outside amzpay."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert, or_, select, update
 
 from amzpay.domain.money import Money
+from amzpay.ports.flow import ExternalRefund, InboxMessage, OutboxEntry, QueuedMail
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
 from amzpay.store.payments import PaymentKind, payment_table
-
-
-@dataclass(frozen=True, slots=True)
-class QueuedMail:
-    id: int
-    audience: str  # buyer or staff
-    mail: str  # amzpay.mail.Mail as JSON
-    attempts: int
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxEntry:
-    kind: str
-    audience: str
-    status: str
-    attempts: int
-    mail: str
-
-
-@dataclass(frozen=True, slots=True)
-class InboxMessage:
-    message_id: str
-    notification_type: str
-    body: str
-    attempts: int = 0  # failed applications so far
-
-
-@dataclass(frozen=True, slots=True)
-class ExternalRefund:
-    amazon_refund_id: str
-    reference_id: str
-    order: str | None
-    state: str
-    reason_code: str | None
-    amount: Money | None
-    acknowledged: bool
-    first_seen_at: datetime | None = None
-    acknowledged_at: datetime | None = None
-    acknowledged_by: str | None = None
 
 
 class FlowRows(Rows):

@@ -9,59 +9,29 @@ every process count, the web process's and each separate ``amzpay worker``'s ali
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Column, and_, case, func, select
 from sqlalchemy.engine import Connection
 
 from amzpay.domain.payment import UNSETTLED
+from amzpay.ports.queries import Gauges, PendingAges
 from amzpay.store import tables as t
-from amzpay.store.database import Database
 
 UNSETTLED_REFUND_STATES = sorted(UNSETTLED)
 
 
-@dataclass(frozen=True, slots=True)
-class PendingAges:
-    """Refunds not yet settled by Amazon: how many, the oldest one's age, and how many are
-    at most each of ``bounds`` old (cumulative, as a Prometheus histogram counts)."""
-
-    count: int
-    oldest_seconds: float
-    at_most: tuple[tuple[timedelta, int], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Gauges:
-    refunds_by_state: dict[str, int]
-    pending: PendingAges
-    api_calls: dict[tuple[str, str], int]  # (operation, outcome) -> attempts
-    api_throttled: dict[str, int]  # operation -> answers RequestThrottled
-    mails_by_status: dict[str, int]  # due, sent, failed
-    ipn_inbox: dict[str, int]  # waiting, retrying, applied, noted, failed
-    jobs_by_status: dict[str, int]  # the OMS's commands: due, running, done, failed
-
-
-def read_gauges(database: Database, now: datetime, bounds: Sequence[timedelta]) -> Gauges:
-    """Everything /metrics shows from the database, as of ``now``."""
-    with database.read() as tx:
-        connection = tx.conn
-        return Gauges(
-            refunds_by_state=_count_by(connection, t.refunds.c.state),
-            pending=_pending_ages(connection, now, bounds),
-            api_calls=_api_calls(connection),
-            api_throttled=_api_throttled(connection),
-            mails_by_status=_count_by(connection, t.mail_outbox.c.status),
-            ipn_inbox=_ipn_inbox(connection),
-            jobs_by_status=_count_by(connection, t.jobs.c.status),
-        )
-
-
-def ping(database: Database) -> None:
-    """A trivial query; raises SQLAlchemy's error when the database cannot answer."""
-    with database.read() as tx:
-        tx.conn.execute(select(1)).scalar_one()
+def read_gauges(connection: Connection, now: datetime, bounds: Sequence[timedelta]) -> Gauges:
+    """Everything /metrics shows from the database, as of ``now`` (run it in one read)."""
+    return Gauges(
+        refunds_by_state=_count_by(connection, t.refunds.c.state),
+        pending=_pending_ages(connection, now, bounds),
+        api_calls=_api_calls(connection),
+        api_throttled=_api_throttled(connection),
+        mails_by_status=_count_by(connection, t.mail_outbox.c.status),
+        ipn_inbox=_ipn_inbox(connection),
+        jobs_by_status=_count_by(connection, t.jobs.c.status),
+    )
 
 
 def _count_by(connection: Connection, column: Column[str]) -> dict[str, int]:

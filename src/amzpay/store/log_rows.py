@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
@@ -12,39 +10,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import ReturningInsert
 
 from amzpay.domain.payment import OrderReferenceState
+from amzpay.ports.logs import CallRecord, IpnSubject
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
 
-
-@dataclass(frozen=True, slots=True)
-class CallRecord:
-    """One attempt of one Amazon API operation, as the call log keeps it."""
-
-    operation: str
-    attempt: int
-    outcome: str  # ok, declined, failed (Amazon refused it), retryable
-    started_at: datetime
-    duration_ms: int
-    reference_id: str | None = None  # ours: Authorization/Capture/RefundReferenceId
-    amazon_id: str | None = None  # the Amazon object the call was about
-    http_status: int | None = None
-    request_id: str | None = None
-    error_code: str | None = None
-    parameters: Mapping[str, str] = field(default_factory=dict)  # redacted before
-
-
 _PAYMENTS = (t.authorizations, t.captures, t.refunds)
-
-
-@dataclass(frozen=True, slots=True)
-class IpnSubject:
-    """What a notification is about: the kind of Amazon object (``ObjectKind``'s value), its
-    id and state, and our order if one of ours is concerned."""
-
-    object_kind: str
-    amazon_id: str
-    state: str
-    order: str | None
 
 
 class LogRows(Rows):

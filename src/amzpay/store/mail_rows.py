@@ -3,30 +3,14 @@ one mail by its id (what it says is rendered by the service from the ``mail`` JS
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, Select, func, select
 
+from amzpay.ports.errors import RecordNotFound
+from amzpay.ports.queries import MailRow
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
-from amzpay.store.errors import RecordNotFound
-
-
-@dataclass(frozen=True, slots=True)
-class MailRow:
-    id: int
-    order: str | None  # the order's reference; None once the order is gone
-    kind: str
-    audience: str  # buyer or staff
-    status: str  # due, sent, failed
-    attempts: int
-    mail: str  # amzpay.mail.Mail as JSON
-    created_at: datetime
-    not_before: datetime  # the next try, while due
-    sent_at: datetime | None
-    last_error: str | None
 
 
 class MailRows(Rows):

@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, exists, insert, or_, select, update
 
+from amzpay.ports.errors import OrderNotFound
+from amzpay.ports.process import Job, OrderHead, Timer
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
-from amzpay.store.errors import OrderNotFound
-from amzpay.store.records import Job, OrderHead, Timer
 
 
 class OmsRows(Rows):

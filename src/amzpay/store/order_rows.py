@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Row, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from amzpay.domain.money import Money
 from amzpay.domain.order import (
@@ -27,16 +28,17 @@ from amzpay.domain.order import (
     ShipmentId,
 )
 from amzpay.domain.payment import OrderReferenceState
+from amzpay.ports.errors import DuplicateOrder, OrderNotFound
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
-from amzpay.store.errors import OrderNotFound
 
 
 class OrderRows(Rows):
     def add_order(self, order: Order, *, process: str, at: datetime) -> int:
-        """Store a new order; its items get no state until its process starts."""
-        order_id = self.inserted_id(
-            self.conn.execute(
+        """Store a new order; its items get no state until its process starts. Raises
+        DuplicateOrder when its reference is taken (the unit of work is then spoiled: end it)."""
+        try:
+            inserted = self.conn.execute(
                 insert(t.orders).values(
                     reference=order.reference,
                     currency=order.currency,
@@ -47,7 +49,9 @@ class OrderRows(Rows):
                     created_at=at,
                 )
             )
-        )
+        except IntegrityError as error:
+            raise DuplicateOrder(order.reference) from error
+        order_id = self.inserted_id(inserted)
         self._add_parts(order, order_id)
         if order.amazon_order_reference_id is not None:
             # Amazon's order reference is confirmed (Open) before the shop receives the order.

@@ -1,32 +1,21 @@
-"""A database that does not answer: how to tell, and how long to wait before asking again.
+"""A database that does not answer: how to tell.
 
     database_unavailable(error)   True for a connection refused, lost or timed out (transient),
                                   False for a bug or a schema problem (asking again won't help)
-    Outage(name)                  a loop's view of it: ``failed(error)`` gives the next pause
-                                  (1 s doubling up to 30 s) and logs one line when the database
-                                  goes; ``answered()`` logs one line when it is back
 
-Only the error's kind is ever logged, never its text: a driver's message can hold the host,
-the user or a URL.
+The store turns such an error into ``StorageUnavailable`` (``amzpay.ports.errors``), which is
+what the layers above see; ``amzpay.ports.outage`` is how their loops wait it out.
 """
 
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Final
 
 from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError
 
-log = logging.getLogger(__name__)
-
-FIRST_PAUSE: Final = 1.0
-LONGEST_PAUSE: Final = 30.0
-RETRY_AFTER_SECONDS: Final = 5  # what a web client is told to wait during an outage
-# SQLite reports a schema that is missing as an OperationalError too: not an outage.
-_SCHEMA_PROBLEMS: Final = ("no such table", "no such column")
+# SQLite reports a schema that is missing, and a write inside a read, as an OperationalError
+# too: bugs, not outages.
+_SCHEMA_PROBLEMS: Final = ("no such table", "no such column", "attempt to write a readonly")
 
 
 def database_unavailable(error: BaseException) -> bool:
@@ -36,58 +25,3 @@ def database_unavailable(error: BaseException) -> bool:
     if isinstance(error, OperationalError):
         return not str(error.orig).startswith(_SCHEMA_PROBLEMS)
     return isinstance(error, DBAPIError) and error.connection_invalidated
-
-
-@dataclass
-class Backoff:
-    """Pauses that double from ``first`` up to ``longest``, from the first failure on."""
-
-    first: float = FIRST_PAUSE
-    longest: float = LONGEST_PAUSE
-    failures: int = 0
-
-    def next_pause(self) -> float:
-        self.failures += 1
-        return float(min(self.longest, self.first * 2 ** (self.failures - 1)))
-
-    def reset(self) -> None:
-        self.failures = 0
-
-
-@dataclass
-class Outage:
-    """One loop's record of the database's outages (the worker's, ``serve``'s worker thread)."""
-
-    name: str
-    backoff: Backoff = field(default_factory=Backoff)
-    clock: Callable[[], float] = time.monotonic
-    since: float | None = None  # when the database stopped answering, while it does not
-
-    @property
-    def ongoing(self) -> bool:
-        return self.since is not None
-
-    def failed(self, error: BaseException) -> float:
-        """The database did not answer: how long to pause before the next try."""
-        pause = self.backoff.next_pause()
-        if self.since is None:
-            self.since = self.clock()
-            log.warning(
-                "%s: the database is unreachable (%s); trying again in %g s, then less and "
-                "less often (at most every %g s)",
-                self.name,
-                type(error).__name__,
-                pause,
-                self.backoff.longest,
-            )
-        else:
-            log.debug("%s: the database is still unreachable; next try in %g s", self.name, pause)
-        return pause
-
-    def answered(self) -> None:
-        """The database answered: say so once if it had been away."""
-        if self.since is not None:
-            away = self.clock() - self.since
-            log.warning("%s: the database answers again, after %.0f s", self.name, away)
-        self.since = None
-        self.backoff.reset()

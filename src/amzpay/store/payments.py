@@ -10,7 +10,6 @@ what was sent, never a recomputed amount.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,9 +19,10 @@ from amzpay.domain.money import Money
 from amzpay.domain.order import ExpenseId, ItemId
 from amzpay.domain.payment import STATES, PaymentKind, PaymentRecord, RefundState, state_of
 from amzpay.domain.refund import RefundLine
+from amzpay.ports.errors import RecordNotFound
+from amzpay.ports.payments import NewPayment
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
-from amzpay.store.errors import RecordNotFound
 
 __all__ = ["NewPayment", "PaymentKind", "PaymentRecord", "PaymentRows", "payment_table"]
 
@@ -37,22 +37,6 @@ _TABLES: dict[PaymentKind, tuple[Table, str]] = {
 def payment_table(kind: PaymentKind) -> tuple[Table, str]:
     """The table of ``kind`` and the name of its Amazon id column."""
     return _TABLES[kind]
-
-
-@dataclass(frozen=True, slots=True)
-class NewPayment:
-    """A record about to be stored, before its call to Amazon."""
-
-    kind: PaymentKind
-    reference_id: str
-    amount: Money
-    items: tuple[str, ...] = ()
-    parent_id: int | None = None
-    capture_now: bool = False
-    item_lines: tuple[RefundLine, ...] = ()
-    expense_lines: tuple[RefundLine, ...] = ()
-    over_refund: Money | None = None
-    job_id: int | None = None
 
 
 class PaymentRows(Rows):

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Protocol
 
 from amzpay.oms.engine import Engine
+from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.services.access import AccessService
 from amzpay.services.inbox import InboxProcessor
 from amzpay.services.ipn import IpnReceiver
@@ -19,15 +20,13 @@ from amzpay.services.orders import OrderService
 from amzpay.services.polling import Poller
 from amzpay.services.queries import QueryService
 from amzpay.services.refunds import RefundService
-from amzpay.store.database import Database
-from amzpay.store.transaction import Transaction
 
 
 class Services(Protocol):
     @property
-    def database(self) -> Database: ...
+    def database(self) -> Storage: ...
     @property
-    def engine(self) -> Engine[Transaction]: ...
+    def engine(self) -> Engine[UnitOfWork]: ...
     @property
     def clock(self) -> Callable[[], datetime]: ...
     @property

@@ -26,7 +26,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
-from sqlalchemy.exc import DBAPIError, TimeoutError as SqlTimeout
 from starlette.exceptions import HTTPException
 
 from amzpay.amazonpay.gateway import CallFailed, CallRefused
@@ -38,11 +37,18 @@ from amzpay.domain.errors import (
     UnknownItem,
 )
 from amzpay.oms.errors import TransitionRefused, UnknownProcess
+from amzpay.ports.errors import (
+    DuplicateName,
+    DuplicateOrder,
+    OrderNotFound,
+    RecordNotFound,
+    StorageFailed,
+    StorageUnavailable,
+)
+from amzpay.ports.outage import RETRY_AFTER_SECONDS
 from amzpay.services.access import InvalidCredentials
 from amzpay.services.errors import InvalidOrderSpec, NoteTooLong, OrderReferenceNotOpen
 from amzpay.services.queries import InvalidPaging
-from amzpay.store.errors import DuplicateName, DuplicateOrder, OrderNotFound, RecordNotFound
-from amzpay.store.outage import RETRY_AFTER_SECONDS, database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +100,7 @@ def database_unreachable() -> ApiError:
 
 def api_error_of(error: Exception) -> ApiError | None:
     """The answer for ``error``, or None for one that is a bug of ours (answered 500)."""
-    if database_unavailable(error):
+    if isinstance(error, StorageUnavailable):
         return database_unreachable()
     match error:
         case ApiError():
@@ -217,14 +223,13 @@ def install_outage_answers(app: FastAPI, page: Callable[[Request], Response]) ->
     database error stays a bug of ours: a 500, logged with its traceback."""
 
     async def on_database_error(request: Request, error: Exception) -> Response:
-        if not database_unavailable(error):
+        if not isinstance(error, StorageUnavailable):
             raise error
         if request.url.path.startswith(JSON_PREFIXES):
             return database_unreachable().response()
         return page(request)
 
-    for kind in (DBAPIError, SqlTimeout):
-        app.add_exception_handler(kind, on_database_error)
+    app.add_exception_handler(StorageFailed, on_database_error)
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

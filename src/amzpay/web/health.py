@@ -11,9 +11,8 @@ import logging
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import SQLAlchemyError
 
-from amzpay.store.gauges import ping
+from amzpay.ports.errors import StorageFailed
 from amzpay.web.context import Services
 
 log = logging.getLogger(__name__)
@@ -32,9 +31,9 @@ def readyz(request: Request) -> JSONResponse:
     """The database answers: 200, else 503 with the reason (the error's kind, no URL)."""
     services: Services = request.app.state.services
     try:
-        ping(services.database)
-    except SQLAlchemyError as error:
-        log.warning("not ready: the database did not answer (%s)", type(error).__name__)
-        reason = f"database unreachable: {type(error).__name__}"
+        services.database.ping()
+    except StorageFailed as error:
+        log.warning("not ready: the database did not answer (%s)", error.kind)
+        reason = f"database unreachable: {error.kind}"
         return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
     return JSONResponse({"status": "ready"})

@@ -2,7 +2,7 @@
 
 Two kinds of numbers:
 
-- read from the database at scrape time (``store.gauges``), so they count the work of every
+- read from the database at scrape time (``Storage.gauges``), so they count the work of every
   process sharing it: refunds by state, the age of refunds Amazon has not settled, Amazon API
   calls by operation and outcome (and those Amazon throttled), mails, the IPN inbox;
 - counted in this process: IPNs received and rejected by the endpoint (``ipn_received`` and
@@ -27,11 +27,11 @@ from fastapi.responses import Response
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 
 from amzpay.amazonpay.throttle import WaitTally
-from amzpay.store.gauges import Gauges, read_gauges
+from amzpay.ports.errors import StorageFailed
+from amzpay.ports.queries import Gauges
 from amzpay.web.context import Services
 
 log = logging.getLogger(__name__)
@@ -107,9 +107,9 @@ class StoreCollector(Collector):
             "amzpay_database_up", "1 when the database answered this scrape's queries."
         )
         try:
-            gauges = read_gauges(self.services.database, self.services.clock(), AGE_BUCKETS)
-        except SQLAlchemyError as error:
-            log.warning("metrics: the database did not answer: %s", type(error).__name__)
+            gauges = self.services.database.gauges(self.services.clock(), AGE_BUCKETS)
+        except StorageFailed as error:
+            log.warning("metrics: the database did not answer: %s", error.kind)
             up.add_metric([], 0)
             yield up
         else:

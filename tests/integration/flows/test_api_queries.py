@@ -10,8 +10,8 @@ import pytest
 
 from amzpay.domain.money import Money
 from amzpay.mail.sink import SmtpSink
+from amzpay.ports.errors import OrderNotFound
 from amzpay.services.queries import InvalidPaging, OrderFilter, RefundFilter
-from amzpay.store.errors import OrderNotFound
 from shop import DECLINE, REFUND_SETTLES, Shop, shop_on
 
 ORDER_TOTAL = Money(2 * 1999 + 4900 + 490, "EUR")

@@ -15,7 +15,7 @@ import json
 import pytest
 
 from amzpay.amazonpay.gateway import PaymentState
-from amzpay.store.payments import PaymentKind
+from amzpay.domain.payment import PaymentKind
 from shop import order_spec
 
 SUPPORT = "support@example.com"  # the shop's default support address

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from amzpay.domain.money import Money
+from amzpay.domain.payment import PaymentKind
 from amzpay.mail.sink import SmtpSink
-from amzpay.store.payments import PaymentKind
 from shop import AUTHORIZATION_OPENS, Shop, assert_books_equal_amazons
 
 AUTHORIZATION_VALID = timedelta(days=30).total_seconds()  # then Closed/ExpiredUnused (§A.7)

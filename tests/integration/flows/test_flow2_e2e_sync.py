@@ -5,7 +5,7 @@ afterwards our books must equal Amazon's."""
 
 from __future__ import annotations
 
-from amzpay.store.payments import PaymentKind
+from amzpay.domain.payment import PaymentKind
 from shop import REFUND_SETTLES, Shop, assert_books_equal_amazons, order_spec
 
 SYNC = "amazon-pay-sync"

@@ -10,8 +10,8 @@ import pytest
 
 from amzpay.cli import main
 from amzpay.domain.money import Money
+from amzpay.ports.errors import RecordNotFound
 from amzpay.services.external_refunds import InvalidActor
-from amzpay.store.errors import RecordNotFound
 from shop import SELLER, SIMULATOR_HOST, STAFF, make_shop
 
 

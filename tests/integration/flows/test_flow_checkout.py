@@ -4,8 +4,8 @@ import pytest
 
 from amzpay.amazonpay.gateway import CallRefused, ObjectKind, Observation, PaymentState
 from amzpay.domain.money import Money
+from amzpay.ports.errors import OrderNotFound
 from amzpay.services.errors import ServiceError
-from amzpay.store.errors import OrderNotFound
 from shop import order_spec
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from amzpay.domain.money import Money
-from amzpay.store.errors import DuplicateOrder
+from amzpay.ports.errors import DuplicateOrder
 from shop import order_spec
 
 

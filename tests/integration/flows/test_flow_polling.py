@@ -7,8 +7,8 @@ import pytest
 
 from amzpay.amazonpay.gateway import PaymentState
 from amzpay.domain.money import Money
-from amzpay.store.errors import RecordNotFound
-from amzpay.store.payments import PaymentKind
+from amzpay.domain.payment import PaymentKind
+from amzpay.ports.errors import RecordNotFound
 from shop import order_spec
 
 MINUTE = timedelta(minutes=1)

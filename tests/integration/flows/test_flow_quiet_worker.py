@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import event, func, select
 
 from amzpay.amazonpay.gateway import Observation
+from amzpay.domain.payment import PaymentKind
 from amzpay.oms.runner import run_next_job
+from amzpay.ports.errors import DuplicateOrder
 from amzpay.services import inbox as inbox_module
-from amzpay.store.errors import DuplicateOrder
-from amzpay.store.payments import PaymentKind
 from amzpay.store.tables import api_calls
 from shop import Shop, order_spec
 

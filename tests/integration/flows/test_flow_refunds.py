@@ -8,9 +8,9 @@ from amzpay.amazonpay.gateway import ObjectKind, PaymentState
 from amzpay.domain import ledger
 from amzpay.domain.errors import ItemNotRefundable
 from amzpay.domain.money import Money
+from amzpay.domain.payment import PaymentKind
 from amzpay.processes.records import refund_part
 from amzpay.services.errors import NoteTooLong
-from amzpay.store.payments import PaymentKind
 from fakes.gateway import FakeGateway
 from shop import make_shop, order_spec
 

@@ -18,9 +18,9 @@ from servekit import Served, environment, free_port, served, wait_for
 from amzpay.amazonpay.ipn import VerifiedSubscription
 from amzpay.bootstrap import build
 from amzpay.config import Settings
+from amzpay.ports.outage import RETRY_AFTER_SECONDS
 from amzpay.store.database import Database
 from amzpay.store.migrate import head_revision
-from amzpay.store.outage import RETRY_AFTER_SECONDS
 from fixtures_store import PostgresServer, _admin
 from shop import make_shop
 

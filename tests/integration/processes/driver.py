@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from amzpay.amazonpay.gateway import PaymentState
+from amzpay.domain.payment import PaymentKind
 from amzpay.oms.model import Process, Transition, Trigger
-from amzpay.store.payments import PaymentKind
 from fakes.orders import make_order
 from fakes.world import World
 

@@ -7,10 +7,10 @@ import pytest
 
 from amzpay.amazonpay.gateway import ObjectKind, PaymentState
 from amzpay.domain.money import Money
+from amzpay.domain.payment import PaymentKind
 from amzpay.oms.errors import EventNotAllowed, OrderClosed
 from amzpay.processes.catalog import SYNC
 from amzpay.processes.observations import apply_observation
-from amzpay.store.payments import PaymentKind
 from fakes.orders import make_order
 from fakes.world import World
 

@@ -11,11 +11,11 @@ import pytest
 from amzpay.amazonpay.gateway import CallRefused, PaymentState
 from amzpay.domain.errors import IllegalTransition
 from amzpay.domain.money import Money
-from amzpay.domain.payment import AuthorizationState, CaptureState, RefundState
+from amzpay.domain.payment import AuthorizationState, CaptureState, PaymentKind, RefundState
+from amzpay.ports.payments import NewPayment
 from amzpay.processes.observations import apply_observation, apply_refusal
 from amzpay.processes.polls import DEFAULT_SCHEDULE
 from amzpay.services.polling import Poller
-from amzpay.store.payments import NewPayment, PaymentKind
 from fakes.orders import make_order
 from fakes.world import World
 

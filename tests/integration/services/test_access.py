@@ -8,9 +8,9 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from amzpay.ports.errors import DuplicateName
 from amzpay.services.access import AccessService, InvalidCredentials, LoginRefused
 from amzpay.store import tables as t
-from amzpay.store.errors import DuplicateName
 
 PASSWORD = "correct horse battery"
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.exc import DBAPIError
 
+from amzpay.ports.errors import StorageFailed, StorageUnavailable
 from amzpay.store.database import Database
 from fakes.orders import make_order
 
@@ -34,8 +34,10 @@ def test_a_read_sees_what_was_committed(database):
 def test_a_read_refuses_to_write_and_changes_nothing(database):
     order = stored_order(database)
 
-    with pytest.raises(DBAPIError), database.read() as tx:
+    with pytest.raises(StorageFailed) as refused, database.read() as tx:
         tx.close_order(order, NOW)
+
+    assert not isinstance(refused.value, StorageUnavailable)  # a bug, not an outage
 
     with database.read() as tx:
         assert not tx.order_head(order).closed

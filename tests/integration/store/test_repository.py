@@ -4,14 +4,14 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy.exc import IntegrityError
 
 from amzpay.domain.money import Money
 from amzpay.domain.order import ItemId, Refunded, RefundStatus
+from amzpay.domain.payment import PaymentKind
 from amzpay.domain.refund import RefundLine
-from amzpay.store.errors import OrderNotFound
-from amzpay.store.log_rows import CallRecord
-from amzpay.store.payments import NewPayment, PaymentKind
+from amzpay.ports.errors import DuplicateOrder, OrderNotFound, StorageFailed
+from amzpay.ports.logs import CallRecord
+from amzpay.ports.payments import NewPayment
 from fakes.orders import make_order
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -70,7 +70,7 @@ def test_two_orders_cannot_share_a_reference(database):
     order = make_order()
     store(database, order)
 
-    with pytest.raises(IntegrityError):
+    with pytest.raises(DuplicateOrder):
         store(database, order)
 
 
@@ -115,7 +115,7 @@ def test_reference_ids_are_unique(database):
     reference = store(database, make_order())
     add_capture_and_refund(database, reference)
 
-    with pytest.raises(IntegrityError), database.transaction() as tx:
+    with pytest.raises(StorageFailed), database.transaction() as tx:
         tx.add_payment(
             reference, NewPayment(PaymentKind.AUTHORIZATION, "A-1", Money(1, "EUR"), ()), NOW
         )

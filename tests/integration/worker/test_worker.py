@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from amzpay.amazonpay.gateway import PaymentState
+from amzpay.domain.payment import PaymentKind
 from amzpay.processes.observations import apply_observation
-from amzpay.store.payments import PaymentKind
 from fakes.orders import make_order
 from fakes.world import World
 

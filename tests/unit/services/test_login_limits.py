@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from amzpay.ports.access import FailureTally
 from amzpay.services.login_limits import LoginFailure, LoginLimits, in_words
-from amzpay.store.access_rows import FailureTally
 
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 

@@ -6,13 +6,13 @@ from datetime import datetime
 
 from amzpay.domain.money import Money
 from amzpay.domain.order import Expense, Item, Order
+from amzpay.domain.payment import PaymentRecord
 from amzpay.domain.refund import RefundLine, RefundPlan
+from amzpay.ports.queries import OrderSummary
 from amzpay.services.ledger import OrderBooks
 from amzpay.services.orders import ItemView
 from amzpay.services.queries import HistoryEntry, IpnEntry, RefundAge
 from amzpay.services.refunds import LineStanding, RefundView
-from amzpay.store.payments import PaymentRecord
-from amzpay.store.query_rows import OrderSummary
 from amzpay.web.api.responses import (
     BooksOut,
     CaptureBooksOut,

@@ -9,8 +9,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from amzpay.ports.errors import OrderNotFound
 from amzpay.services.queries import OrderFilter
-from amzpay.store.errors import OrderNotFound
 from amzpay.web.backoffice.paging import PAGE_SIZE, Query, pager
 from amzpay.web.backoffice.rendering import redirect, render
 from amzpay.web.backoffice.security import NotFound, PageStaff, services_of

@@ -11,8 +11,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from amzpay.ports.errors import RecordNotFound
 from amzpay.services.mailbox import MAIL_STATUSES, ShownMail
-from amzpay.store.errors import RecordNotFound
 from amzpay.web.backoffice.paging import PAGE_SIZE, Query, pager
 from amzpay.web.backoffice.rendering import render
 from amzpay.web.backoffice.security import ActionStaff, NotFound, PageStaff, services_of

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from amzpay.domain.money import Money
 from amzpay.domain.order import Order
+from amzpay.domain.payment import PaymentKind, PaymentRecord
 from amzpay.services.refunds import REFUND_EVENT  # fired through the refund form, not a button
-from amzpay.store.payments import PaymentKind, PaymentRecord
 from amzpay.web.context import Services
 
 

@@ -17,9 +17,9 @@ from markupsafe import Markup
 
 from amzpay.oms.diagram import render_svg, to_dot
 from amzpay.oms.errors import OmsError, TransitionRefused
+from amzpay.ports.errors import OrderNotFound
 from amzpay.services.access import StaffSession
 from amzpay.services.errors import OrderReferenceNotOpen
-from amzpay.store.errors import OrderNotFound
 from amzpay.web.backoffice.order_view import OrderPage, read_order_page
 from amzpay.web.backoffice.rendering import redirect, render
 from amzpay.web.backoffice.security import (

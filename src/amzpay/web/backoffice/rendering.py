@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from amzpay.domain.money import Money
+from amzpay.ports.outage import RETRY_AFTER_SECONDS
 from amzpay.services.access import StaffSession
-from amzpay.store.outage import RETRY_AFTER_SECONDS
 from amzpay.web.backoffice.security import (
     CSRF_HEADER,
     DatabaseUnreachable,

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from amzpay.domain.payment import RefundState
+from amzpay.ports.errors import RecordNotFound
 from amzpay.services.queries import RefundAge, RefundFilter
-from amzpay.store.errors import RecordNotFound
 from amzpay.web.backoffice.paging import PAGE_SIZE, Query, pager
 from amzpay.web.backoffice.rendering import redirect, render
 from amzpay.web.backoffice.security import NotFound, PageStaff, PostedStaff, services_of

@@ -1,0 +1,35 @@
+"""The call log's and the IPN inbox's records: one call to Amazon, what an IPN is about."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """One attempt of one Amazon API operation, as the call log keeps it."""
+
+    operation: str
+    attempt: int
+    outcome: str  # ok, declined, failed (Amazon refused it), retryable
+    started_at: datetime
+    duration_ms: int
+    reference_id: str | None = None  # ours: Authorization/Capture/RefundReferenceId
+    amazon_id: str | None = None  # the Amazon object the call was about
+    http_status: int | None = None
+    request_id: str | None = None
+    error_code: str | None = None
+    parameters: Mapping[str, str] = field(default_factory=dict)  # redacted before
+
+
+@dataclass(frozen=True, slots=True)
+class IpnSubject:
+    """What a notification is about: the kind of Amazon object (``ObjectKind``'s value), its
+    id and state, and our order if one of ours is concerned."""
+
+    object_kind: str
+    amazon_id: str
+    state: str
+    order: str | None
