@@ -4,9 +4,11 @@ A ``CaptureRefund`` (one Amazon Refund call) is first *held*: its items and expe
 refund pending and the capture's pending amount grows. Amazon then settles it: *completed*
 books the amount on each line and on the capture, exactly the amount that was asked for;
 *declined* (or a call Amazon refused outright) releases the lines so they can be refunded
-again. ``capture_balance`` folds a capture's refunds, each by its state, through those same
-steps: it is how the worker knows what a capture has left. The functions return new values
-and never change their arguments.
+again. A refund's state lives on its record alone: ``line_refunds`` folds an order's refunds,
+each by its state, through those steps to say what they hold of each line (it is how the store
+reads an order), and ``capture_balance`` does the same for a capture (it is how the worker
+knows what a capture has left). The functions return new values and never change their
+arguments.
 
 Imports nothing but the standard library.
 """
@@ -17,38 +19,56 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from amzpay.domain.money import Money
-from amzpay.domain.order import CaptureId, LineId, Order, Refunded, RefundStatus
+from amzpay.domain.order import CaptureId, LineId, Refunded, RefundStatus
 from amzpay.domain.payment import RefundState
 from amzpay.domain.refund import CaptureBalance, CaptureRefund, RefundLine
 
 _Change = Callable[[Refunded, RefundLine], Refunded]
 
 
-def hold(order: Order, part: CaptureRefund) -> Order:
-    """The order once ``part`` is requested: its lines are refund pending."""
-    return _update(
-        order, part, lambda held, line: Refunded(RefundStatus.PENDING, held.booked, line.amount)
+def _held(held: Refunded, line: RefundLine) -> Refunded:
+    return Refunded(RefundStatus.PENDING, held.booked, line.amount)
+
+
+def _completed(held: Refunded, line: RefundLine) -> Refunded:
+    return Refunded(
+        RefundStatus.REFUNDED, held.booked + line.amount, Money.zero(held.pending.currency)
     )
 
 
-def complete(order: Order, part: CaptureRefund) -> Order:
-    """The order once Amazon completed ``part``: its lines are refunded, their amounts booked."""
-    return _update(
-        order,
-        part,
-        lambda held, line: Refunded(
-            RefundStatus.REFUNDED, held.booked + line.amount, Money.zero(order.currency)
-        ),
-    )
+def _released(held: Refunded, line: RefundLine) -> Refunded:
+    return Refunded(RefundStatus.OPEN, held.booked, Money.zero(held.pending.currency))
 
 
-def release(order: Order, part: CaptureRefund) -> Order:
-    """The order once Amazon declined or refused ``part``: its lines may be refunded again."""
-    return _update(
-        order,
-        part,
-        lambda held, line: Refunded(RefundStatus.OPEN, held.booked, Money.zero(order.currency)),
-    )
+_STEPS: dict[RefundState, tuple[_Change, ...]] = {
+    RefundState.REQUESTED: (_held,),
+    RefundState.PENDING: (_held,),
+    RefundState.COMPLETED: (_held, _completed),
+    RefundState.DECLINED: (_held, _released),
+    RefundState.FAILED: (_held, _released),
+}
+
+
+def line_refunds(
+    currency: str, refunds: Iterable[tuple[RefundState, Iterable[RefundLine]]]
+) -> dict[LineId, Refunded]:
+    """What an order's refunds hold of each of its lines, given each refund's state and
+    lines in the order they were requested: each is held, then completed or released by its
+    state. Lines no refund holds or booked anything of are left out."""
+    zero = Money.zero(currency)
+    nothing = Refunded(RefundStatus.OPEN, zero, zero)
+    lines: dict[LineId, Refunded] = {}
+    for state, asked in refunds:
+        for line in asked:
+            held = lines.get(line.line_id, nothing)
+            for step in _STEPS[state]:
+                held = step(held, line)
+            lines[line.line_id] = held
+    return {
+        line_id: held
+        for line_id, held in lines.items()
+        if held.status is not RefundStatus.OPEN or held.booked.minor
+    }
 
 
 def capture_held(balance: CaptureBalance, part: CaptureRefund) -> CaptureBalance:
@@ -93,10 +113,3 @@ def capture_balance(
         elif state is RefundState.DECLINED:
             balance = capture_released(balance, part)
     return balance
-
-
-def _update(order: Order, part: CaptureRefund, change: _Change) -> Order:
-    refunds: dict[LineId, Refunded] = dict(order.refunds)
-    for line in (*part.items, *part.expenses):
-        refunds[line.line_id] = change(order.refunded(line.line_id), line)
-    return replace(order, refunds=refunds)

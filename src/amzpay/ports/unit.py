@@ -56,9 +56,6 @@ class OrderRepository(Protocol):
     def order(self, reference: str) -> Order:
         """The order with what refunds hold of its lines. Raises OrderNotFound."""
 
-    def save_refunds(self, order: Order) -> None:
-        """Write what refunds hold of each line (``Order.refunds``) back to its row."""
-
     def set_capture(self, reference: str, lines: Sequence[str], capture_id: str) -> None:
         """Note which capture took the money of these items and expenses."""
 

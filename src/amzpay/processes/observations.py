@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from amzpay.amazonpay.gateway import CallRefused, ObjectKind, Observation
-from amzpay.domain import ledger
 from amzpay.domain.payment import (
     STATES,
     Observed,
@@ -34,7 +33,6 @@ from amzpay.domain.payment import (
 )
 from amzpay.ports.unit import UnitOfWork
 from amzpay.processes.notices import queue_notices
-from amzpay.processes.records import refund_part
 from amzpay.processes.settlement import Settlement
 
 log = logging.getLogger(__name__)
@@ -153,10 +151,7 @@ def _move(
 
 
 def _settle_refund(tx: UnitOfWork, refund: PaymentRecord, at: datetime) -> None:
-    order = tx.order(refund.order)
-    part = refund_part(tx, refund)
+    """Book a completed refund's amount, once. What it holds of the order's lines follows
+    from its state (``ledger.line_refunds``): nothing else to write."""
     if refund.state is RefundState.COMPLETED:
-        if tx.book_refund(refund, at):
-            tx.save_refunds(ledger.complete(order, part))
-    elif refund.state in (RefundState.DECLINED, RefundState.FAILED):
-        tx.save_refunds(ledger.release(order, part))
+        tx.book_refund(refund, at)

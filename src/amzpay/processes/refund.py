@@ -14,7 +14,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from amzpay.amazonpay.gateway import CallRefused, Observation, PaymentGateway
-from amzpay.domain import ledger
 from amzpay.domain.payment import PaymentKind, PaymentRecord, RefundState
 from amzpay.domain.refund import plan_refund
 from amzpay.oms.ports import Job, Transactions
@@ -51,8 +50,6 @@ class RefundCommand:
                 job_id=job.id,
             )
             tx.add_payment(job.order, new, now)
-            order = ledger.hold(order, part)
-        tx.save_refunds(order)
 
     def call(
         self, job: Job, transactions: Transactions[UnitOfWork]

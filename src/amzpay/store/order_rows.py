@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from amzpay.domain import ledger
 from amzpay.domain.money import Money
 from amzpay.domain.order import (
     Bundle as DomainBundle,
@@ -23,11 +25,11 @@ from amzpay.domain.order import (
     Order,
     ProductOption,
     Refunded,
-    RefundStatus,
     Shipment,
     ShipmentId,
 )
-from amzpay.domain.payment import OrderReferenceState
+from amzpay.domain.payment import OrderReferenceState, RefundState
+from amzpay.domain.refund import RefundLine
 from amzpay.ports.errors import DuplicateOrder, OrderNotFound
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
@@ -71,24 +73,6 @@ class OrderRows(Rows):
         if head is None:
             raise OrderNotFound(reference)
         return self._order_from_rows(head)
-
-    def save_refunds(self, order: Order) -> None:
-        """Write what refunds hold of each line (``Order.refunds``) back to its row."""
-        order_id = self.order_id(order.reference)
-        item_ids = {item.id for item in order.items}
-        for line_id, held in order.refunds.items():
-            table, key = (t.items, t.items.c.item_id)
-            if line_id not in item_ids:
-                table, key = (t.expenses, t.expenses.c.expense_id)
-            self.conn.execute(
-                update(table)
-                .where(table.c.order_id == order_id, key == line_id)
-                .values(
-                    refund_status=held.status.value,
-                    refund_booked=held.booked.minor,
-                    refund_pending=held.pending.minor,
-                )
-            )
 
     def set_capture(self, reference: str, lines: Sequence[str], capture_id: str) -> None:
         """Note which capture took the money of these items and expenses."""
@@ -140,13 +124,6 @@ class OrderRows(Rows):
         shipments = self.conn.execute(
             select(t.shipments).where(t.shipments.c.order_id == order_id).order_by(t.shipments.c.id)
         ).all()
-        lines: list[tuple[LineId, Row[Any]]] = [(ItemId(r.item_id), r) for r in items]
-        lines += [(ExpenseId(r.expense_id), r) for r in expenses]
-        refunds: dict[LineId, Refunded] = {
-            line_id: _refunded(row, currency)
-            for line_id, row in lines
-            if row.refund_status != RefundStatus.OPEN or row.refund_booked
-        }
         return Order(
             reference=head.reference,
             currency=currency,
@@ -160,21 +137,38 @@ class OrderRows(Rows):
                 for b in bundles
             ),
             shipments=tuple(Shipment(ShipmentId(s.shipment_id), s.method) for s in shipments),
-            refunds=refunds,
+            refunds=self._line_refunds(order_id, currency),
         )
 
+    def _line_refunds(self, order_id: int, currency: str) -> dict[LineId, Refunded]:
+        """What the order's refunds hold of its lines, from the refunds' own states and lines
+        (a refund's state lives on its record only)."""
+        rows = self.conn.execute(
+            select(
+                t.refunds.c.id,
+                t.refunds.c.state,
+                t.refund_lines.c.kind,
+                t.refund_lines.c.line_id,
+                t.refund_lines.c.amount,
+            )
+            .join(t.refund_lines, t.refund_lines.c.refund_id == t.refunds.c.id)
+            .where(t.refunds.c.order_id == order_id)
+            .order_by(t.refunds.c.id, t.refund_lines.c.id)
+        ).all()
+        asked = [
+            (RefundState(state), [_refund_line(row, currency) for row in lines])
+            for (_, state), lines in groupby(rows, key=lambda row: (row.id, row.state))
+        ]
+        return ledger.line_refunds(currency, asked)
 
-def _line_values(order: Order, line: Item | Expense) -> dict[str, object]:
-    held = order.refunded(line.id)
+
+def _line_values(line: Item | Expense) -> dict[str, object]:
     return {
         "discount": line.discount.minor,
         "tax_rate": str(line.tax_rate),
         "tax_amount": line.tax_amount.minor,
         "shipment_id": line.shipment_id,
         "capture_id": line.capture_id,
-        "refund_status": held.status.value,
-        "refund_booked": held.booked.minor,
-        "refund_pending": held.pending.minor,
     }
 
 
@@ -197,7 +191,7 @@ def _item_values(order: Order, item: Item, order_id: int, position: int) -> dict
         "unit_gross_price": item.unit_gross_price.minor,
         "options": options,
         "bundle_id": item.bundle_id,
-        **_line_values(order, item),
+        **_line_values(item),
     }
 
 
@@ -211,7 +205,7 @@ def _expense_values(
         "type": expense.type,
         "name": expense.name,
         "gross_price": expense.gross_price.minor,
-        **_line_values(order, expense),
+        **_line_values(expense),
     }
 
 
@@ -251,9 +245,6 @@ def _expense(row: Row[Any], currency: str) -> Expense:
     )
 
 
-def _refunded(row: Row[Any], currency: str) -> Refunded:
-    return Refunded(
-        RefundStatus(row.refund_status),
-        Money(row.refund_booked, currency),
-        Money(row.refund_pending, currency),
-    )
+def _refund_line(row: Row[Any, Any, Any, Any, Any], currency: str) -> RefundLine:
+    line_id = ItemId(row.line_id) if row.kind == "item" else ExpenseId(row.line_id)
+    return RefundLine(line_id, Money(row.amount, currency))

@@ -84,16 +84,14 @@ bundles = Table(
 
 
 def _line_columns() -> list[Column[object]]:
-    """What items and expenses share: price parts, their capture, what refunds hold."""
+    """What items and expenses share: price parts and their capture (what refunds hold of
+    them is read from the refunds' own records)."""
     return [
         Column("discount", Minor, nullable=False),
         Column("tax_rate", String(16), nullable=False),  # a Decimal, kept exact as text
         Column("tax_amount", Minor, nullable=False),
         Column("shipment_id", String(64)),
         Column("capture_id", String(64)),
-        Column("refund_status", String(16), nullable=False, server_default="open"),
-        Column("refund_booked", Minor, nullable=False, server_default="0"),
-        Column("refund_pending", Minor, nullable=False, server_default="0"),
     ]
 
 

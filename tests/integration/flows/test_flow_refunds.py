@@ -5,11 +5,9 @@ from datetime import timedelta
 import pytest
 
 from amzpay.amazonpay.gateway import ObjectKind, PaymentState
-from amzpay.domain import ledger
 from amzpay.domain.errors import ItemNotRefundable
 from amzpay.domain.money import Money
-from amzpay.domain.payment import PaymentKind
-from amzpay.processes.records import refund_part
+from amzpay.domain.payment import PaymentKind, RefundState
 from amzpay.services.errors import NoteTooLong
 from fakes.gateway import FakeGateway
 from shop import make_shop, order_spec
@@ -102,7 +100,7 @@ def test_an_item_whose_state_allows_no_refund_is_refused_whatever_the_books_say(
     shop.app.refunds.request(order, ["L1-1"], actor="staff")  # Amazon not asked yet
     with shop.app.database.transaction() as tx:  # the books let go of the line, the item stays
         [refund] = tx.payments(order, PaymentKind.REFUND)
-        tx.save_refunds(ledger.release(tx.order(order), refund_part(tx, refund)))
+        tx.update_payment(refund, shop.app.clock(), state=RefundState.DECLINED)
 
     standing = {line.line_id: line.refused for line in shop.app.refunds.standing(order)}
     with pytest.raises(ItemNotRefundable, match="refund requested: no refund from this state"):

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from amzpay.domain.money import Money
 from amzpay.domain.order import ItemId, Refunded, RefundStatus
-from amzpay.domain.payment import PaymentKind
+from amzpay.domain.payment import PaymentKind, RefundState
 from amzpay.domain.refund import RefundLine
 from amzpay.ports.errors import DuplicateOrder, OrderNotFound, StorageFailed
 from amzpay.ports.logs import CallRecord
@@ -49,16 +48,24 @@ def test_an_order_comes_back_as_it_was_stored(database):
         assert tx.order(order.reference) == order
 
 
-def test_what_refunds_hold_of_each_line_is_kept(database):
-    order = make_order()
-    reference = store(database, order)
-    held = Refunded(RefundStatus.PENDING, Money(0, "EUR"), Money(1999, "EUR"))
+def test_what_refunds_hold_of_each_line_follows_the_refunds_states(database):
+    reference = store(database, make_order())
+    refund = add_capture_and_refund(database, reference)
+    zero, asked = Money(0, "EUR"), Money(1999, "EUR")
 
-    with database.transaction() as tx:
-        tx.save_refunds(replace(order, refunds={ItemId("L1-1"): held}))
+    def held():
+        with database.read() as tx:
+            return tx.order(reference).refunded(ItemId("L1-1"))
 
-    with database.transaction() as tx:
-        assert tx.order(reference).refunded(ItemId("L1-1")) == held
+    def settle(state):
+        with database.transaction() as tx:
+            tx.update_payment(refund, NOW, state=state)
+
+    assert held() == Refunded(RefundStatus.PENDING, zero, asked)  # requested
+    settle(RefundState.DECLINED)
+    assert held() == Refunded(RefundStatus.OPEN, zero, zero)
+    settle(RefundState.COMPLETED)
+    assert held() == Refunded(RefundStatus.REFUNDED, asked, zero)
 
 
 def test_an_unknown_order_is_not_found(database):

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from amzpay.domain.ledger import (
     capture_balance,
     capture_completed,
     capture_held,
     capture_released,
-    complete,
-    hold,
-    release,
+    line_refunds,
 )
 from amzpay.domain.order import RefundStatus
 from amzpay.domain.payment import RefundState
 from amzpay.domain.refund import plan_refund
 
 from builders import balance, make_item, make_order, make_shipping, money
+
+
+def with_refunds(order, *refunds):
+    """The order as the store reads it, with ``refunds`` ((state, part), in request order)."""
+    asked = [(state, (*part.items, *part.expenses)) for state, part in refunds]
+    return replace(order, refunds=line_refunds(order.currency, asked))
 
 
 def refunded_order():
@@ -30,7 +36,7 @@ def refunded_order():
 def test_a_requested_refund_holds_its_lines_as_pending():
     order, _, part = refunded_order()
 
-    held = hold(order, part)
+    held = with_refunds(order, (RefundState.REQUESTED, part))
 
     assert {line: held.refunded(line).status for line in ("A", "B", "shipping")} == {
         "A": RefundStatus.PENDING,
@@ -44,7 +50,7 @@ def test_a_requested_refund_holds_its_lines_as_pending():
 def test_a_completed_refund_books_exactly_the_amount_asked_for():
     order, _, part = refunded_order()
 
-    done = complete(hold(order, part), part)
+    done = with_refunds(order, (RefundState.COMPLETED, part))
 
     assert [(done.refunded(x).status, done.refunded(x).booked) for x in ("A", "shipping")] == [
         (RefundStatus.REFUNDED, money("10.00")),
@@ -56,10 +62,33 @@ def test_a_completed_refund_books_exactly_the_amount_asked_for():
 def test_a_declined_refund_releases_its_lines_to_be_refunded_again():
     order, capture, part = refunded_order()
 
-    again = release(hold(order, part), part)
+    again = with_refunds(order, (RefundState.DECLINED, part))
 
     assert again.refunded("A").status is RefundStatus.OPEN
     assert plan_refund(again, ["A", "B"], captures=[capture]).total == money("19.90")
+
+
+def test_a_line_declined_then_refunded_again_is_refunded_once():
+    order, _, part = refunded_order()
+
+    done = with_refunds(order, (RefundState.DECLINED, part), (RefundState.COMPLETED, part))
+    pending = with_refunds(order, (RefundState.FAILED, part), (RefundState.PENDING, part))
+
+    assert (done.refunded("A").status, done.refunded("A").booked) == (
+        RefundStatus.REFUNDED,
+        money("10.00"),
+    )
+    assert (pending.refunded("A").status, pending.refunded("A").pending) == (
+        RefundStatus.PENDING,
+        money("10.00"),
+    )
+
+
+def test_lines_no_refund_touched_or_only_released_are_left_out():
+    order, _, part = refunded_order()
+
+    assert with_refunds(order).refunds == {}
+    assert with_refunds(order, (RefundState.DECLINED, part)).refunds == {}
 
 
 def test_the_capture_counts_holds_books_and_releases_the_refund():
