@@ -120,6 +120,27 @@ def test_a_read_sees_the_last_commit_not_an_open_writers_changes(storage):
         assert reader.order_head(order).closed
 
 
+def test_a_read_keeps_seeing_one_snapshot_while_a_writer_commits(storage):
+    order = stored(storage).reference
+
+    def close():
+        with storage.transaction() as writer:
+            writer.close_order(order, NOW)
+            writer.receive_ipn("m-1", "PaymentRefund", "{}", NOW)
+
+    with storage.read() as reader:
+        before = reader.order_head(order)
+        closer = threading.Thread(target=close)
+        closer.start()
+        closer.join()
+        after = reader.order_head(order), reader.unprocessed_ipns(10)
+
+    assert not before.closed
+    assert (after[0].closed, after[1]) == (False, [])
+    with storage.read() as reader:
+        assert reader.order_head(order).closed
+
+
 def test_a_savepoint_that_raises_undoes_only_what_was_done_inside_it(storage):
     order = stored(storage).reference
 
