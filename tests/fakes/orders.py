@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from itertools import count
 
 from amzpay.domain.money import Money
-from amzpay.domain.order import Expense, ExpenseId, Order, Shipment, ShipmentId
+from amzpay.domain.order import Expense, ExpenseId, ItemId, Order, Shipment, ShipmentId
 from amzpay.domain.units import units_of_line
 
 _numbers = count(1)
@@ -58,3 +59,12 @@ def make_order(
         expenses=expenses,
         shipments=(shipment,),
     )
+
+
+def make_order_of_items(reference: str, items: tuple[str, ...]) -> Order:
+    """An order whose items have the ids ``items`` (one unit each), with no shipping."""
+    order = make_order(reference=reference, quantity=len(items), shipping="")
+    renamed = tuple(
+        replace(item, id=ItemId(new)) for item, new in zip(order.items, items, strict=True)
+    )
+    return replace(order, items=renamed)

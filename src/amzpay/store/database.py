@@ -98,7 +98,11 @@ class Database:
             connection.execution_options(**{_READ_ONLY: True})
             with connection.begin() as transaction:
                 if not self.is_sqlite:
-                    connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+                    # One snapshot for the whole read (PostgreSQL defaults to READ COMMITTED:
+                    # each statement would see the commits made since the last).
+                    connection.exec_driver_sql(
+                        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+                    )
                 try:
                     yield Transaction(connection)
                 finally:

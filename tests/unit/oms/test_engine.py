@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import timedelta
 from textwrap import dedent
 
@@ -21,7 +20,8 @@ from amzpay.oms.loader import load
 from amzpay.oms.ports import ConditionCheck, Job
 from amzpay.oms.runner import MAX_ATTEMPTS, run_due_jobs
 from fakes.clock import FakeClock
-from fakes.oms import MemoryDatabase, MemoryTransaction
+from fakes.memory import MemoryStorage, MemoryTransaction
+from fakes.orders import make_order_of_items
 
 # A small shop process exercising every kind of event and condition.
 SHOP = """
@@ -127,14 +127,14 @@ class Shop:
             conditions={name: self._condition(name) for name in names},
             clock=self.clock,
         )
-        self.db = MemoryDatabase()
+        self.db = MemoryStorage()
 
     def _condition(self, name: str) -> Callable[[ConditionCheck[MemoryTransaction]], bool]:
         return lambda check: self.flags[name]
 
     def place(self, reference: str = "O-1", items: tuple[str, ...] = ("a", "b")) -> str:
-        self.db.add_order(reference, "shop", items)
         with self.db.transaction() as tx:
+            tx.add_order(make_order_of_items(reference, items), process="shop", at=self.clock())
             self.engine.start(tx, reference)
         return reference
 
@@ -151,7 +151,13 @@ class Shop:
             return self.engine.fire_due_timers(tx, order, self.clock())
 
     def states(self, order: str) -> dict[str, str | None]:
-        return self.db.data.states[order]
+        with self.db.read() as tx:
+            return tx.item_states(order)
+
+    def jobs(self, order: str) -> list[tuple[str, str, int]]:
+        """(command, status, attempts) of the order's jobs."""
+        with self.db.read() as tx:
+            return tx.jobs(order)
 
 
 def make_paid_order(shop: Shop) -> str:
@@ -180,24 +186,26 @@ def test_a_command_is_planned_once_for_the_items_that_moved_together(tmp_path):
 
 def test_a_planned_command_is_called_by_the_runner_outside_the_transaction(tmp_path):
     shop = Shop(tmp_path)
-    shop.place()
+    order = shop.place()
 
     ran = run_due_jobs(shop.engine, shop.db.transaction, "test")
 
     assert ran == 1
     assert [job.items for job in shop.commands["charge"].called] == [("a", "b")]
-    assert [status for _, status in shop.db.data.jobs.values()] == ["done"]
+    assert shop.jobs(order) == [("charge", "done", 1)]
 
 
 def test_a_command_that_must_be_retried_is_left_for_later(tmp_path):
     shop = Shop(tmp_path)
     shop.commands["charge"].retry_first = True
-    shop.place()
+    order = shop.place()
 
     run_due_jobs(shop.engine, shop.db.transaction, "test")
 
     assert shop.commands["charge"].called == []
-    assert [status for _, status in shop.db.data.jobs.values()] == ["retry"]
+    assert shop.jobs(order) == [("charge", "due", 1)]
+    with shop.db.read() as tx:
+        assert not tx.has_due_job(shop.clock())
 
 
 def test_items_wait_until_their_condition_holds(tmp_path):
@@ -297,7 +305,8 @@ def test_entering_a_closing_state_closes_the_order_to_all_but_allowed_events(tmp
     shop.fire(order, "return", ("a",))
 
     assert refused.value.current == "paid"
-    assert shop.db.data.orders[order].closed
+    with shop.db.read() as tx:
+        assert tx.order_head(order).closed
     assert shop.states(order) == {"a": "returned", "b": "paid"}
 
 
@@ -316,15 +325,18 @@ def test_every_move_is_written_to_the_history_with_its_event_and_actor(tmp_path)
 
     order = shop.place(items=("a",))
 
-    assert shop.db.data.history == [
-        (order, "a", None, "new", None, "system"),
-        (order, "a", "new", "paying", "pay", "system"),
+    with shop.db.read() as tx:
+        moves = [move[1:] for move in tx.timeline(order)]
+    assert moves == [
+        ("a", None, "new", None, "system"),
+        ("a", "new", "paying", "pay", "system"),
     ]
 
 
 def test_an_order_of_an_unknown_process_is_refused(tmp_path):
     shop = Shop(tmp_path)
-    shop.db.add_order("O-9", "warehouse", ("a",))
+    with shop.db.transaction() as tx:
+        tx.add_order(make_order_of_items("O-9", ("a",)), process="warehouse", at=shop.clock())
 
     with pytest.raises(UnknownProcess), shop.db.transaction() as tx:
         shop.engine.start(tx, "O-9")
@@ -338,20 +350,23 @@ class BrokenCommand(RecordingCommand):
 def test_a_command_that_breaks_unexpectedly_is_backed_off_not_lost(tmp_path):
     shop = Shop(tmp_path)
     shop.engine.commands["charge"] = BrokenCommand()
-    shop.place()
+    order = shop.place()
 
     run_due_jobs(shop.engine, shop.db.transaction, "test")
 
-    assert [status for _, status in shop.db.data.jobs.values()] == ["retry"]
+    assert shop.jobs(order) == [("charge", "due", 1)]
 
 
 def test_a_command_that_keeps_breaking_fails_after_the_last_attempt(tmp_path):
     shop = Shop(tmp_path)
     shop.engine.commands["charge"] = BrokenCommand()
-    shop.place()
-    [(job, _)] = shop.db.data.jobs.values()
-    shop.db.data.jobs[job.id] = (replace(job, attempts=MAX_ATTEMPTS), "due")
+    order = shop.place()
+    for _ in range(MAX_ATTEMPTS - 1):
+        run_due_jobs(shop.engine, shop.db.transaction, "test")
+        shop.clock.advance(timedelta(hours=1))
+    before_the_last = shop.jobs(order)
 
     run_due_jobs(shop.engine, shop.db.transaction, "test")
 
-    assert [status for _, status in shop.db.data.jobs.values()] == ["failed"]
+    assert before_the_last == [("charge", "due", MAX_ATTEMPTS - 1)]
+    assert shop.jobs(order) == [("charge", "failed", MAX_ATTEMPTS)]

@@ -12,7 +12,8 @@ from amzpay.oms.errors import InvalidProcessFile, NotAManualEvent, NotASignal, U
 from amzpay.oms.loader import load
 from amzpay.oms.ports import Job
 from fakes.clock import FakeClock
-from fakes.oms import MemoryDatabase, MemoryTransaction
+from fakes.memory import MemoryStorage, MemoryTransaction
+from fakes.orders import make_order_of_items
 
 PARCEL = """
 [process]
@@ -87,14 +88,15 @@ class Parcels:
             signals={"delivered", "lost"},
         )
         self.thank = Planned()
+        self.clock = FakeClock()
         self.engine: Engine[MemoryTransaction] = Engine(
-            {"parcel": process}, commands={"thank": self.thank}, conditions={}, clock=FakeClock()
+            {"parcel": process}, commands={"thank": self.thank}, conditions={}, clock=self.clock
         )
-        self.db = MemoryDatabase()
+        self.db = MemoryStorage()
 
     def send(self, items: tuple[str, ...] = ("a", "b")) -> str:
-        self.db.add_order("P-1", "parcel", items)
         with self.db.transaction() as tx:
+            tx.add_order(make_order_of_items("P-1", items), process="parcel", at=self.clock())
             self.engine.start(tx, "P-1")
         return "P-1"
 
@@ -103,7 +105,8 @@ class Parcels:
             return self.engine.signal(tx, "P-1", event, items, actor="courier")
 
     def states(self) -> dict[str, str | None]:
-        return self.db.data.states["P-1"]
+        with self.db.read() as tx:
+            return tx.item_states("P-1")
 
 
 def test_a_signal_moves_the_items_that_wait_for_it_and_their_on_enter_events_follow(tmp_path):
@@ -115,7 +118,9 @@ def test_a_signal_moves_the_items_that_wait_for_it_and_their_on_enter_events_fol
     assert moved == ["a"]
     assert parcels.states() == {"a": "thanked", "b": "sent"}
     assert [job.items for job in parcels.thank.jobs] == [("a",)]
-    assert parcels.db.data.history[-2][1:] == ("a", "sent", "delivered", "delivered", "courier")
+    with parcels.db.read() as tx:
+        moves = tx.timeline("P-1")
+    assert moves[-2][1:] == ("a", "sent", "delivered", "delivered", "courier")
 
 
 def test_items_that_cannot_take_a_signal_stay_where_they_are_and_nothing_is_refused(tmp_path):
@@ -138,7 +143,8 @@ def test_a_signal_moves_the_items_of_a_closed_order(tmp_path):
 
     moved = parcels.signal("lost", ("a", "b"))
 
-    assert parcels.db.data.orders["P-1"].closed
+    with parcels.db.read() as tx:
+        assert tx.order_head("P-1").closed
     assert moved == ["a", "b"]
     assert parcels.states() == {"a": "lost", "b": "lost"}
 
