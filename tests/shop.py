@@ -37,6 +37,7 @@ from amzpay.simulator.core import Sleep
 from amzpay.web.app import create_app
 from fakes.clock import FakeClock
 from fakes.gateway import FakeGateway
+from fakes.memory import MemoryStorage
 
 SELLER: Final = Seller(seller_id="A1FLOWSELLER", access_key_id="AKIAFLOW", secret_key="s3")
 SIMULATOR_HOST: Final = "sim.test"
@@ -308,16 +309,16 @@ class FakeShop(BaseShop):
 
 
 def make_shop(
-    database_url: str,
+    database_url: str | None,
     sink: SmtpSink | None = None,
     environ: dict[str, str] | None = None,
     certificates: CertificateFetcher | None = None,
     amazon_type: type[FakeGateway] = FakeGateway,
     spec: Callable[..., dict[str, Any]] = order_spec,
 ) -> FakeShop:
-    """amzpay on ``database_url`` with a fake Amazon of ``amazon_type``; with ``sink``, mails
-    go to it and staff mails to ``STAFF``. Close it (or use it as a context manager) when
-    done."""
+    """amzpay on ``database_url`` (None: on the in-memory store, no database at all) with a
+    fake Amazon of ``amazon_type``; with ``sink``, mails go to it and staff mails to ``STAFF``.
+    Close it (or use it as a context manager) when done."""
     clock = FakeClock()
     made: list[FakeGateway] = []
 
@@ -325,8 +326,16 @@ def make_shop(
         made.append(amazon_type(clock, call_log=call_log))
         return made[0]
 
-    config = Settings.load({"AMZPAY_DATABASE_URL": database_url, **mail(sink), **(environ or {})})
-    app = build(config, gateway_factory=fake_amazon, clock=clock, certificates=certificates)
+    where = {} if database_url is None else {"AMZPAY_DATABASE_URL": database_url}
+    config = Settings.load({**where, **mail(sink), **(environ or {})})
+    storage = MemoryStorage() if database_url is None else None
+    app = build(
+        config,
+        gateway_factory=fake_amazon,
+        clock=clock,
+        certificates=certificates,
+        database=storage,
+    )
     return FakeShop(app, made[0], clock, spec)
 
 

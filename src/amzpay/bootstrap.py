@@ -43,7 +43,7 @@ from amzpay.mail.messages import Shop
 from amzpay.mail.render import environment
 from amzpay.mail.sender import SmtpMailer, SmtpSettings
 from amzpay.oms.engine import Engine
-from amzpay.ports.unit import UnitOfWork
+from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.processes.call_log import StoreCallLog
 from amzpay.processes.catalog import build_engine
 from amzpay.services.access import AccessService
@@ -120,7 +120,7 @@ class App:
     """Everything a running amzpay holds; ``close`` releases it."""
 
     settings: Settings
-    database: Database
+    database: Storage
     gateway: PaymentGateway
     engine: Engine[UnitOfWork]
     clock: Clock
@@ -152,7 +152,6 @@ class App:
     def close(self) -> None:
         for close in reversed(self._closers):
             close()
-        self.database.dispose()
 
 
 def build(
@@ -164,12 +163,15 @@ def build(
     mailer: Mailer | None = None,
     certificates: CertificateFetcher | None = None,
     password_hasher: PasswordHasher | None = None,
-    database: Database | None = None,
+    database: Storage | None = None,
 ) -> App:
     """The application ``settings`` describe (see the module docstring for what to inject;
-    ``database``: one already opened at ``settings.database_url``, which ``close`` ends)."""
+    ``database``: the storage to work on instead of the database at ``settings.database_url``;
+    ``close`` ends a ``Database``, given or opened here)."""
     database = database or Database(settings.database_url)
     closers: list[Callable[[], None]] = []
+    if isinstance(database, Database):
+        closers.append(database.dispose)
     if http is None:
         http = httpx.Client(timeout=httpx.Timeout(20.0, connect=5.0))
         closers.append(http.close)
@@ -226,7 +228,7 @@ def _verifier(settings: Settings, certificates: CertificateFetcher) -> IpnVerifi
     return IpnVerifier(ipn, certificates)
 
 
-def _outbox(settings: Settings, database: Database, mailer: Mailer | None, clock: Clock) -> Outbox:
+def _outbox(settings: Settings, database: Storage, mailer: Mailer | None, clock: Clock) -> Outbox:
     smtp = settings.smtp
     if mailer is None and smtp.host is not None:
         password = None if smtp.password is None else smtp.password.get_secret_value()

@@ -8,11 +8,11 @@ from amzpay.amazonpay.gateway import ObjectKind
 from amzpay.domain.order import Order
 from amzpay.domain.payment import PaymentKind
 from amzpay.oms.runner import run_due_jobs
+from amzpay.ports import Storage
 from amzpay.processes.call_log import StoreCallLog
 from amzpay.processes.catalog import ASYNC, build_engine
 from amzpay.processes.observations import apply_observation
 from amzpay.processes.settlement import Settlement
-from amzpay.store.database import Database
 from amzpay.worker import Worker
 from fakes.clock import FakeClock
 from fakes.gateway import FakeGateway
@@ -25,7 +25,7 @@ _DETAILS = {
 
 
 class World:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Storage) -> None:
         self.database = database
         self.clock = FakeClock()
         self.amazon = FakeGateway(self.clock, call_log=StoreCallLog(database))

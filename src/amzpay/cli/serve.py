@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from amzpay.bootstrap import App
     from amzpay.config import Settings
+    from amzpay.store.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ def serve(
         with_mail_sink,
     )
     from amzpay.cli.wiring import built_app, record_simulator
+    from amzpay.store.database import Database
     from amzpay.web.app import create_app
 
     settings = settings_for(database)
@@ -115,7 +117,8 @@ def serve(
     background = BackgroundWorker(running, f"{socket.gethostname()}:{port}") if worker else None
     console = Console()
     _banner(console, settings, url, sandbox is not None, worker, mail_sink is not None)
-    _warn_at_start(console, running)
+    if isinstance(running.database, Database):  # what ``built_app`` opens
+        _warn_at_start(console, running, running.database)
     # uvicorn stops gracefully on SIGTERM, then raises it again: end with a clean exit here,
     # so that the worker and the simulator are stopped and the database closed below.
     signal.signal(signal.SIGTERM, _exit)
@@ -134,7 +137,7 @@ def serve(
         logs.undo()
 
 
-def _warn_at_start(console: Console, running: App) -> None:
+def _warn_at_start(console: Console, running: App, database: Database) -> None:
     """Say at once what keeps amzpay from being used yet (/readyz and amzpay config check
     say it too): a database that does not answer or is behind, nobody to log in."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -143,7 +146,7 @@ def _warn_at_start(console: Console, running: App) -> None:
     from amzpay.store.migrate import head_revision
 
     try:
-        revision = running.database.revision()
+        revision = database.revision()
         users = running.access.users() if revision == head_revision() else []
     except (SQLAlchemyError, StorageFailed) as error:
         kind = error.kind if isinstance(error, StorageFailed) else type(error).__name__

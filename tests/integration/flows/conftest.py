@@ -25,8 +25,10 @@ def sink() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture
-def shop(database_url: str, sink: SmtpSink) -> Iterator[FakeShop]:  # noqa: F811
-    made = make_shop(database_url, sink)
+def shop(sink: SmtpSink) -> Iterator[FakeShop]:
+    """amzpay on the in-memory store with the fake Amazon: the services' behaviour, no
+    database (the store's behaviour is its contract suite's, end to end is ``e2e``'s)."""
+    made = make_shop(None, sink)
     try:
         yield made
     finally:

@@ -11,7 +11,7 @@ import pytest
 from amzpay.oms.model import Transition
 from amzpay.processes.catalog import load_processes
 from fakes.world import World
-from integration.processes.driver import Strategy, drive, path_to
+from unit.processes.driver import Strategy, drive, path_to
 
 PROCESSES = load_processes()
 CASES = [
