@@ -92,6 +92,25 @@ class AmazonSettings(Group):
         return "Sandbox" if self.sandbox else "Live"
 
 
+class AmazonV2Settings(Group):
+    """The seller's Amazon Pay API v2 credentials: the public key id Seller Central shows and
+    the file holding its private key (read when a client is built, never stored here)."""
+
+    public_key_id: str = ""
+    private_key_file: Path | None = None
+    region: Literal["na", "eu", "jp"] = "eu"  # the UK and Germany are served by "eu"
+    sandbox: bool = True
+
+    @field_validator("private_key_file", mode="before")
+    @classmethod
+    def _blank_file_is_none(cls, value: object) -> object:
+        return value or None  # AMZPAY_AMAZON_V2__PRIVATE_KEY_FILE= (empty): no key
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.public_key_id) or self.private_key_file is not None
+
+
 class SmtpConfig(Group):
     """Where e-mails leave; no host means they wait in the outbox."""
 
@@ -172,6 +191,7 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     process: str = "amazon-pay-async"
     amazon: AmazonSettings = Field(default_factory=AmazonSettings)
+    amazon_v2: AmazonV2Settings = Field(default_factory=AmazonV2Settings)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)
     shop: ShopSettings = Field(default_factory=ShopSettings)
     polling: PollingSettings = Field(default_factory=PollingSettings)

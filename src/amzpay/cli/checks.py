@@ -23,6 +23,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from amzpay.amazonpay.ipn import UnexpectedTopic
 from amzpay.amazonpay.ipn.screening import topic_region
 from amzpay.amazonpay.mws.regions import API_VERSION, Endpoint
+from amzpay.amazonpay.v2.keys import KeyFileError, read_private_key
+from amzpay.amazonpay.v2.regions import key_environment
 from amzpay.cli.options import shown
 from amzpay.cli.wiring import reason, sqlite_folder_problem
 from amzpay.config import Settings
@@ -65,6 +67,7 @@ def check_all(settings: Settings) -> list[Finding]:
     """Every check, in the order an operator fixes things."""
     found = list(check_database(settings))
     found += check_amazon(settings)
+    found += check_amazon_v2(settings)
     found += check_ipn(settings)
     found += check_smtp(settings)
     found += check_shop(settings)
@@ -221,6 +224,54 @@ def _endpoint(settings: Settings) -> Iterator[Finding]:
         yield warning("amazon", f"live calls go to {endpoint.host}, not to Amazon's endpoint")
     else:
         yield ok("amazon", f"sandbox calls go to {endpoint.scheme}://{endpoint.host}")
+
+
+def check_amazon_v2(settings: Settings) -> Iterator[Finding]:
+    """API v2's key: both halves set, the file an RSA private key kept from other users,
+    the key id's environment the one configured. The key itself is never shown."""
+    v2 = settings.amazon_v2
+    if not v2.configured:
+        yield ok("amazon v2", "no API v2 credentials: Amazon Pay calls use the legacy API only")
+        return
+    if not v2.public_key_id or v2.private_key_file is None:
+        missing = "PUBLIC_KEY_ID" if not v2.public_key_id else "PRIVATE_KEY_FILE"
+        yield error("amazon v2", f"AMZPAY_AMAZON_V2__{missing} is missing: API v2 needs both")
+        return
+    try:
+        key = read_private_key(v2.private_key_file)
+    except KeyFileError as unusable:
+        yield error("amazon v2", f"AMZPAY_AMAZON_V2__PRIVATE_KEY_FILE: {unusable}")
+    else:
+        yield ok(
+            "amazon v2", f"the private key file reads as an RSA private key ({key.key_size} bits)"
+        )
+        if v2.private_key_file.stat().st_mode & 0o077:
+            yield warning(
+                "amazon v2",
+                f"{v2.private_key_file} may be read by other users (chmod 600 it)",
+            )
+    yield from _key_environment(settings)
+
+
+def _key_environment(settings: Settings) -> Iterator[Finding]:
+    v2 = settings.amazon_v2
+    configured = "sandbox" if v2.sandbox else "live"
+    named = key_environment(v2.public_key_id)
+    where = f"region {v2.region.upper()}, {'sandbox' if v2.sandbox else 'LIVE (real money)'}"
+    if named is None:
+        yield ok(
+            "amazon v2",
+            f"public key id {v2.public_key_id} names no environment: calls go to "
+            f"/{configured}/v2 ({where})",
+        )
+    elif named.value != configured:
+        yield error(
+            "amazon v2",
+            f"public key id {v2.public_key_id} is a {named.value} key but "
+            f"AMZPAY_AMAZON_V2__SANDBOX says {configured}: Amazon refuses every call",
+        )
+    else:
+        yield ok("amazon v2", f"public key id {v2.public_key_id} ({where})")
 
 
 def check_ipn(settings: Settings) -> Iterator[Finding]:

@@ -10,6 +10,8 @@ import socket
 
 import pytest
 from argon2 import PasswordHasher
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from sqlalchemy import create_engine, text
 
 from amzpay.cli import main
@@ -183,6 +185,28 @@ def test_the_ipn_topic_is_shown_and_one_that_is_no_sns_topic_fails_the_check(
     assert f"IPNs are accepted from the SNS topic {topic} only (eu-west-1)" in out
     assert wrong_code == 1
     assert "AMZPAY_AMAZON__IPN_TOPIC_ARN is not an SNS topic ARN" in wrong_out
+
+
+def test_api_v2_keys_are_checked_and_a_key_id_of_the_other_environment_fails_the_check(
+    environ, sqlite_url, sink, capsys, tmp_path
+):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    key_file = tmp_path / "private.pem"
+    key_file.write_bytes(pem)
+    key_file.chmod(0o600)
+    _with_user(sqlite_url)
+    _good(environ, sqlite_url, sink)
+    environ(AMAZON_V2__PUBLIC_KEY_ID="SANDBOX-AKEY", AMAZON_V2__PRIVATE_KEY_FILE=str(key_file))
+    code, out = _check(capsys)
+    environ(AMAZON_V2__SANDBOX="false")
+    wrong_code, wrong_out = _check(capsys)
+
+    assert code == 0, out
+    assert "amazon v2: the private key file reads as an RSA private key (2048 bits)" in out
+    assert wrong_code == 1
+    assert "is a sandbox key but AMZPAY_AMAZON_V2__SANDBOX says live" in wrong_out
+    assert not any(line in out + wrong_out for line in pem.decode().splitlines()[1:-1])
 
 
 def test_warnings_alone_leave_the_exit_code_0(environ, sqlite_url, capsys):

@@ -16,11 +16,9 @@ Raises the errors of ``mws.errors``.
 from __future__ import annotations
 
 import logging
-import random
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Final, TypeVar
 
 import httpx
@@ -38,7 +36,9 @@ from amzpay.amazonpay.mws.errors import (
 )
 from amzpay.amazonpay.mws.regions import API_VERSION, Endpoint
 from amzpay.amazonpay.mws.wire import Reply
-from amzpay.amazonpay.throttle import Throttle
+from amzpay.amazonpay.pacing import Pacing, RetryPolicy
+
+__all__ = ["Credentials", "MwsTransport", "Pacing", "RetryPolicy"]
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -66,36 +66,6 @@ class Credentials:
     seller_id: str
     access_key_id: str
     secret_key: str = field(repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """Up to ``max_attempts`` tries; before retry n (1, 2, …) wait between half and all of
-    ``min(max_delay, base_delay * 2**(n-1))`` seconds ("equal jitter")."""
-
-    max_attempts: int = 4
-    base_delay: float = 1.0
-    max_delay: float = 30.0
-
-    def delay(self, retry: int, rng: Callable[[], float]) -> float:
-        ceiling = min(self.max_delay, self.base_delay * 2.0 ** (retry - 1))
-        return ceiling / 2 + rng() * ceiling / 2
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Pacing:
-    """Everything time-related a transport uses; tests replace each one."""
-
-    retry: RetryPolicy = RetryPolicy()
-    throttle: Throttle = field(default_factory=Throttle.unlimited)
-    sleep: Callable[[float], None] = time.sleep
-    rng: Callable[[], float] = random.random
-    now: Callable[[], datetime] = utc_now
-    monotonic: Callable[[], float] = time.monotonic
 
 
 class MwsTransport:
