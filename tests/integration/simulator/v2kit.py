@@ -115,10 +115,11 @@ class Pay:
         simulation: str | None = None,
         headers: dict[str, str] | None = None,
         unsigned: dict[str, str] | None = None,
+        content: bytes | None = None,
     ) -> httpx.Response:
         """Sign and send; ``key`` and ``simulation`` are signed like every other header
         given (as Java and Node do), ``unsigned`` headers are sent without being signed."""
-        body = json.dumps(payload).encode() if payload is not None else b""
+        body = json.dumps(payload).encode() if payload is not None else content or b""
         extra = dict(headers or {})
         if key is not None:
             extra["x-amz-pay-idempotency-key"] = key
@@ -215,7 +216,14 @@ class Checkout:
         return charge_id
 
     def refund(
-        self, charge_id: str, amount: str, currency: str = "EUR", **options: Any
+        self,
+        charge_id: str,
+        amount: str,
+        currency: str = "EUR",
+        descriptor: str | None = None,
+        **options: Any,
     ) -> httpx.Response:
-        body = {"chargeId": charge_id, "refundAmount": money(amount, currency)}
+        body: dict[str, Any] = {"chargeId": charge_id, "refundAmount": money(amount, currency)}
+        if descriptor is not None:
+            body["softDescriptor"] = descriptor
         return self.pay.post("/v2/refunds", body, **options)
