@@ -172,3 +172,78 @@ def test_the_charge_of_another_seller_is_not_found(pay: Pay, checkout: Checkout)
     charge_id = checkout.completed()["chargeId"]
     pay.seller = LIVE_SELLER
     assert pay.error("GET", f"/v2/charges/{charge_id}") == (404, "ResourceNotFound")
+
+
+def _permission_status(pay: Pay, permission_id: str) -> tuple[str, str | None]:
+    status = pay.ok("GET", f"/v2/chargePermissions/{permission_id}")["statusDetails"]
+    reasons = status["reasons"] or [{"reasonCode": None}]
+    return status["state"], reasons[0]["reasonCode"]
+
+
+@pytest.mark.parametrize(
+    ("card", "after"),
+    [
+        ("*pending-authorized", ("Chargeable", None)),
+        ("*pending-declined", ("NonChargeable", "PaymentMethodInvalid")),
+    ],
+)
+def test_a_permission_is_non_chargeable_while_its_charge_is_pending(
+    pay: Pay, checkout: Checkout, v2_sim: Simulator, card: str, after: tuple[str, str | None]
+) -> None:
+    session_id = checkout.session(canHandlePendingAuthorization=True)["checkoutSessionId"]
+    checkout.buyer(session_id, card)
+    done = pay.send(
+        "POST", f"/v2/checkoutSessions/{session_id}/complete", {"chargeAmount": money("100.00")}
+    ).json()
+    permission_id = done["chargePermissionId"]
+    assert _permission_status(pay, permission_id) == ("NonChargeable", "ChargeInProgress")
+    assert (
+        _charge(pay, permission_id, "1.00").json()["reasonCode"] == "InvalidChargePermissionStatus"
+    )
+    v2_sim.advance(30)
+    assert _permission_status(pay, permission_id) == after
+
+
+def test_a_pending_charge_with_capture_now_is_captured_when_authorized(
+    pay: Pay, checkout: Checkout, v2_sim: Simulator
+) -> None:
+    session = checkout.session(
+        canHandlePendingAuthorization=True, paymentIntent="AuthorizeWithCapture"
+    )
+    checkout.buyer(session["checkoutSessionId"], "*pending-authorized")
+    done = pay.send(
+        "POST",
+        f"/v2/checkoutSessions/{session['checkoutSessionId']}/complete",
+        {"chargeAmount": money("100.00")},
+    ).json()
+    v2_sim.advance(30)
+    charge = pay.ok("GET", f"/v2/charges/{done['chargeId']}")
+    assert (charge["statusDetails"]["state"], charge["captureAmount"]) == (
+        "Captured",
+        money("100.00"),
+    )
+
+
+def test_canceling_a_pending_charge_makes_its_permission_chargeable_again(
+    pay: Pay, checkout: Checkout
+) -> None:
+    session_id = checkout.session(canHandlePendingAuthorization=True)["checkoutSessionId"]
+    checkout.buyer(session_id, "*pending-authorized")
+    done = pay.send(
+        "POST", f"/v2/checkoutSessions/{session_id}/complete", {"chargeAmount": money("100.00")}
+    ).json()
+    pay.ok("DELETE", f"/v2/charges/{done['chargeId']}/cancel", {})
+    assert _permission_status(pay, done["chargePermissionId"]) == ("Chargeable", None)
+
+
+def test_a_hard_declined_charge_leaves_its_permission_non_chargeable(
+    pay: Pay, checkout: Checkout
+) -> None:
+    permission_id = _permission(checkout)
+    body = {"chargePermissionId": permission_id, "chargeAmount": money("10.00")}
+    assert pay.post("/v2/charges", body, simulation="HardDeclined").status_code == 422
+    assert _permission_status(pay, permission_id) == ("NonChargeable", "PaymentMethodInvalid")
+    assert (
+        pay.post("/v2/charges", body, simulation="SoftDeclined").json()["reasonCode"]
+        == "InvalidChargePermissionStatus"
+    )

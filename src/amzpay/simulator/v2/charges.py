@@ -91,6 +91,7 @@ def cancel(books: Books, call: Call) -> Answer:
         raise _state(charge, "canceled")
     books.move(charge, ChargeState.CANCELED, "MerchantCanceled")
     charge.status.reason_description = reason
+    _after_decision(books, books.permissions[charge.charge_permission_id], None)
     return 200, wire.charge(charge, call.sandbox)
 
 
@@ -136,9 +137,11 @@ def authorize(
     if decline is not None:
         charge.status = Status(ChargeState.DECLINED, now, decline)
         books.add(charge, call.seller_id, call.sandbox, announce=True)
+        _after_decision(books, permission, decline)
         raise V2Error(decline, f"The charge was declined: {decline}.")
     if outcome is not None:
         books.add(charge, call.seller_id, call.sandbox, announce=False)
+        books.move(permission, PermissionState.NON_CHARGEABLE, "ChargeInProgress")
         seconds = books.config.authorization_seconds
         books.later(seconds, lambda: _decide(books, charge, outcome, capture_now))
         return charge
@@ -177,16 +180,30 @@ def _authorized(books: Books, charge: Charge, call: Call, capture_now: bool) -> 
 def _decide(books: Books, charge: Charge, outcome: str, capture_now: bool) -> None:
     if charge.status.state != ChargeState.AUTHORIZATION_INITIATED:
         return  # canceled meanwhile
+    permission = books.permissions[charge.charge_permission_id]
     if outcome != "Authorized":
         books.move(charge, ChargeState.DECLINED, outcome)
+        _after_decision(books, permission, outcome)
         return
     if capture_now:
         charge.captured = charge.amount.amount
-        charge.status.state = ChargeState.AUTHORIZED  # passes through, announced once
         books.move(charge, ChargeState.CAPTURED)
+    else:
+        books.move(charge, ChargeState.AUTHORIZED)
+        _expire_later(books, charge)
+    _after_decision(books, permission, None)
+
+
+def _after_decision(books: Books, permission: ChargePermission, decline: str | None) -> None:
+    """The permission once a charge on it is decided: NonChargeable/PaymentMethodInvalid
+    after a hard decline, Chargeable again when it waited for the charge."""
+    state, reason = permission.status.state, permission.status.reason_code
+    if state == PermissionState.CLOSED:
         return
-    books.move(charge, ChargeState.AUTHORIZED)
-    _expire_later(books, charge)
+    if decline == "HardDeclined":
+        books.move(permission, PermissionState.NON_CHARGEABLE, "PaymentMethodInvalid")
+    elif state == PermissionState.NON_CHARGEABLE and reason == "ChargeInProgress":
+        books.move(permission, PermissionState.CHARGEABLE)
 
 
 def _captured(books: Books, charge: Charge, amount: Decimal) -> None:

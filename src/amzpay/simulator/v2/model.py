@@ -57,13 +57,18 @@ TRANSITIONS: Final[dict[Kind, dict[State, frozenset[State]]]] = {
         PermissionState.CHARGEABLE: frozenset(
             {PermissionState.NON_CHARGEABLE, PermissionState.CLOSED}
         ),
+        # NonChargeable to NonChargeable: the reason changes (ChargeInProgress to
+        # PaymentMethodInvalid when the pending charge is hard declined).
         PermissionState.NON_CHARGEABLE: frozenset(
-            {PermissionState.CHARGEABLE, PermissionState.CLOSED}
+            {PermissionState.CHARGEABLE, PermissionState.NON_CHARGEABLE, PermissionState.CLOSED}
         ),
         PermissionState.CLOSED: frozenset(),
     },
     "Charge": {
-        _C.AUTHORIZATION_INITIATED: frozenset({_C.AUTHORIZED, _C.DECLINED, _C.CANCELED}),
+        # AuthorizationInitiated to Captured: a pending authorization with captureNow.
+        _C.AUTHORIZATION_INITIATED: frozenset(
+            {_C.AUTHORIZED, _C.CAPTURED, _C.DECLINED, _C.CANCELED}
+        ),
         _C.AUTHORIZED: frozenset({_C.CAPTURE_INITIATED, _C.CAPTURED, _C.DECLINED, _C.CANCELED}),
         _C.CAPTURE_INITIATED: frozenset({_C.CAPTURED, _C.DECLINED}),
         _C.CAPTURED: frozenset(),
