@@ -206,3 +206,8 @@ def test_an_object_of_one_environment_is_not_found_in_the_other(pay: Pay) -> Non
     assert pay.ok("GET", f"/v2/checkoutSessions/{session_id}")["checkoutSessionId"] == session_id
     pay.prefix = "/live"
     assert pay.error("GET", f"/v2/checkoutSessions/{session_id}") == (404, "ResourceNotFound")
+
+
+def test_paths_ending_in_a_slash_as_the_dotnet_sdk_builds_them_are_answered(pay: Pay) -> None:
+    session_id = pay.post("/v2/checkoutSessions/", NEW_SESSION).json()["checkoutSessionId"]
+    assert pay.ok("GET", f"/v2/checkoutSessions/{session_id}/")["checkoutSessionId"] == session_id
