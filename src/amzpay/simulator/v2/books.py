@@ -14,7 +14,7 @@ from ..config import SimulatorConfig
 from ..ids import IdFactory
 from ..scheduler import Scheduler
 from .errors import V2Error
-from .model import Charge, ChargePermission, CheckoutSession, Refund, Resource, State
+from .model import Charge, ChargePermission, CheckoutSession, Refund, Resource, State, move
 
 Listener = Callable[[Resource], None]
 _T = TypeVar("_T")
@@ -63,7 +63,7 @@ class Books:
 
     def move(self, item: Resource, target: State, reason: str | None = None) -> None:
         """Change ``item``'s state now and announce it (checkout sessions have no IPNs)."""
-        item.status.move(item.kind, target, self.now(), reason)
+        move(item.status, item.kind, target, self.now(), reason)
         if item.kind != "CheckoutSession":
             self._on_change(item)
 

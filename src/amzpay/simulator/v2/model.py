@@ -1,7 +1,8 @@
 """The objects of API v2: checkout sessions, charge permissions, charges and refunds.
 
 States are Amazon's names (amazonpay-api.md §C.2), ``TRANSITIONS`` is the one table of the
-moves each kind may make, and ``Status.move`` is the only way a state changes.
+moves each kind may make, and ``move`` is the only way a state changes. ``Status`` (state,
+when, reason code and description) is the legacy side's.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Final, Literal
 
-from ..model import Buyer, Price
+from ..model import (
+    Buyer,
+    Price,
+    Status as Status,  # the legacy side's, shared
+)
 
 Kind = Literal["CheckoutSession", "ChargePermission", "Charge", "Refund"]
 
@@ -47,7 +52,7 @@ class RefundState(StrEnum):
 State = SessionState | PermissionState | ChargeState | RefundState
 
 _C = ChargeState
-TRANSITIONS: Final[dict[Kind, dict[State, frozenset[State]]]] = {
+TRANSITIONS: Final[dict[Kind, dict[str, frozenset[str]]]] = {
     "CheckoutSession": {
         SessionState.OPEN: frozenset({SessionState.COMPLETED, SessionState.CANCELED}),
         SessionState.COMPLETED: frozenset(),
@@ -83,28 +88,12 @@ TRANSITIONS: Final[dict[Kind, dict[State, frozenset[State]]]] = {
 }
 
 
-class IllegalTransition(RuntimeError):
-    """Raised when the simulator itself tries a move Amazon's state table does not have."""
-
-    def __init__(self, kind: Kind, current: State, target: State) -> None:
-        self.kind, self.current, self.target = kind, current, target
-        super().__init__(f"{kind} cannot move from {current} to {target}")
-
-
-@dataclass
-class Status:
-    """An object's state, when it last changed and why (``statusDetails``)."""
-
-    state: State
-    last_update: datetime
-    reason_code: str | None = None
-    reason_description: str | None = None
-
-    def move(self, kind: Kind, target: State, at: datetime, reason: str | None = None) -> None:
-        if target not in TRANSITIONS[kind][self.state]:
-            raise IllegalTransition(kind, self.state, target)
-        self.state, self.last_update, self.reason_code = target, at, reason
-        self.reason_description = None
+def move(
+    status: Status, kind: Kind, target: State, at: datetime, reason: str | None = None
+) -> None:
+    """The only way a v2 object's state changes: along ``TRANSITIONS``, else the legacy
+    side's IllegalTransition."""
+    status.follow(TRANSITIONS[kind], kind, target, at, reason)
 
 
 @dataclass
