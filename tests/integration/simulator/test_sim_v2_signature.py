@@ -9,9 +9,11 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.routing import Mount
 from v2kit import LIVE_SELLER, OTHER_KEY, PLAIN_SELLER, Pay, sign
 
-from amzpay.simulator import ManualClock, Seller
+from amzpay.simulator import InProcessTransport, ManualClock, Seller
 
 NEW_SESSION = {
     "webCheckoutDetails": {"checkoutReviewReturnUrl": "https://shop.example/review"},
@@ -211,3 +213,18 @@ def test_an_object_of_one_environment_is_not_found_in_the_other(pay: Pay) -> Non
 def test_paths_ending_in_a_slash_as_the_dotnet_sdk_builds_them_are_answered(pay: Pay) -> None:
     session_id = pay.post("/v2/checkoutSessions/", NEW_SESSION).json()["checkoutSessionId"]
     assert pay.ok("GET", f"/v2/checkoutSessions/{session_id}/")["checkoutSessionId"] == session_id
+
+
+def test_mounted_under_a_prefix_the_full_signed_path_is_verified(
+    v2_app: Starlette, clock: ManualClock
+) -> None:
+    outer = Starlette(routes=[Mount("/simulator", app=v2_app)])
+    with httpx.Client(transport=InProcessTransport(outer), base_url="https://shop.example") as http:
+        mounted = Pay(http, clock, PLAIN_SELLER, prefix="/simulator/sandbox")
+        created = mounted.post("/v2/checkoutSessions", NEW_SESSION)
+        assert created.status_code == 201, created.text
+        assert created.json()["releaseEnvironment"] == "Sandbox"
+        mounted.prefix = "/simulator/live"
+        assert (
+            mounted.post("/v2/checkoutSessions", NEW_SESSION).json()["releaseEnvironment"] == "Live"
+        )

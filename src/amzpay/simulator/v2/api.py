@@ -6,6 +6,7 @@ legacy side, because they are about the answer, not the work.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
@@ -23,26 +24,34 @@ _PREFIXES: dict[str, bool | None] = {"/v2": None, "/sandbox/v2": True, "/live/v2
 
 def routes() -> list[Route]:
     return [
-        Route(prefix + "/{rest:path}", _endpoint, methods=_METHODS, name=f"v2{prefix}")
-        for prefix in _PREFIXES
+        Route(prefix + "/{rest:path}", _endpoint(sandbox), methods=_METHODS, name=f"v2{prefix}")
+        for prefix, sandbox in _PREFIXES.items()
     ]
 
 
-async def _endpoint(request: Request) -> Response:
+def _endpoint(path_sandbox: bool | None) -> Callable[[Request], Awaitable[Response]]:
+    """The endpoint of one path form; ``path_sandbox`` is what its prefix says."""
+
+    async def endpoint(request: Request) -> Response:
+        return await _answer(request, path_sandbox)
+
+    return endpoint
+
+
+async def _answer(request: Request, path_sandbox: bool | None) -> Response:
     simulator: Simulator = request.app.state.simulator
     if simulator.faults.latency_seconds > 0:
         await simulator.sleep(simulator.faults.latency_seconds)
     raw_path = request.scope.get("raw_path")
+    # The full path as sent is what the client signed, a mount prefix included.
     path = raw_path.decode("latin-1") if raw_path else request.url.path
-    route_path = request.url.path.removeprefix(request.scope.get("root_path", ""))
-    prefix = next(p for p in _PREFIXES if route_path.startswith(p + "/"))
     signed = SignedRequest(
         method=request.method,
         path=path,
         query=parse_qsl(request.url.query, keep_blank_values=True),
         headers={name.lower(): value for name, value in request.headers.items()},
         body=await request.body(),
-        path_sandbox=_PREFIXES[prefix],
+        path_sandbox=path_sandbox,
     )
     reply = simulator.v2.call(signed, request.path_params["rest"])
     if reply.status < 400 and simulator.faults.take("lose_responses"):
