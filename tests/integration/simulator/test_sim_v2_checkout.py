@@ -192,12 +192,21 @@ def test_a_pending_card_leaves_the_charge_initiated_for_30_seconds(
 
 
 def test_a_pending_card_without_can_handle_pending_authorization_times_out(
-    pay: Pay, checkout: Checkout
+    pay: Pay, checkout: Checkout, v2_sim: Simulator
 ) -> None:
     session_id = checkout.session()["checkoutSessionId"]
     checkout.buyer(session_id, "*pending-authorized")
     answer = _complete(pay, session_id)
     assert (answer.status_code, answer.json()["reasonCode"]) == (422, "TransactionTimedOut")
+    session = pay.ok("GET", f"/v2/checkoutSessions/{session_id}")
+    assert (session["statusDetails"]["state"], session["statusDetails"]["reasonCode"]) == (
+        "Canceled",
+        "Declined",
+    )
+    permission = pay.ok("GET", f"/v2/chargePermissions/{session['chargePermissionId']}")
+    assert permission["statusDetails"]["state"] == "Closed"
+    assert _complete(pay, session_id).json()["reasonCode"] == "CheckoutSessionCanceled"
+    assert len(v2_sim.v2.books.permissions) == 1
 
 
 def test_an_open_session_expires_after_24_hours(

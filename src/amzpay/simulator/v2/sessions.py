@@ -4,7 +4,8 @@ A session is Open for 24 hours (then Canceled/Expired). It can be completed once
 has signed in and chosen an address and a card (the control API plays that part) and the
 shop has set the result URL, the payment intent and the charge amount: until then
 ``constraints`` lists what is missing and ``amazonPayRedirectUrl`` is null. Completing
-creates the charge permission and, unless the intent is Confirm, the charge.
+creates the charge permission and, unless the intent is Confirm, the charge; when that
+charge is declined the session is Canceled/Declined and the permission Closed/AmazonClosed.
 """
 
 from __future__ import annotations
@@ -120,16 +121,24 @@ def complete(books: Books, call: Call) -> Answer:
     status = 200
     if session.payment.payment_intent != "Confirm":
         pending = call.simulation == "AuthorizationInitiated"
-        charge = charges.authorize(
-            books,
-            call,
-            permission,
-            amount,
-            capture_now=session.payment.payment_intent == "AuthorizeWithCapture",
-            can_handle_pending=session.payment.can_handle_pending_authorization,
-            soft_descriptor=session.payment.soft_descriptor,
-            pending=pending,
-        )
+        try:
+            charge = charges.authorize(
+                books,
+                call,
+                permission,
+                amount,
+                capture_now=session.payment.payment_intent == "AuthorizeWithCapture",
+                can_handle_pending=session.payment.can_handle_pending_authorization,
+                soft_descriptor=session.payment.soft_descriptor,
+                pending=pending,
+            )
+        except V2Error:
+            # The checkout failed with its payment: the session is over and its
+            # permission closed, so a repeat of Complete cannot open a second one.
+            session.charge_permission_id = permission.id
+            books.move(session, SessionState.CANCELED, "Declined")
+            books.move(permission, PermissionState.CLOSED, "AmazonClosed")
+            raise
         session.charge_id = charge.id
         status = 202 if charge.status.state == ChargeState.AUTHORIZATION_INITIATED else 200
     session.charge_permission_id = permission.id
