@@ -2,11 +2,15 @@
 
 Only builds and serves the app; everything it does is in ``amzpay.simulator``. It runs on the
 real clock plus an offset, so ``POST /_sim/clock/advance`` lets a shop in any language skip
-Amazon's delays.
+Amazon's delays. API v2 is served at the root of the same host and port (``/v2/...``,
+``/sandbox/v2/...``, ``/live/v2/...``), over https with a certificate it makes (``--tls``),
+since Amazon's official v2 SDKs speak https only.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -15,6 +19,7 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
 
     from amzpay.simulator import Seller, SimulatorConfig
+    from amzpay.simulator.tls import TlsFiles
 
 
 _TEST_SELLER = "Default: the simulator's test seller."
@@ -27,13 +32,15 @@ def simulator_config(
     time_scale: float = 1.0,
     throttle: bool = True,
     scale_throttling: bool = False,
+    tls: bool = False,
 ) -> SimulatorConfig:
     """The configuration a command line run stands for."""
     from amzpay.simulator import SimulatorConfig, Throttling
 
+    scheme = "https" if tls else "http"
     return SimulatorConfig(
         sellers=(seller,),
-        public_url=f"http://{host}:{port}",
+        public_url=f"{scheme}://{host}:{port}",
         time_scale=time_scale,
         throttling=Throttling(enabled=throttle, scale_with_time=scale_throttling),
     )
@@ -45,6 +52,39 @@ def build(config: SimulatorConfig) -> Starlette:
     from amzpay.simulator import OffsetClock, create_simulator
 
     return create_simulator(config, clock=OffsetClock(), background=True)
+
+
+def with_v2_key(seller: Seller, public_key_id: str | None, key_file: Path | None) -> Seller:
+    """``seller`` with its API v2 public key registered; both or neither must be given, and
+    the file must hold a PEM RSA public key (the private key never comes near the
+    simulator)."""
+    if public_key_id is None and key_file is None:
+        return seller
+    if public_key_id is None or key_file is None:
+        raise typer.BadParameter("--v2-public-key-id and --v2-public-key go together")
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    try:
+        pem = key_file.read_text()
+        key = load_pem_public_key(pem.encode())
+    except (OSError, ValueError) as error:
+        raise typer.BadParameter(f"{key_file} is not a readable PEM public key: {error}") from None
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise typer.BadParameter(f"{key_file} holds a public key that is not RSA")
+    return replace(seller, public_key_id=public_key_id, public_key_pem=pem)
+
+
+def tls_files(host: str, directory: Path | None) -> TlsFiles:
+    """A fresh CA, certificate and key for serving https on ``host`` (in a new temporary
+    directory unless ``directory`` is given)."""
+    import tempfile
+
+    from amzpay.simulator.clock import SystemClock
+    from amzpay.simulator.tls import make_tls_files, names_for
+
+    where = directory or Path(tempfile.mkdtemp(prefix="amzpay-simulator-tls-"))
+    return make_tls_files(where, names_for(host), SystemClock().now())
 
 
 def serve(
@@ -82,8 +122,35 @@ def serve(
             "at 10).",
         ),
     ] = False,
+    v2_public_key_id: Annotated[
+        str | None,
+        typer.Option(
+            envvar="AMZPAY_SIM_V2_PUBLIC_KEY_ID",
+            help="API v2: the seller's public key id (SANDBOX-... or LIVE-... call /v2/...; "
+            "others call /sandbox/v2/... or /live/v2/...).",
+        ),
+    ] = None,
+    v2_public_key: Annotated[
+        Path | None,
+        typer.Option(
+            envvar="AMZPAY_SIM_V2_PUBLIC_KEY",
+            help="API v2: the PEM file of that public key, which verifies request signatures.",
+        ),
+    ] = None,
+    tls: Annotated[
+        bool,
+        typer.Option(
+            "--tls",
+            help="Serve https with a self-signed certificate made now, for localhost, the "
+            "host and Amazon's v2 hosts (the official v2 SDKs speak https only).",
+        ),
+    ] = False,
+    tls_dir: Annotated[
+        Path | None,
+        typer.Option(help="Where --tls writes its certificate and key (default: a new temp dir)."),
+    ] = None,
 ) -> None:
-    """Run the local Amazon Pay sandbox simulator (legacy API 2013-01-01 and its IPNs).
+    """Run the local Amazon Pay sandbox simulator (legacy API 2013-01-01, API v2, their IPNs).
 
     It runs on the real clock. POST /_sim/clock/advance {"seconds": N}
     moves it N seconds ahead (an offset over the real clock) and runs
@@ -103,10 +170,29 @@ def serve(
         secret_key or test_seller.secret_key,
         ipn_url,
     )
-    config = simulator_config(host, port, seller, time_scale, throttle, scale_throttling)
-    Console().print(
-        f"Amazon Pay simulator on [bold]http://{host}:{port}"
+    seller = with_v2_key(seller, v2_public_key_id, v2_public_key)
+    config = simulator_config(host, port, seller, time_scale, throttle, scale_throttling, tls)
+    console = Console()
+    certificate = key_file = None
+    if tls:
+        files = tls_files(host, tls_dir)
+        certificate, key_file = str(files.certificate), str(files.key)
+        console.print(f"TLS: the shop trusts the CA in [bold]{files.ca_certificate}[/bold]")
+    console.print(
+        f"Amazon Pay simulator on [bold]{config.public_url}"
         "/OffAmazonPayments_Sandbox/2013-01-01[/bold], seller "
         f"[bold]{seller.seller_id}[/bold]; control API under /_sim"
     )
-    uvicorn.run(build(config), host=host, port=port, log_level="warning")
+    if seller.public_key_id:
+        console.print(
+            f"API v2 on [bold]{config.public_url}/v2/...[/bold] (and /sandbox/v2, /live/v2), "
+            f"public key id [bold]{seller.public_key_id}[/bold]"
+        )
+    uvicorn.run(
+        build(config),
+        host=host,
+        port=port,
+        log_level="warning",
+        ssl_certfile=certificate,
+        ssl_keyfile=key_file,
+    )

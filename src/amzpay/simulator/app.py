@@ -20,6 +20,7 @@ from .clock import Clock
 from .config import SimulatorConfig
 from .core import Simulator, Sleep
 from .delivery import Sender
+from .v2 import api as v2_api, control as v2_control
 
 
 def create_simulator(
@@ -49,7 +50,10 @@ def simulator_app(
             yield
             tasks.cancel_scope.cancel()
 
-    app = Starlette(routes=[*api.routes(), *control.routes()], lifespan=lifespan)
+    app = Starlette(
+        routes=[*api.routes(), *v2_api.routes(), *control.routes(), *v2_control.routes()],
+        lifespan=lifespan,
+    )
     app.state.simulator = simulator
     return app
 

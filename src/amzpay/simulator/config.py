@@ -22,6 +22,10 @@ class Seller:
     ipn_url: str | None = None
     marketplace_id: str = "A53RDEWN57UU5"
     account_status: str = "ACTIVE"  # GetMerchantAccountStatus: ACTIVE or INACTIVE
+    # API v2: the public key registered in Seller Central (its id, and its PEM), whose
+    # private half signs the seller's v2 requests.
+    public_key_id: str | None = None
+    public_key_pem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,16 +58,35 @@ READ_OPERATIONS = frozenset(
     }
 )
 
+# API v2 quotas, amazonpay-api.md §C.7: burst, and the restore rate read as calls per second.
+_V2_QUOTAS: dict[str, tuple[tuple[int, float], tuple[int, float]]] = {
+    # operation: ((live burst, live restore), (sandbox burst, sandbox restore))
+    "CreateRefund": ((10, 4), (2, 1)),
+    "GetRefund": ((20, 4), (5, 1)),
+    "CaptureCharge": ((20, 4), (2, 1)),
+    "CreateCharge": ((10, 4), (2, 1)),
+    "GetCharge": ((20, 4), (5, 1)),
+    "CancelCharge": ((10, 2), (2, 1)),
+    "CloseChargePermission": ((10, 2), (2, 1)),
+    "GetChargePermission": ((20, 4), (10, 1)),
+    "CreateCheckoutSession": ((40, 16), (5, 1)),
+    "GetCheckoutSession": ((40, 8), (10, 1)),
+    "UpdateCheckoutSession": ((20, 8), (5, 1)),
+    "CompleteCheckoutSession": ((20, 4), (2, 1)),
+}
+
 # Throttling limits, amazonpay-api.md §A.10 (Amazon's "throttling-limits" page).
 SANDBOX_QUOTAS: dict[str, Quota] = {
     **{op: Quota(2, 2.0) for op in WRITE_OPERATIONS},
     **{op: Quota(5, 1.0) for op in READ_OPERATIONS},
     "GetServiceStatus": Quota(2, 300.0),
+    **{op: Quota(burst, 1 / rate) for op, (_, (burst, rate)) in _V2_QUOTAS.items()},
 }
 PRODUCTION_QUOTAS: dict[str, Quota] = {
     **{op: Quota(10, 1.0) for op in WRITE_OPERATIONS},
     **{op: Quota(20, 0.5) for op in READ_OPERATIONS},
     "GetServiceStatus": Quota(2, 300.0),
+    **{op: Quota(burst, 1 / rate) for op, ((burst, rate), _) in _V2_QUOTAS.items()},
 }
 
 
@@ -105,3 +128,7 @@ class SimulatorConfig:
     def seller_by_key(self, access_key_id: str) -> Seller | None:
         """The seller owning ``access_key_id``, if any."""
         return next((s for s in self.sellers if s.access_key_id == access_key_id), None)
+
+    def seller_by_public_key(self, public_key_id: str) -> Seller | None:
+        """The seller whose registered v2 public key has ``public_key_id``, if any."""
+        return next((s for s in self.sellers if s.public_key_id == public_key_id), None)

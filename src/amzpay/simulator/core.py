@@ -45,7 +45,8 @@ class CallRecord:
     status: int
     error_code: str | None
     request_id: str
-    reference_id: str | None = None  # the seller's Authorization/Capture/RefundReferenceId
+    # the seller's Authorization/Capture/RefundReferenceId, or a v2 call's idempotency key
+    reference_id: str | None = None
 
 
 _REFERENCE_IDS = ("AuthorizationReferenceId", "CaptureReferenceId", "RefundReferenceId")
@@ -78,6 +79,9 @@ class Simulator:
         self.ipn_urls = {s.seller_id: s.ipn_url for s in self.config.sellers}
         self.calls: list[CallRecord] = []
         self.sender = sender  # None: post over HTTP to the seller's IPN URL
+        from .v2.engine import V2Api  # here, not at the top: the v2 side imports this module
+
+        self.v2 = V2Api(self)  # Amazon Pay API v2, on the same clock, outbox and faults
 
     # --- what a buyer does ------------------------------------------------------------------
     def create_order_reference(
@@ -137,6 +141,12 @@ class Simulator:
         call = Call(params["Action"], seller.seller_id, sandbox, params)
         return perform(self.ledger, self.references, call, request_id)
 
+    def record_call(
+        self, action: str, status: int, code: str | None, request_id: str, reference: str | None
+    ) -> None:
+        """Log one call to Amazon's endpoints (either API) for the control API."""
+        self._record(action, status, code, request_id, reference)
+
     def _record(
         self, action: str, status: int, code: str | None, request_id: str, reference: str | None
     ) -> None:
@@ -172,6 +182,10 @@ class Simulator:
                 self.settle_due()
             clock.set(max(target, clock.now()))
             self.settle_due()
+
+    def run_due_actions(self) -> int:
+        """Run Amazon's timed work that has fallen due; the caller holds ``lock``."""
+        return self._run_due_actions()
 
     def _next_due(self) -> datetime | None:
         with self.lock:

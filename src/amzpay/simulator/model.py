@@ -6,6 +6,7 @@ object may make (amazonpay-api.md §A.7). ``Status.move`` is the only way a stat
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -44,7 +45,7 @@ TRANSITIONS: Final[dict[Kind, dict[str, frozenset[str]]]] = {
 class IllegalTransition(RuntimeError):
     """Raised when the simulator itself tries a move Amazon's state table does not have."""
 
-    def __init__(self, kind: Kind, current: str, target: str) -> None:
+    def __init__(self, kind: str, current: str, target: str) -> None:
         self.kind, self.current, self.target = kind, current, target
         super().__init__(f"{kind} cannot move from {current} to {target}")
 
@@ -59,7 +60,18 @@ class Status:
     reason_description: str | None = None
 
     def move(self, kind: Kind, target: str, at: datetime, reason: str | None = None) -> None:
-        if target not in TRANSITIONS[kind][self.state]:
+        self.follow(TRANSITIONS[kind], kind, target, at, reason)
+
+    def follow(
+        self,
+        moves: Mapping[str, frozenset[str]],
+        kind: str,
+        target: str,
+        at: datetime,
+        reason: str | None = None,
+    ) -> None:
+        """Move to ``target`` if ``moves`` (a kind's transition table) allows it."""
+        if target not in moves[self.state]:
             raise IllegalTransition(kind, self.state, target)
         self.state, self.last_update, self.reason_code = target, at, reason
         self.reason_description = None

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from simkit import HOST, SELLER, Amazon, Inbox, Shop, Sleeps
 from starlette.applications import Starlette
+from v2kit import V2_HOST, V2_SELLERS, Checkout, Pay
 
 from amzpay.simulator import (
     InProcessTransport,
@@ -65,3 +66,37 @@ def amazon(http: httpx.Client, clock: ManualClock) -> Amazon:
 @pytest.fixture
 def shop(amazon: Amazon, sim: Simulator) -> Shop:
     return Shop(amazon, sim)
+
+
+@pytest.fixture
+def v2_config() -> SimulatorConfig:
+    return SimulatorConfig(sellers=V2_SELLERS, public_url="http://sim.test", seed=11)
+
+
+@pytest.fixture
+def v2_app(
+    v2_config: SimulatorConfig, clock: ManualClock, inbox: Inbox, sleeps: Sleeps
+) -> Starlette:
+    return create_simulator(v2_config, clock=clock, sender=inbox, sleep=sleeps)
+
+
+@pytest.fixture
+def v2_sim(v2_app: Starlette) -> Simulator:
+    return simulator_of(v2_app)
+
+
+@pytest.fixture
+def v2_http(v2_app: Starlette) -> Iterator[httpx.Client]:
+    transport = InProcessTransport(v2_app)
+    with httpx.Client(transport=transport, base_url=f"https://{V2_HOST}") as client:
+        yield client
+
+
+@pytest.fixture
+def pay(v2_http: httpx.Client, clock: ManualClock) -> Pay:
+    return Pay(v2_http, clock)
+
+
+@pytest.fixture
+def checkout(pay: Pay) -> Checkout:
+    return Checkout(pay)
