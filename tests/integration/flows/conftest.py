@@ -25,9 +25,11 @@ def sink() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture
-def shop(sink: SmtpSink) -> Iterator[FakeShop]:
+def shop(request: pytest.FixtureRequest) -> Iterator[FakeShop]:
     """amzpay on the in-memory store with the fake Amazon: the services' behaviour, no
-    database (the store's behaviour is its contract suite's, end to end is ``e2e``'s)."""
+    database (the store's behaviour is its contract suite's, end to end is ``e2e``'s); its
+    mails go to the SMTP sink when the test asks for ``sink`` too."""
+    sink = request.getfixturevalue("sink") if "sink" in request.fixturenames else None
     made = make_shop(None, sink)
     try:
         yield made
