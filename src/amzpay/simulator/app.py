@@ -15,7 +15,7 @@ import anyio
 import anyio.to_thread
 from starlette.applications import Starlette
 
-from . import api, control
+from . import api, control, widgets
 from .clock import Clock
 from .config import SimulatorConfig
 from .core import Simulator, Sleep
@@ -49,7 +49,7 @@ def simulator_app(
             yield
             tasks.cancel_scope.cancel()
 
-    app = Starlette(routes=[*api.routes(), *control.routes()], lifespan=lifespan)
+    app = Starlette(routes=[*api.routes(), *control.routes(), *widgets.routes()], lifespan=lifespan)
     app.state.simulator = simulator
     return app
 

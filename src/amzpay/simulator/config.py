@@ -22,6 +22,7 @@ class Seller:
     ipn_url: str | None = None
     marketplace_id: str = "A53RDEWN57UU5"
     account_status: str = "ACTIVE"  # GetMerchantAccountStatus: ACTIVE or INACTIVE
+    client_id: str = "amzn1.application-oa2-client.simulator"  # Login with Amazon's, for buttons
 
 
 @dataclass(frozen=True)
