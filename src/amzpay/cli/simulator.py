@@ -107,6 +107,8 @@ def serve(
     Console().print(
         f"Amazon Pay simulator on [bold]http://{host}:{port}"
         "/OffAmazonPayments_Sandbox/2013-01-01[/bold], seller "
-        f"[bold]{seller.seller_id}[/bold]; control API under /_sim"
+        f"[bold]{seller.seller_id}[/bold]; control API under /_sim\n"
+        f"Buyer pages: [bold]http://{host}:{port}/OffAmazonPayments/de/sandbox/lpa/js/Widgets.js"
+        f"?sellerId={seller.seller_id}[/bold], client id [bold]{seller.client_id}[/bold]"
     )
     uvicorn.run(build(config), host=host, port=port, log_level="warning")

@@ -4,6 +4,8 @@ full address only to a caller holding a valid token of that buyer, as Amazon doe
 
 from __future__ import annotations
 
+import httpx
+import pytest
 from simkit import NS, Amazon, names, text
 from widgetkit import ERIKA, JOHN
 
@@ -90,3 +92,34 @@ def test_both_kinds_of_token_at_once_are_refused(amazon: Amazon, sim: Simulator)
     )
 
     assert refused == (400, "InvalidParameterValue")
+
+
+def test_the_control_api_signs_a_buyer_in_without_a_browser(http: httpx.Client, amazon: Amazon):
+    order_id = http.post("/_sim/order-references", json={}).json()["AmazonOrderReferenceId"]
+
+    signed = http.post("/_sim/sign-in", json={"email": ERIKA})
+    details = amazon.ok(
+        "GetOrderReferenceDetails",
+        AmazonOrderReferenceId=order_id,
+        AddressConsentToken=signed.json()["access_token"],
+    )[0]
+
+    assert signed.status_code == 200
+    assert signed.json()["expires_in"] == 3600
+    assert text(details, "Buyer/Email") == ERIKA
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"email": ERIKA, "password": "wrong"}, 401),
+        ({"email": "nobody@example.com"}, 401),
+        ({"email": ERIKA, "seller_id": "A0UNKNOWN"}, 404),
+        ([ERIKA], 400),
+    ],
+)
+def test_the_control_api_refuses_a_sign_in_it_cannot_make(http: httpx.Client, body, status):
+    answer = http.post("/_sim/sign-in", json=body)
+
+    assert answer.status_code == status
+    assert answer.json()["error"]
