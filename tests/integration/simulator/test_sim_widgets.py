@@ -237,3 +237,13 @@ def test_the_read_only_wallet_shows_the_choice_without_a_form(http: httpx.Client
     assert "<form" not in page.text
     assert "Visa ending in 11" not in page.text
     assert kinds(page) == ["ready"]
+
+
+def test_the_live_widgets_make_a_live_order_reference(http: httpx.Client, sim: Simulator):
+    fields = widget_fields(token_of(http)) | {"environment": "live"}
+
+    page = http.get("/widgets/address-book", params=fields)
+
+    order_id = messages(page)["messages"][0]["amazonOrderReferenceId"]
+    assert order_id.startswith("P01-")
+    assert sim.ledger.orders[order_id].sandbox is False

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import uvicorn
@@ -35,10 +36,16 @@ window.onAmazonPaymentsReady = function () {
   OffAmazonPayments.Button("AmazonPayButton", "%(seller_id)s", {
     type: "PwA",
     authorization: function () {
-      amazon.Login.authorize({scope: "profile payments:widget payments:shipping_address"},
-        function (answer) { window.seen.push("token"); showWidgets(); });
+      var scope = "profile payments:widget payments:shipping_address";
+      if (location.search.indexOf("mode=redirect") >= 0) {
+        amazon.Login.authorize({scope: scope, popup: false}, "/cart?mode=redirect");
+      } else {
+        amazon.Login.authorize({scope: scope},
+          function (answer) { window.seen.push("token"); showWidgets(); });
+      }
     }
   });
+  if (location.search.indexOf("access_token=") >= 0) { showWidgets(); }
 };
 function showWidgets() {
   new OffAmazonPayments.Widgets.AddressBook({
@@ -138,3 +145,27 @@ def test_a_buyer_signs_in_and_chooses_an_address_and_a_card_in_the_widgets(
     assert page.evaluate("window.seen").count("address") == 2  # shown, then chosen
     assert page.evaluate("window.seen")[0] == "token"
     assert page.locator("#error").inner_text() == ""
+
+
+def test_a_sign_in_without_popup_returns_to_the_shop_whose_widgets_then_know_the_buyer(
+    page: Page, simulator: Simulator
+):
+    page.goto("/cart?mode=redirect")
+    page.click("text=Pay with Amazon")
+    page.fill("#email", ERIKA)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+
+    page.wait_for_url("**/cart?mode=redirect&access_token=*")
+    expect(page.locator("#order")).to_have_text(SANDBOX_ORDER_ID)
+    wallet = page.frame_locator("#wallet iframe")
+    wallet.locator('[data-payment-method="mastercard"]').click()
+    expect(wallet.locator('[data-payment-method="mastercard"]')).to_have_attribute(
+        "aria-current", "true"
+    )
+
+    order = simulator.ledger.orders[page.locator("#order").inner_text()]
+    assert (order.status.state, order.buyer.email) == ("Draft", ERIKA)
+    assert order.buyer.payment_method == "mastercard"
+    [token] = parse_qs(urlsplit(page.url).query)["access_token"]
+    assert page.locator("#consent").inner_text() == token
