@@ -17,11 +17,13 @@ from amzpay.amazonpay.gateway import (
     SYNCHRONOUS,
     CallFailed,
     CallRefused,
+    CheckoutDetails,
     ObjectKind,
     Observation,
     PaymentState,
     Throttled,
 )
+from amzpay.domain.buyer import Buyer, ShippingAddress
 from amzpay.domain.money import Money
 from fakes.amazon import PlayedAmazon
 from fakes.sandbox import Timing
@@ -48,6 +50,8 @@ class FakeGateway(PlayedAmazon):
             timing=timing,
         )
         self.call_log = call_log or InMemoryCallLog()
+        # consent token -> (order reference, buyer, address, payment descriptor)
+        self._consents: dict[str, tuple[str, Buyer, ShippingAddress, str | None]] = {}
 
     # -- the port: each call is logged, then played --------------------------------------------
 
@@ -144,7 +148,40 @@ class FakeGateway(PlayedAmazon):
     def refund_details(self, refund_id: str) -> Observation:
         return self._details(ObjectKind.REFUND, refund_id)
 
+    def checkout_details(self, order_reference_id: str, *, consent_token: str) -> CheckoutDetails:
+        return self._logged(
+            "GetOrderReferenceDetails",
+            {"AmazonOrderReferenceId": order_reference_id},
+            lambda: self._checkout(order_reference_id, consent_token),
+        )
+
+    def sign_in(
+        self,
+        order_reference_id: str,
+        buyer: Buyer,
+        address: ShippingAddress,
+        payment_descriptor: str | None = None,
+    ) -> str:
+        """The consent token of ``buyer``, who left ``order_reference_id`` shipping to
+        ``address``, as Amazon's sign-in hands it to the shop's page."""
+        token = f"Atza|fake-{len(self._consents) + 1}"
+        self._consents[token] = (order_reference_id, buyer, address, payment_descriptor)
+        return token
+
     # -- inside -----------------------------------------------------------------------------
+
+    def _checkout(self, order_reference_id: str, token: str) -> CheckoutDetails:
+        seen = self._read(ObjectKind.ORDER_REFERENCE, order_reference_id)
+        consent = self._consents.get(token)
+        if consent is None or consent[0] != order_reference_id:
+            raise CallRefused(
+                "GetOrderReferenceDetails",
+                "InvalidAddressConsentToken",
+                "the fake knows no such token for this order reference",
+                http_status=404,
+            )
+        _, buyer, address, descriptor = consent
+        return CheckoutDetails(seen, buyer, address, descriptor)
 
     def _details(self, kind: ObjectKind, amazon_id: str) -> Observation:
         operation = "Get" + kind.value.title().replace(" ", "") + "Details"

@@ -39,6 +39,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Final, Protocol
 
+from amzpay.domain.buyer import Buyer, ShippingAddress
 from amzpay.domain.money import Money
 
 SYNCHRONOUS: Final = timedelta(0)
@@ -99,6 +100,19 @@ class Observation:
     @property
     def declined(self) -> bool:
         return self.state is PaymentState.DECLINED
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutDetails:
+    """The buyer's order reference as the buyer's consent lets the shop see it at checkout:
+    its state and total (``order_reference``), who buys, where it ships and the payment
+    method chosen as Amazon describes it to the buyer ("Amazon Pay (Visa **11)"). Amazon may
+    leave any of the three out; an address without a name or street is left out too."""
+
+    order_reference: Observation
+    buyer: Buyer | None
+    shipping_address: ShippingAddress | None
+    payment_descriptor: str | None
 
 
 class GatewayError(Exception):
@@ -207,6 +221,12 @@ class PaymentGateway(Protocol):
         refuses while constraints exist (``ConstraintsExist``) or once it is not Draft."""
 
     def order_reference_details(self, order_reference_id: str) -> Observation: ...
+
+    def checkout_details(self, order_reference_id: str, *, consent_token: str) -> CheckoutDetails:
+        """The buyer, the shipping address and the payment method of the buyer's order
+        reference, read with the buyer's consent token (the access token the sign-in gave
+        the shop's page). A token that is unknown, expired or another buyer's is refused
+        (``CallRefused``)."""
 
     def authorization_details(self, authorization_id: str) -> Observation: ...
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import NoReturn
 
-from amzpay.amazonpay.gateway import ASYNCHRONOUS, CallFailed, Observation
+from amzpay.amazonpay.gateway import ASYNCHRONOUS, CallFailed, CheckoutDetails, Observation
 from amzpay.domain.money import Money
 
 RETRY_AFTER = timedelta(minutes=5)
@@ -64,6 +64,9 @@ class UnavailableGateway:
 
     def confirm_order_reference(self, order_reference_id: str) -> None:
         _fail("ConfirmOrderReference")
+
+    def checkout_details(self, order_reference_id: str, *, consent_token: str) -> CheckoutDetails:
+        _fail("GetOrderReferenceDetails")
 
     def order_reference_details(self, order_reference_id: str) -> Observation:
         _fail("GetOrderReferenceDetails")

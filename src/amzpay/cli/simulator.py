@@ -181,7 +181,9 @@ def serve(
     console.print(
         f"Amazon Pay simulator on [bold]{config.public_url}"
         "/OffAmazonPayments_Sandbox/2013-01-01[/bold], seller "
-        f"[bold]{seller.seller_id}[/bold]; control API under /_sim"
+        f"[bold]{seller.seller_id}[/bold]; control API under /_sim\n"
+        f"Buyer pages: [bold]http://{host}:{port}/OffAmazonPayments/de/sandbox/lpa/js/Widgets.js"
+        f"?sellerId={seller.seller_id}[/bold], client id [bold]{seller.client_id}[/bold]"
     )
     if seller.public_key_id:
         console.print(

@@ -15,7 +15,7 @@ import anyio
 import anyio.to_thread
 from starlette.applications import Starlette
 
-from . import api, control
+from . import api, control, widgets
 from .clock import Clock
 from .config import SimulatorConfig
 from .core import Simulator, Sleep
@@ -51,7 +51,13 @@ def simulator_app(
             tasks.cancel_scope.cancel()
 
     app = Starlette(
-        routes=[*api.routes(), *v2_api.routes(), *control.routes(), *v2_control.routes()],
+        routes=[
+            *api.routes(),
+            *v2_api.routes(),
+            *control.routes(),
+            *v2_control.routes(),
+            *widgets.routes(),
+        ],
         lifespan=lifespan,
     )
     app.state.simulator = simulator

@@ -1,5 +1,9 @@
 """Buyer test data: who signs in, where they ship to, and the sandbox wallet's payment methods.
 
+``SANDBOX_ACCOUNTS`` are the sandbox test accounts a buyer signs in with on the simulator's pages
+(``checkout``): each has a password and an address book; every wallet holds all of
+``PAYMENT_METHODS``, the starred ones included, as Amazon's sandbox test accounts do.
+
 Amazon's sandbox test accounts hold ordinary payment methods and starred ones that make
 payments fail on purpose (amazonpay-api.md §A.11): one the seller's account may not accept
 (constraint PaymentMethodNotAllowed) and three whose authorizations are declined.
@@ -65,3 +69,67 @@ def sandbox_buyer(payment_method: str = "visa", **changes: str) -> Buyer:
         address=address,
         payment_method=payment_method,
     )
+
+
+SANDBOX_PASSWORD = "sandbox-password"
+"""Every test account's password (Amazon's sandbox accounts have one the seller chose)."""
+
+
+@dataclass(frozen=True)
+class SandboxAccount:
+    """A sandbox test account: who signs in with it, and its address book (first: default)."""
+
+    email: str
+    name: str
+    addresses: tuple[Address, ...]
+    password: str = SANDBOX_PASSWORD
+    phone: str | None = None
+
+    def paying(self, address: int = 0, payment_method: str = "visa") -> Buyer:
+        """The buyer of an order reference shipping to ``addresses[address]``."""
+        return Buyer(
+            name=self.name,
+            email=self.email,
+            address=self.addresses[address],
+            payment_method=payment_method,
+            phone=self.phone,
+        )
+
+
+SANDBOX_ACCOUNTS: tuple[SandboxAccount, ...] = (
+    SandboxAccount(
+        email="erika.mustermann@example.com",
+        name="Erika Mustermann",
+        phone="+49 221 1234567",
+        addresses=(
+            DEFAULT_ADDRESS,
+            Address(
+                name="Erika Mustermann c/o Beispiel GmbH",
+                line1="Friedrichstrasse 43",
+                city="Berlin",
+                postal_code="10117",
+                country_code="DE",
+            ),
+        ),
+    ),
+    SandboxAccount(
+        email="john.smith@example.co.uk",
+        name="John Smith",
+        addresses=(
+            Address(
+                name="John Smith",
+                line1="21 Baker Street",
+                city="London",
+                postal_code="NW1 6XE",
+                country_code="GB",
+                phone="+44 20 7946 0000",
+            ),
+        ),
+    ),
+)
+
+
+def sandbox_account(email: str) -> SandboxAccount | None:
+    """The test account signed in with ``email`` (compared case-insensitively), if any."""
+    wanted = email.strip().casefold()
+    return next((b for b in SANDBOX_ACCOUNTS if b.email.casefold() == wanted), None)

@@ -26,6 +26,7 @@ class Seller:
     # private half signs the seller's v2 requests.
     public_key_id: str | None = None
     public_key_pem: str | None = None
+    client_id: str = "amzn1.application-oa2-client.simulator"  # Login with Amazon's, for buttons
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from .buyers import sandbox_buyer
+from .buyers import SANDBOX_PASSWORD, sandbox_buyer
+from .checkout import WidgetError
 from .clock import OffsetClock, amazon_timestamp
 from .core import Simulator
+from .logins import TOKEN_LIFETIME
 
 
 def routes() -> list[Route]:
@@ -28,6 +30,7 @@ def routes() -> list[Route]:
             _change_payment_method,
             methods=["POST"],
         ),
+        Route("/_sim/sign-in", _sign_in, methods=["POST"]),
         Route("/_sim/clock", _clock, methods=["GET"]),
         Route("/_sim/clock/advance", _advance, methods=["POST"]),
         Route("/_sim/settle", _settle, methods=["POST"]),
@@ -92,6 +95,28 @@ async def _change_payment_method(request: Request) -> Response:
     except ValueError as error:
         return JSONResponse({"error": str(error)}, 400)
     return JSONResponse({"AmazonOrderReferenceId": order_id, "payment_method": method})
+
+
+async def _sign_in(request: Request) -> Response:
+    """A buyer's sign-in without the page: the access token (address consent token) a
+    sandbox test account gets, for shops driving the simulator without a browser."""
+    simulator = _sim(request)
+    try:
+        data = await _json(request)
+        seller_id = data.get("seller_id")
+        token = simulator.sign_in(
+            str(data.get("email", "")),
+            password=str(data.get("password", SANDBOX_PASSWORD)),
+            seller_id=None if seller_id is None else str(seller_id),
+        )
+    except KeyError as error:
+        return JSONResponse({"error": str(error.args[0])}, 404)
+    except WidgetError as error:
+        return JSONResponse({"error": error.message, "code": error.code}, error.status)
+    except ValueError as error:
+        return JSONResponse({"error": str(error)}, 400)
+    lifetime = int(TOKEN_LIFETIME.total_seconds())
+    return JSONResponse({"access_token": token, "token_type": "bearer", "expires_in": lifetime})
 
 
 def _clock(request: Request) -> Response:

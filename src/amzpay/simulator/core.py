@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 import anyio
 import httpx
 
-from . import notifications
+from . import checkout, notifications
 from .auth import authenticate
-from .buyers import sandbox_buyer
+from .buyers import SANDBOX_PASSWORD, sandbox_buyer
 from .certs import make_signing_key
 from .clock import Clock, ManualClock, OffsetClock, SystemClock, caller_time
 from .config import Seller, SimulatorConfig
@@ -49,6 +49,7 @@ class CallRecord:
     reference_id: str | None = None
 
 
+_BUTTON_SCOPE = "profile payments:widget payments:shipping_address"
 _REFERENCE_IDS = ("AuthorizationReferenceId", "CaptureReferenceId", "RefundReferenceId")
 
 
@@ -98,6 +99,15 @@ class Simulator:
         with self.lock:
             chosen = buyer or sandbox_buyer(payment_method)
             return open_order_reference(self.ledger, seller.seller_id, chosen, sandbox)
+
+    def sign_in(
+        self, email: str, *, password: str = SANDBOX_PASSWORD, seller_id: str | None = None
+    ) -> str:
+        """The access token (address consent token) a sandbox test account gets by signing
+        in on ``seller_id``'s button, as the sign-in page hands it out."""
+        seller = self.seller(seller_id)
+        with self.lock:
+            return checkout.sign_in(self.ledger, seller, email, password, _BUTTON_SCOPE).token
 
     def change_payment_method(self, order_reference_id: str, payment_method: str) -> None:
         """The buyer chooses ``payment_method`` for the order instead (after a soft decline:

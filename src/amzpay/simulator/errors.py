@@ -20,6 +20,7 @@ _STATUS: Final[dict[str, tuple[int, str]]] = {
     "SignatureDoesNotMatch": (403, "Sender"),
     "UnauthorizedAccess": (401, "Sender"),
     "InvalidOrderReferenceId": (404, "Sender"),
+    "InvalidAddressConsentToken": (404, "Sender"),
     "InvalidTransactionId": (404, "Sender"),
     "OrderReferenceNotModifiable": (405, "Sender"),
     "InvalidOrderReferenceStatus": (405, "Sender"),

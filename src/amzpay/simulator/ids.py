@@ -34,6 +34,11 @@ class IdFactory:
     def message_id(self) -> str:
         return self.request_id()
 
+    def access_token(self) -> str:
+        """A Login with Amazon access token, ``Atza|`` and opaque characters as Amazon's."""
+        alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        return self._fresh(lambda: "Atza|" + "".join(self._random.choices(alphabet, k=64)))
+
     def page_token(self) -> str:
         """An opaque NextPageToken, base64 as in Amazon's samples."""
         return base64.b64encode(self.request_id().encode()).decode()

@@ -15,6 +15,7 @@ from .clock import Clock
 from .config import SimulatorConfig
 from .errors import ApiError
 from .ids import IdFactory
+from .logins import Logins
 from .model import Authorization, Capture, OrderReference, Payment, Refund
 from .scheduler import Scheduler
 
@@ -53,6 +54,7 @@ class Ledger:
         self.refunds: dict[str, Refund] = {}
         self.owner: dict[str, tuple[str, bool]] = {}  # id -> (seller id, sandbox)
         self.pages: dict[str, Page] = {}  # NextPageToken -> the page it fetches
+        self.logins = Logins(ids)  # the buyers' Login with Amazon access tokens
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -61,12 +61,30 @@ def change_payment_method(ledger: Ledger, order_id: str, payment_method: str) ->
 
 
 def get_details(ledger: Ledger, call: Call) -> Element:
-    """The buyer's Login with Amazon token (AccessToken, formerly AddressConsentToken; not
-    checked) shows before confirmation what confirming shows: the buyer, the full address
-    and the payment method chosen."""
+    """The buyer's Login with Amazon token (AddressConsentToken, or AccessToken as Amazon
+    renamed it; one of the two) shows before confirmation what confirming shows: the buyer,
+    the full address and the payment method chosen. Without a token a Draft shows only the
+    city, postal code and country; a token that is unknown, expired or another buyer's is
+    refused with InvalidAddressConsentToken, as Amazon does (§A.9)."""
     order = _order(ledger, call)
-    token = bool(call.params.get("AddressConsentToken") or call.params.get("AccessToken"))
-    return order_reference_details(order, full=token or order.status.state != "Draft")
+    consent, access = call.params.get("AddressConsentToken"), call.params.get("AccessToken")
+    if consent and access:
+        raise ApiError(
+            "InvalidParameterValue",
+            "Send either AddressConsentToken or AccessToken, not both.",
+        )
+    token = consent or access
+    if token:
+        login = ledger.logins.of(token, ledger.now())
+        if login is None or (login.account.email, login.seller_id) != (
+            order.buyer.email,
+            order.seller_id,
+        ):
+            raise ApiError(
+                "InvalidAddressConsentToken",
+                "The AddressConsentToken or AccessToken you submitted is invalid or has expired.",
+            )
+    return order_reference_details(order, full=bool(token) or order.status.state != "Draft")
 
 
 def set_details(ledger: Ledger, call: Call) -> Element:

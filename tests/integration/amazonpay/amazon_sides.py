@@ -22,6 +22,7 @@ from amzpay.amazonpay.mws.gateway import MwsGateway
 from amzpay.amazonpay.mws.regions import Endpoint
 from amzpay.amazonpay.mws.transport import Credentials, Pacing
 from amzpay.amazonpay.throttle import Quota, Throttle
+from amzpay.domain.buyer import Buyer, ShippingAddress
 from amzpay.simulator import (
     InProcessTransport,
     Ipn,
@@ -45,6 +46,16 @@ SELLER = Seller(
     ipn_url="https://shop.example/amazon/ipn",
 )
 SIMULATOR_HOST = "sim.test"
+# The simulator's default sandbox buyer, who the fake plays too.
+BUYER = Buyer("Erika Mustermann", "erika.mustermann@example.com")
+ADDRESS = ShippingAddress(
+    name="Erika Mustermann",
+    lines=("Heidestrasse 17",),
+    city="Koeln",
+    postal_code="51147",
+    country_code="DE",
+    phone="+49 221 1234567",
+)
 ENDPOINT = Endpoint.at("https://mws-eu.amazonservices.com/OffAmazonPayments_Sandbox/2013-01-01")
 
 
@@ -56,6 +67,10 @@ class AmazonSide(Protocol):
 
     def advance(self, seconds: float) -> None:
         """Amazon's time moves on; whatever falls due happens."""
+
+    def buyer_signs_in(self, order_id: str) -> str:
+        """The consent token the buyer of ``order_id`` (``BUYER``, shipping to ``ADDRESS``)
+        hands the shop's page by signing in."""
 
 
 class FakeSide:
@@ -73,6 +88,9 @@ class FakeSide:
 
     def advance(self, seconds: float) -> None:
         self.clock.advance(timedelta(seconds=seconds))
+
+    def buyer_signs_in(self, order_id: str) -> str:
+        return self.gateway.sign_in(order_id, BUYER, ADDRESS, "Amazon Pay (Visa **11)")
 
 
 class Inbox(list[Ipn]):
@@ -121,6 +139,9 @@ class SimulatorSide:
 
     def advance(self, seconds: float) -> None:
         self.sim.advance(seconds)
+
+    def buyer_signs_in(self, order_id: str) -> str:
+        return self.sim.sign_in(BUYER.email)
 
     def _client_sleeps(self, seconds: float) -> None:
         """The client waits (backoff, throttle) on Amazon's clock: no test waits for real."""

@@ -28,6 +28,7 @@ from amzpay.services.outbox import Mailer
 from amzpay.simulator import InProcessTransport
 from amzpay.web.app import create_app
 from amzpay.web.backoffice.security import LOGIN_COOKIE
+from chromium import CHROMIUM as CHROMIUM, CHROMIUM_ARGS as CHROMIUM_ARGS  # for conftest
 from shop import Shop, SimulatedAmazon, built
 
 USERNAME = "ada"
@@ -98,19 +99,6 @@ def opened_shop(folder: Path, mailer: Mailer | None = None) -> Iterator[BackOffi
         yield made
     finally:
         made.close()
-
-
-CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright never downloads a browser here
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def log_in(client: httpx.Client, username: str = USERNAME, password: str = PASSWORD) -> str:

@@ -155,3 +155,23 @@ def test_staff_open_a_refund_mail_and_read_its_html_in_the_sandboxed_frame(shop,
     expect(page.locator("pre.mail-text")).to_contain_text(order)
     # The frame's document runs no script and reaches nothing of the back office.
     assert frame.locator("body").evaluate("() => document.domain") == ""
+
+
+def test_the_money_summary_follows_a_refund_without_reloading(shop, page):
+    order = shop.closed_order()
+    log_in(page)
+    page.goto(f"/orders/{order}/refund")
+    page.check("#item-mug-1")
+    page.click("text=Refund the ticked items")
+    page.wait_for_url(f"**/orders/{order}")
+    expect(page.locator("[data-money-captured]")).to_have_text("93.88 EUR")
+    page.evaluate("window.notReloaded = true")
+
+    shop.work()  # the refund is pending at Amazon
+
+    expect(page.locator("[data-money-pending]")).to_have_text("19.99 EUR")
+    shop.later(REFUND_SETTLES)
+    expect(page.locator("[data-money-refunded]")).to_have_text("19.99 EUR")
+    expect(page.locator("[data-money-pending]")).to_have_text("0.00 EUR")
+    expect(page.locator("[data-money-refundable]")).to_have_text("73.89 EUR")
+    assert page.evaluate("window.notReloaded") is True

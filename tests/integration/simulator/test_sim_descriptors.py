@@ -117,8 +117,10 @@ def test_the_buyers_access_token_shows_the_payment_method_with_its_last_digits(
 ) -> None:
     order_id = sim.create_order_reference(payment_method="mastercard")
 
+    token = sim.sign_in("erika.mustermann@example.com")
+
     details = amazon.ok(
-        "GetOrderReferenceDetails", AmazonOrderReferenceId=order_id, AccessToken="Atza|token"
+        "GetOrderReferenceDetails", AmazonOrderReferenceId=order_id, AccessToken=token
     )[0]
 
     assert text(details, "OrderReferenceStatus/State") == "Draft"

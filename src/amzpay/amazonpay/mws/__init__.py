@@ -8,6 +8,7 @@
     transport     throttle, sign, POST, record, retry
     client        ``MwsClient``: one method per operation
     observations  ``…Details`` as the port's ``Observation``s: states, reason codes, soft declines
+    checkout      the buyer, shipping address and payment descriptor a consent token shows
     gateway       ``MwsGateway``: the ``PaymentGateway`` port over ``MwsClient``
 
 Imports amzpay.domain, amzpay.amazonpay (the port), the standard library and httpx; never the

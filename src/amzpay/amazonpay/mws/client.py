@@ -24,6 +24,7 @@ import httpx
 
 from amzpay.amazonpay.calllog import CallLog
 from amzpay.amazonpay.mws import wire
+from amzpay.amazonpay.mws.checkout import BuyerView, read_buyer_view
 from amzpay.amazonpay.mws.elements import Node
 from amzpay.amazonpay.mws.errors import InvalidRequest
 from amzpay.amazonpay.mws.regions import Endpoint
@@ -101,6 +102,20 @@ class MwsClient:
         parameters |= _optional("AccessToken", access_token, limit=4096)
         return self._details(
             "GetOrderReferenceDetails", parameters, _ORDER_REFERENCE, wire.read_order_reference
+        )
+
+    def get_buyer_view(
+        self, order_reference_id: str, *, address_consent_token: str
+    ) -> Reply[BuyerView]:
+        """GetOrderReferenceDetails with the buyer's AddressConsentToken (the access token of
+        the buyer's sign-in): the details with the buyer, the full shipping address and the
+        payment descriptor, which Amazon shows a Draft only to a holder of the token."""
+        if not address_consent_token:
+            raise InvalidRequest("the buyer's address consent token is required")
+        parameters = {"AmazonOrderReferenceId": order_reference_id}
+        parameters |= _optional("AddressConsentToken", address_consent_token, limit=4096)
+        return self._details(
+            "GetOrderReferenceDetails", parameters, _ORDER_REFERENCE, read_buyer_view
         )
 
     def set_order_reference_details(

@@ -34,11 +34,12 @@ from amzpay.amazonpay.gateway import (
     ASYNCHRONOUS,
     CallFailed,
     CallRefused,
+    CheckoutDetails,
     GatewayError,
     Observation,
     Throttled,
 )
-from amzpay.amazonpay.mws import errors, observations as seen
+from amzpay.amazonpay.mws import checkout, errors, observations as seen
 from amzpay.amazonpay.mws.client import MwsClient
 from amzpay.amazonpay.mws.observations import Now
 from amzpay.amazonpay.mws.wire import Reply
@@ -160,6 +161,15 @@ class MwsGateway:
             lambda: self._client.get_order_reference_details(order_reference_id),
             seen.of_order_reference,
         )
+
+    def checkout_details(self, order_reference_id: str, *, consent_token: str) -> CheckoutDetails:
+        try:
+            view = self._client.get_buyer_view(
+                order_reference_id, address_consent_token=consent_token
+            ).value
+        except errors.AmazonPayError as error:
+            raise self._error("GetOrderReferenceDetails", error) from error
+        return checkout.checkout_details(view, self._now)
 
     # -- authorization ------------------------------------------------------------------------
 

@@ -7,8 +7,8 @@ where the throttled form spells ``RequestID`` (research: amazonpay-api.md A.3). 
 ``…Details`` elements travel inside IPN NotificationData, so ``ipn`` reuses these readers.
 
 Amounts become ``Money`` in the currency the element names, never floats. Buyer data (Buyer,
-Destination, BillingAddress, notes) is deliberately not read: nothing downstream needs it, so
-nothing downstream can leak it.
+Destination, BillingAddress, notes) is deliberately not read here, so that polls and IPNs
+never carry it; only the checkout's read with the buyer's consent token does (``checkout``).
 
 Errors are those of ``elements``: MalformedXml, MissingElement, InvalidValue (all WireError).
 """

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from amzpay.domain.money import Money
+from amzpay.domain.money_summary import MoneySummary
 from amzpay.domain.order import Expense, Item, Order
 from amzpay.domain.payment import PaymentRecord
 from amzpay.domain.refund import RefundLine, RefundPlan
@@ -16,6 +17,7 @@ from amzpay.services.refunds import LineStanding, RefundView
 from amzpay.web.api.responses import (
     BooksOut,
     CaptureBooksOut,
+    CaptureMoneyOut,
     CapturePart,
     ExpenseOut,
     HistoryOut,
@@ -24,6 +26,7 @@ from amzpay.web.api.responses import (
     LineAmount,
     LineStandingOut,
     MoneyOut,
+    MoneySummaryOut,
     OrderSummaryOut,
     PaymentOut,
     PreviewOut,
@@ -114,6 +117,30 @@ def books_out(books: OrderBooks) -> BooksOut:
                 refunds=c.refunds,
             )
             for c in books.captures
+        ],
+    )
+
+
+def money_summary_out(summary: MoneySummary) -> MoneySummaryOut:
+    return MoneySummaryOut(
+        total=money(summary.total),
+        authorized=money(summary.authorized),
+        captured=money(summary.captured),
+        refunded=money(summary.refunded),
+        pending=money(summary.pending),
+        refundable=money(summary.refundable),
+        captures=[
+            CaptureMoneyOut(
+                reference_id=c.reference_id,
+                amazon_id=c.amazon_id,
+                captured=money(c.captured),
+                refunded=money(c.refunded),
+                pending=money(c.pending),
+                refundable=money(c.refundable),
+                over_refund_left=money(c.over_refund_left),
+                refunds=c.refunds,
+            )
+            for c in summary.captures
         ],
     )
 

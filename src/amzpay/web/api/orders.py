@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import AwareDatetime
 
-from amzpay.domain.money import Money
 from amzpay.oms.errors import TransitionRefused
 from amzpay.services.queries import OrderFilter
 from amzpay.web.api.auth import ClientDep, ServicesDep
@@ -19,6 +18,7 @@ from amzpay.web.api.convert import (
     history_out,
     item_out,
     money,
+    money_summary_out,
     payment_out,
     preview_out,
     refund_out,
@@ -177,7 +177,7 @@ def read_order(services: Services, reference: str) -> OrderOut:
     detail = services.queries.order(reference)
     order = detail.order
     views = {view.id: view for view in services.orders.items(reference)}
-    total = money(Money.total((line.price_to_pay for line in order.lines()), order.currency))
+    summary = services.ledger.money_summary(reference)
     return OrderOut(
         reference=order.reference,
         amazon_order_reference_id=order.amazon_order_reference_id,
@@ -187,12 +187,13 @@ def read_order(services: Services, reference: str) -> OrderOut:
         process=detail.facts.process,
         placed_at=detail.facts.placed_at,
         closed_at=detail.facts.closed_at,
-        total=total,
+        total=money(summary.total),
         items=[item_out(order, item, views.get(item.id)) for item in order.items],
         expenses=[expense_out(order, expense) for expense in order.expenses],
         payments=[payment_out(record) for record in detail.payments],
         refunds=[refund_out(view) for view in services.refunds.refunds(reference)],
         books=books_out(services.ledger.books(reference)),
+        money=money_summary_out(summary),
         history=[history_out(entry) for entry in services.queries.history(reference)],
     )
 

@@ -100,6 +100,33 @@ class BooksOut(BaseModel):
     captures: list[CaptureBooksOut]
 
 
+class CaptureMoneyOut(BaseModel):
+    reference_id: str = Field(description="Our CaptureReferenceId")
+    amazon_id: str | None
+    captured: MoneyOut
+    refunded: MoneyOut = Field(description="Refunds Amazon completed")
+    pending: MoneyOut = Field(description="Refunds sent to Amazon and not yet settled")
+    refundable: MoneyOut = Field(
+        description="What items and expenses may still take of this capture; "
+        "zero once it is closed or has had Amazon's ten refunds"
+    )
+    over_refund_left: MoneyOut = Field(
+        description="Amazon's allowance above the captured amount (the lesser of 15 % and 75) "
+        "still unused"
+    )
+    refunds: int = Field(description="Refunds sent, declined ones included")
+
+
+class MoneySummaryOut(BaseModel):
+    total: MoneyOut = Field(description="The order total: every item and expense to pay")
+    authorized: MoneyOut = Field(description="What Amazon authorized")
+    captured: MoneyOut
+    refunded: MoneyOut
+    pending: MoneyOut = Field(description="Refunds sent to Amazon and not yet settled")
+    refundable: MoneyOut = Field(description="Still refundable, over every capture")
+    captures: list[CaptureMoneyOut]
+
+
 class HistoryOut(BaseModel):
     at: UtcTime
     kind: str = Field(description="state, payment, api_call, ipn or mail")
@@ -122,6 +149,10 @@ class OrderOut(BaseModel):
     payments: list[PaymentOut]
     refunds: list[RefundOut]
     books: BooksOut
+    money: MoneySummaryOut = Field(
+        description="Total, authorized, captured, refunded, pending and still refundable "
+        "(per capture), from the payment records"
+    )
     history: list[HistoryOut]
 
 

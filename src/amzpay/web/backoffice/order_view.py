@@ -1,6 +1,6 @@
 """What the order page shows, read through the services: the items grouped under their
 bundles with their states, the events staff may fire on them and why they cannot be refunded,
-the expenses, and the order's authorizations, captures and refunds."""
+the expenses, the order's authorizations, captures and refunds, and its money summary."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from amzpay.domain.money import Money
+from amzpay.domain.money_summary import MoneySummary
 from amzpay.domain.order import Order
 from amzpay.domain.payment import PaymentKind, PaymentRecord
 from amzpay.services.refunds import REFUND_EVENT  # fired through the refund form, not a button
@@ -51,6 +52,7 @@ class OrderPage:
     expenses: tuple[Line, ...]
     payments: dict[PaymentKind, list[PaymentRecord]]
     names: dict[str, str]  # item and expense ids -> names, for the refunds' lines
+    money: MoneySummary
 
     @property
     def events(self) -> dict[str, list[str]]:
@@ -77,6 +79,7 @@ def read_order_page(services: Services, reference: str) -> OrderPage:
     """Raises the store's OrderNotFound."""
     views = {view.id: view for view in services.orders.items(reference)}
     standing = {line.line_id: line for line in services.refunds.standing(reference)}
+    money = services.ledger.money_summary(reference)
     with services.database.read() as tx:
         order = tx.order(reference)
         process = tx.order_head(reference).process
@@ -99,6 +102,7 @@ def read_order_page(services: Services, reference: str) -> OrderPage:
         expenses=tuple(line(e.id, e.name) for e in order.expenses),
         payments=payments,
         names={line.id: line.name for line in order.lines()},
+        money=money,
     )
 
 
