@@ -177,7 +177,8 @@ def serve(
     if tls:
         files = tls_files(host, tls_dir)
         certificate, key_file = str(files.certificate), str(files.key)
-        console.print(f"TLS: the shop trusts the CA in [bold]{files.ca_certificate}[/bold]")
+        trust = f"TLS: the shop trusts the CA in [bold]{files.ca_certificate}[/bold]"
+        console.print(trust, soft_wrap=True)  # a path to copy, not to wrap
     console.print(
         f"Amazon Pay simulator on [bold]{config.public_url}"
         "/OffAmazonPayments_Sandbox/2013-01-01[/bold], seller "
@@ -188,7 +189,8 @@ def serve(
     if seller.public_key_id:
         console.print(
             f"API v2 on [bold]{config.public_url}/v2/...[/bold] (and /sandbox/v2, /live/v2), "
-            f"public key id [bold]{seller.public_key_id}[/bold]"
+            f"public key id [bold]{seller.public_key_id}[/bold]",
+            soft_wrap=True,
         )
     uvicorn.run(
         build(config),

@@ -13,7 +13,13 @@ from starlette.applications import Starlette
 from starlette.routing import Mount
 from v2kit import LIVE_SELLER, OTHER_KEY, PLAIN_SELLER, Pay, sign
 
-from amzpay.simulator import InProcessTransport, ManualClock, Seller
+from amzpay.simulator import (
+    InProcessTransport,
+    ManualClock,
+    Seller,
+    SimulatorConfig,
+    create_simulator,
+)
 
 NEW_SESSION = {
     "webCheckoutDetails": {"checkoutReviewReturnUrl": "https://shop.example/review"},
@@ -228,3 +234,17 @@ def test_mounted_under_a_prefix_the_full_signed_path_is_verified(
         assert (
             mounted.post("/v2/checkoutSessions", NEW_SESSION).json()["releaseEnvironment"] == "Live"
         )
+
+
+def test_a_seller_registered_with_an_unreadable_public_key_is_refused_not_failed(
+    clock: ManualClock,
+) -> None:
+    broken = Seller(
+        public_key_id="SANDBOX-BROKEN", public_key_pem="-----BEGIN PUBLIC KEY-----\nnope"
+    )
+    app = create_simulator(SimulatorConfig(sellers=(broken,)), clock=clock)
+    with httpx.Client(
+        transport=InProcessTransport(app), base_url="https://pay-api.amazon.eu"
+    ) as http:
+        answer = Pay(http, clock, broken).post("/v2/checkoutSessions", NEW_SESSION)
+    assert (answer.status_code, answer.json()["reasonCode"]) == (401, "UnauthorizedAccess")

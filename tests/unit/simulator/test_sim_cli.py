@@ -116,3 +116,26 @@ def test_the_tls_certificate_names_the_host_localhost_and_amazons_v2_hosts(tmp_p
     assert server.issuer == ca.subject
     assert files.ca_certificate.read_bytes() == ca.public_bytes(serialization.Encoding.PEM)
     assert files.key.stat().st_mode & 0o077 == 0
+
+
+def test_serve_with_tls_and_a_v2_key_hands_uvicorn_the_certificate_and_the_seller_its_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import uvicorn
+
+    served: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(app=app, **options))
+    pem = _public_pem(tmp_path)
+    arguments = ["simulator", "--port", "8943", "--tls", "--tls-dir", str(tmp_path / "tls")]
+    arguments += ["--v2-public-key-id", "SANDBOX-AKEY", "--v2-public-key", str(pem)]
+
+    assert main(arguments) == 0
+
+    assert served["ssl_certfile"] == str(tmp_path / "tls" / "simulator-cert.pem")
+    assert served["ssl_keyfile"] == str(tmp_path / "tls" / "simulator-key.pem")
+    simulator = simulator_of(served["app"])  # type: ignore[arg-type]
+    assert simulator.config.public_url == "https://127.0.0.1:8943"
+    assert simulator.seller().public_key_id == "SANDBOX-AKEY"
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "simulator-ca.pem" in shown
+    assert "SANDBOX-AKEY" in shown

@@ -130,9 +130,14 @@ def parse_date(text: str) -> datetime | None:
 
 @lru_cache(maxsize=64)
 def _public_key(pem: str) -> rsa.RSAPublicKey:
-    key = load_pem_public_key(pem.encode())
+    """The registered key; a registration that is no RSA public key refuses the seller's
+    calls (an in-process config mistake, which the CLI checks before serving)."""
+    try:
+        key = load_pem_public_key(pem.encode())
+    except ValueError:
+        key = None
     if not isinstance(key, rsa.RSAPublicKey):
-        raise V2Error("UnauthorizedAccess", "The registered public key is not an RSA key.")
+        raise V2Error("UnauthorizedAccess", "The registered public key is not an RSA PEM key.")
     return key
 
 

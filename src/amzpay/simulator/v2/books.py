@@ -1,18 +1,15 @@
 """The v2 books: every object by id with the seller and environment owning it, and the one
 place their states change. Every change is reported to ``on_change``, which turns it into an
-IPN; the clock, ids and scheduler are the simulator's own, shared with the legacy side.
+IPN. Time, ids and timed work are the legacy ledger's (its clock, id factory and scheduler),
+so both APIs live on one clock.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import TypeVar
 
-from ..clock import Clock
-from ..config import SimulatorConfig
-from ..ids import IdFactory
-from ..scheduler import Scheduler
+from ..ledger import Ledger
 from .errors import V2Error
 from .model import Charge, ChargePermission, CheckoutSession, Refund, Resource, State, move
 
@@ -23,28 +20,15 @@ _T = TypeVar("_T")
 class Books:
     """Amazon's v2 records for every seller."""
 
-    def __init__(
-        self,
-        config: SimulatorConfig,
-        clock: Clock,
-        ids: IdFactory,
-        scheduler: Scheduler,
-        on_change: Listener,
-    ) -> None:
-        self.config, self.clock, self.ids, self.scheduler = config, clock, ids, scheduler
+    def __init__(self, ledger: Ledger, on_change: Listener) -> None:
+        self.config, self.ids = ledger.config, ledger.ids
+        self.now, self.later = ledger.now, ledger.later
         self._on_change = on_change
         self.sessions: dict[str, CheckoutSession] = {}
         self.permissions: dict[str, ChargePermission] = {}
         self.charges: dict[str, Charge] = {}
         self.refunds: dict[str, Refund] = {}
         self.owner: dict[str, tuple[str, bool]] = {}  # id -> (seller id, sandbox)
-
-    def now(self) -> datetime:
-        return self.clock.now()
-
-    def later(self, amazon_seconds: float, action: Callable[[], None]) -> None:
-        """Run ``action`` after ``amazon_seconds`` of Amazon's time (scaled by the config)."""
-        self.scheduler.at(self.now() + self.config.scaled(amazon_seconds), action)
 
     def add(self, item: Resource, seller_id: str, sandbox: bool, announce: bool) -> None:
         """Book a new object, announcing it when ``announce``."""

@@ -37,9 +37,7 @@ class V2Api:
 
     def __init__(self, simulator: Simulator) -> None:
         self._sim = simulator
-        self.books = Books(
-            simulator.config, simulator.clock, simulator.ids, simulator.scheduler, self._announce
-        )
+        self.books = Books(simulator.ledger, self._announce)
         self.keys = idempotency.IdempotencyKeys()
 
     def call(self, request: SignedRequest, rest: str) -> Reply:
