@@ -48,11 +48,11 @@ class MemoryLogRows(MemoryRows):
         """Put a notification in the inbox, with what it is ``about`` when that was read;
         False when its message id is already there (a duplicate delivery)."""
         tables = self._writes("receive_ipn")
+        order_id = None if about is None or about.order is None else self.order_id(about.order)
         if message_id in tables.inbox:
             return False
         row = InboxRow(tables.new_id("inbox"), message_id, notification_type, body, utc(at))
         if about is not None:
-            order_id = None if about.order is None else self.order_id(about.order)
             row = replace(
                 row,
                 object_kind=about.object_kind,
