@@ -6,7 +6,7 @@ import pytest
 from amazonpay_mws_samples import THROTTLED, error_response
 
 from amzpay.amazonpay.mws import errors
-from amzpay.amazonpay.mws.errors import from_response, should_retry
+from amzpay.amazonpay.mws.errors import from_response
 
 
 @pytest.mark.parametrize(
@@ -50,14 +50,14 @@ def test_each_code_maps_to_its_class(code, status, expected):
 
 @pytest.mark.parametrize("cls", [errors.Declined, errors.PermanentError, errors.LimitExceeded])
 def test_declines_and_permanent_errors_are_never_retried(cls):
-    assert not should_retry(cls("no", code="X"))
+    assert not cls("no", code="X").retryable
 
 
 @pytest.mark.parametrize(
     "cls", [errors.Throttled, errors.ServiceUnavailable, errors.TransportFailure]
 )
 def test_throttling_server_errors_and_transport_failures_are_retried(cls):
-    assert should_retry(cls("later"))
+    assert cls("later").retryable
 
 
 def test_a_permanent_error_carries_amazons_code_message_and_request_id():
@@ -92,6 +92,3 @@ def test_an_unreadable_body_on_another_status_is_an_unexpected_response():
     assert isinstance(error, errors.UnexpectedResponse)
     assert error.message == "HTTP 400 from Amazon"
 
-
-def test_other_exceptions_are_never_retried():
-    assert not should_retry(ValueError("x"))

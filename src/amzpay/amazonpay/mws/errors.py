@@ -202,7 +202,3 @@ def from_response(http_status: int, body: bytes) -> AmazonPayError:
     message = error.message or f"HTTP {http_status} from Amazon"
     return cls(message, code=error.code, http_status=http_status, request_id=error.request_id)
 
-
-def should_retry(error: BaseException) -> bool:
-    """Whether ``error`` may be retried (with the same reference id)."""
-    return isinstance(error, AmazonPayError) and error.retryable
