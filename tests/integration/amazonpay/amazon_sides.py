@@ -68,6 +68,8 @@ class AmazonCodes:
     seller_closed_order: str = "SellerClosed"
     captured_authorization: str | None = "MaxCapturesProcessed"  # the reason it is Closed
     pending_payment_method: str = "visa"  # a method whose authorization may take a while
+    refund_operation: str = "Refund"  # Amazon's name of the call, in the simulator's log
+    throttled: tuple[int, str] = (503, "RequestThrottled")  # HTTP status and code
 
 
 LEGACY_CODES = AmazonCodes()

@@ -39,6 +39,8 @@ V2_CODES = AmazonCodes(
     seller_closed_authorization="MerchantCanceled",
     seller_closed_order="MerchantClosed",
     captured_authorization=None,  # a Captured charge: no reason code
+    refund_operation="CreateRefund",
+    throttled=(429, "TooManyRequests"),
     pending_payment_method="*pending-authorized",  # the test wallet's card ending 0701
 )
 SIMULATOR_URL = "http://sim.test"
