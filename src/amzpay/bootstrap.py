@@ -230,7 +230,7 @@ def build(
         certificates = HttpxCertificateFetcher(http)
     verifier = _verifier(settings, certificates)
     closers.append(verifier.close)
-    inbox = InboxProcessor(database, engine, clock)
+    inbox = InboxProcessor(database, engine, clock, gateway=gateway)
     outbox = _outbox(settings, database, mailer, clock)
     return App(
         settings=settings,
