@@ -289,6 +289,18 @@ def test_a_charge_permission_is_the_order_reference(
     assert order.amount == Money(20000, "EUR")
 
 
+def test_a_charge_permission_waiting_only_for_a_pending_charge_stays_open(
+    gateway: V2Gateway, amazon: FakeAmazonV2
+):
+    busy = charge_permission_json("NonChargeable")
+    busy["statusDetails"]["reasons"] = [{"reasonCode": "ChargeInProgress"}]
+    amazon.reply(200, busy)
+
+    order = gateway.order_reference_details(CHARGE_PERMISSION)
+
+    assert (order.state, order.reason_code) == (PaymentState.OPEN, "ChargeInProgress")
+
+
 @pytest.mark.parametrize(
     ("cancel", "reason", "body"),
     [

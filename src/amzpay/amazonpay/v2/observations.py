@@ -4,9 +4,12 @@ The one place where v2's states become ``PaymentState`` (research amazonpay-api.
 
     v2 object          port object        v2 state               PaymentState
     Charge Permission  order reference    Chargeable             OPEN
-                                          NonChargeable          SUSPENDED (reasons: the
-                                                                 payment method, a charge
-                                                                 in progress)
+                                          NonChargeable          SUSPENDED (the payment
+                                                                 method needs the buyer);
+                                                                 OPEN while its only reason
+                                                                 is ChargeInProgress (a
+                                                                 charge pends: nothing is
+                                                                 asked of the buyer)
                                           Closed                 CLOSED
     Charge             authorization      AuthorizationInitiated PENDING
                                           Authorized             OPEN
@@ -53,6 +56,7 @@ from amzpay.domain.money import Money
 
 Now = Callable[[], datetime]
 SOFT_DECLINE_REASON: Final = "SoftDeclined"
+CHARGE_IN_PROGRESS: Final = "ChargeInProgress"
 
 PERMISSION_STATES: Final[Mapping[ChargePermissionState, PaymentState]] = {
     ChargePermissionState.CHARGEABLE: PaymentState.OPEN,
@@ -84,15 +88,18 @@ REFUND_STATES: Final[Mapping[RefundState, PaymentState]] = {
 
 def of_charge_permission(permission: ChargePermission, now: Now) -> Observation:
     status = permission.status
-    reason = status.reason_code or (permission.reasons[0] if permission.reasons else None)
+    reasons = permission.reasons or ((status.reason_code,) if status.reason_code else ())
+    state = PERMISSION_STATES[status.state]
+    if state is PaymentState.SUSPENDED and set(reasons) == {CHARGE_IN_PROGRESS}:
+        state = PaymentState.OPEN
     return Observation(
         kind=ObjectKind.ORDER_REFERENCE,
         amazon_id=permission.charge_permission_id,
         reference_id=None,
-        state=PERMISSION_STATES[status.state],
+        state=state,
         updated_at=status.updated_at or now(),
         amount=permission.amount_limit,
-        reason_code=reason,
+        reason_code=status.reason_code or (reasons[0] if reasons else None),
         reason_description=status.reason_description,
         created_at=permission.created_at,
         expires_at=permission.expires_at,
