@@ -167,3 +167,18 @@ def test_a_v2_refund_made_at_amazon_becomes_an_external_refund_of_its_order(shop
     assert (external.amazon_refund_id, external.order) == (made.amazon_id, order)
     assert (external.amount, external.state) == (Money(500, "EUR"), "completed")
     assert shop.refunds(order) == []
+
+
+def test_an_inbox_with_no_gateway_keeps_a_v2_ipn_saying_why(shop: V2Shop):
+    order, _ = shop.captured_order()
+    shop.app.refunds.request(order, ["L1-1"], actor="staff")
+    shop.work()
+    shop.app.inbox.gateway = None
+
+    shop.amazon.advance(REFUND_SETTLES)
+    shop.work()
+
+    [(processed, note)] = shop.inbox("REFUND")
+    assert not processed
+    assert "needs a gateway" in str(note)
+    assert shop.refunds(order)[0].state == "pending"
