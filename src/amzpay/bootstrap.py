@@ -78,9 +78,12 @@ def utc_now() -> datetime:
 
 
 def amazon_configured(settings: Settings) -> bool:
-    """Whether ``settings`` hold the credentials the legacy API needs; without them every
-    Amazon call waits (``UnavailableGateway``), which ``amzpay serve`` and ``amzpay worker``
-    say when they start."""
+    """Whether ``settings`` hold the credentials an Amazon client needs: API v2 enabled (its
+    settings refuse it without a key id and a key file), or the legacy API's; without them
+    every Amazon call waits (``UnavailableGateway``), which ``amzpay serve`` and ``amzpay
+    worker`` say when they start."""
+    if settings.amazon_v2.enabled:
+        return True
     amazon = settings.amazon
     return bool(amazon.seller_id and amazon.access_key_id and amazon.secret_key.get_secret_value())
 
@@ -95,7 +98,7 @@ def configured_gateway(
         if settings.amazon_v2.enabled:
             return v2_gateway(settings.amazon_v2, http, clock, call_log, waits)
         amazon = settings.amazon
-        if not amazon_configured(settings):
+        if not amazon_configured(settings):  # the legacy API's credentials, v2 being off
             return UnavailableGateway()
         secret = amazon.secret_key.get_secret_value()
         environment_name = Environment(amazon.release_environment)

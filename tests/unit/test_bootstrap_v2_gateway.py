@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from amzpay.amazonpay.calllog import InMemoryCallLog
 from amzpay.amazonpay.v2.gateway import V2Gateway
-from amzpay.bootstrap import utc_now, v2_gateway
+from amzpay.bootstrap import amazon_configured, utc_now, v2_gateway
 from amzpay.config import SettingsError, load_settings
 
 
@@ -95,3 +95,12 @@ def test_with_a_readable_key_the_v2_gateway_is_built(tmp_path, pem):
     )
 
     assert isinstance(gateway, V2Gateway)
+
+
+def test_with_v2_enabled_amzpay_counts_as_configured_without_legacy_credentials(tmp_path, pem):
+    key_file = tmp_path / "private.pem"
+    key_file.write_bytes(pem)
+    given = {"public_key_id": "SANDBOX-AKEY", "private_key_file": str(key_file)}
+
+    assert amazon_configured(v2_settings(enabled="true", **given))
+    assert not amazon_configured(v2_settings(**given))
