@@ -5,10 +5,12 @@
     app.worker("w1").run_once()
     app.close()
 
-The gateway is the one the settings describe: with Amazon credentials, ``MwsGateway`` over the
-legacy API client at Amazon's quotas for the environment (the region's endpoint, or
-``amazon.endpoint_url``, e.g. a local simulator); without them, ``UnavailableGateway``, whose
-every call is retried later with its reference id. Tests and the demo hand in their own
+The gateway is the one the settings describe: with ``amazon_v2.enabled``, ``V2Gateway`` over
+the API v2 client with the v2 key (the region's endpoint, or ``amazon_v2.endpoint_url``);
+else, with Amazon credentials, ``MwsGateway`` over the legacy API client at Amazon's quotas for
+the environment (the region's endpoint, or ``amazon.endpoint_url``, e.g. a local simulator);
+without them, ``UnavailableGateway``, whose every call is retried later with its reference
+id. Tests and the demo hand in their own
 ``gateway_factory``, ``http`` client (its transport is the test seam), clock, mailer,
 certificate fetcher and a cheaper argon2 ``password_hasher``. Nothing is built at import time.
 """
@@ -38,7 +40,12 @@ from amzpay.amazonpay.mws.regions import Endpoint, Environment, Region
 from amzpay.amazonpay.mws.transport import Credentials, Pacing
 from amzpay.amazonpay.throttle import LIVE_QUOTAS, SANDBOX_QUOTAS, Throttle, WaitTally
 from amzpay.amazonpay.unavailable import UnavailableGateway
-from amzpay.config import Settings, SettingsError
+from amzpay.amazonpay.v2 import quotas as v2_quotas, regions as v2_regions
+from amzpay.amazonpay.v2.client import V2Client
+from amzpay.amazonpay.v2.gateway import V2Gateway
+from amzpay.amazonpay.v2.keys import KeyFileError, read_private_key
+from amzpay.amazonpay.v2.signing import Signer
+from amzpay.config import AmazonV2Settings, Settings, SettingsError
 from amzpay.mail.messages import Shop
 from amzpay.mail.render import environment
 from amzpay.mail.sender import SmtpMailer, SmtpSettings
@@ -71,9 +78,12 @@ def utc_now() -> datetime:
 
 
 def amazon_configured(settings: Settings) -> bool:
-    """Whether ``settings`` hold the credentials the legacy API needs; without them every
-    Amazon call waits (``UnavailableGateway``), which ``amzpay serve`` and ``amzpay worker``
-    say when they start."""
+    """Whether ``settings`` hold the credentials an Amazon client needs: API v2 enabled (its
+    settings refuse it without a key id and a key file), or the legacy API's; without them
+    every Amazon call waits (``UnavailableGateway``), which ``amzpay serve`` and ``amzpay
+    worker`` say when they start."""
+    if settings.amazon_v2.enabled:
+        return True
     amazon = settings.amazon
     return bool(amazon.seller_id and amazon.access_key_id and amazon.secret_key.get_secret_value())
 
@@ -85,8 +95,10 @@ def configured_gateway(
     every wait to ``waits``."""
 
     def gateway(settings: Settings, call_log: CallLog) -> PaymentGateway:
+        if settings.amazon_v2.enabled:
+            return v2_gateway(settings.amazon_v2, http, clock, call_log, waits)
         amazon = settings.amazon
-        if not amazon_configured(settings):
+        if not amazon_configured(settings):  # the legacy API's credentials, v2 being off
             return UnavailableGateway()
         secret = amazon.secret_key.get_secret_value()
         environment_name = Environment(amazon.release_environment)
@@ -106,6 +118,43 @@ def configured_gateway(
         return MwsGateway(client, now=clock, quotas=quotas)
 
     return gateway
+
+
+def v2_gateway(
+    v2: AmazonV2Settings,
+    http: httpx.Client,
+    clock: Clock,
+    call_log: CallLog,
+    waits: WaitTally | None = None,
+) -> V2Gateway:
+    """``V2Gateway`` with the key ``v2`` names, sending over ``http`` at v2's quotas for the
+    environment. Raises SettingsError when the key file does not read or the URL is no URL."""
+    if v2.private_key_file is None:
+        raise SettingsError(["AMZPAY_AMAZON_V2__PRIVATE_KEY_FILE: no private key file"])
+    try:
+        key = read_private_key(v2.private_key_file)
+    except KeyFileError as error:
+        raise SettingsError([f"AMZPAY_AMAZON_V2__PRIVATE_KEY_FILE: {error}"]) from None
+    region = v2_regions.Region(v2.region)
+    environment_name = v2_regions.Environment.SANDBOX if v2.sandbox else v2_regions.Environment.LIVE
+    try:
+        endpoint = (
+            v2_regions.Endpoint.at(v2.endpoint_url, region)
+            if v2.endpoint_url
+            else v2_regions.Endpoint.of(region, environment_name, v2.public_key_id)
+        )
+    except ValueError as error:
+        raise SettingsError([f"AMZPAY_AMAZON_V2__ENDPOINT_URL: {error}"]) from None
+    quotas = v2_quotas.SANDBOX_QUOTAS if v2.sandbox else v2_quotas.LIVE_QUOTAS
+    client = V2Client(
+        http,
+        endpoint,
+        Signer(v2.public_key_id, key),
+        quotas=quotas,
+        pacing=Pacing(throttle=Throttle(quotas, tally=waits), now=clock),
+        call_log=call_log,
+    )
+    return V2Gateway(client, now=clock)
 
 
 def _endpoint_at(url: str) -> Endpoint:
@@ -184,7 +233,7 @@ def build(
         certificates = HttpxCertificateFetcher(http)
     verifier = _verifier(settings, certificates)
     closers.append(verifier.close)
-    inbox = InboxProcessor(database, engine, clock)
+    inbox = InboxProcessor(database, engine, clock, gateway=gateway)
     outbox = _outbox(settings, database, mailer, clock)
     return App(
         settings=settings,

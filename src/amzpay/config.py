@@ -100,11 +100,25 @@ class AmazonV2Settings(Group):
     private_key_file: Path | None = None
     region: Literal["na", "eu", "jp"] = "eu"  # the UK and Germany are served by "eu"
     sandbox: bool = True
+    endpoint_url: str | None = None  # another endpoint than Amazon's: the local simulator
+    # The shop's gateway speaks API v2 with these credentials instead of the legacy API.
+    enabled: bool = False
 
     @field_validator("private_key_file", mode="before")
     @classmethod
     def _blank_file_is_none(cls, value: object) -> object:
         return value or None  # AMZPAY_AMAZON_V2__PRIVATE_KEY_FILE= (empty): no key
+
+    @field_validator("endpoint_url")
+    @classmethod
+    def _blank_url_is_none(cls, value: str | None) -> str | None:
+        return value or None  # AMZPAY_AMAZON_V2__ENDPOINT_URL= (empty): Amazon's endpoint
+
+    @model_validator(mode="after")
+    def _enabled_needs_credentials(self) -> AmazonV2Settings:
+        if self.enabled and not (self.public_key_id and self.private_key_file is not None):
+            raise ValueError("API v2 is enabled: set its public_key_id and private_key_file")
+        return self
 
     @property
     def configured(self) -> bool:

@@ -8,7 +8,13 @@ waiting message in one transaction that locks its order, then marks it processed
 of what happened. Duplicates never reach here twice (the inbox is unique by message
 id), and ``apply_observation`` ignores late, repeated and out-of-order news. A PaymentRefund
 no refund of ours asked for (made in Seller Central) is recorded as an external refund and
-flagged for staff; types and states we do not read are recorded and acknowledged. A message
+flagged for staff; types and states we do not read are recorded and acknowledged.
+
+An API v2 message is a hint: it names an object and says nothing of its state. It is not
+applied at receipt (no transaction is held open across a call to Amazon); the worker asks the
+gateway for the object, outside any transaction, and applies what Amazon says through
+``apply_observation`` as above, a refund of no record of ours becoming an external refund. A
+failed call to Amazon is a failed application, tried again like any other. A message
 whose application fails (a deadlock, the database away for a moment, a bug a deploy fixes) is
 tried again after each of ``RETRIES``; after the last it is marked processed with its error,
 and the poll settles what it would have.
@@ -21,9 +27,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Final
 
-from amzpay.amazonpay.gateway import ObjectKind, Observation
+from amzpay.amazonpay.gateway import ObjectKind, Observation, PaymentGateway
 from amzpay.amazonpay.ipn import IpnError
-from amzpay.amazonpay.notifications import Notice, read_stored
+from amzpay.amazonpay.notifications import Notice, look, read_stored
 from amzpay.domain.payment import OrderReferenceState, PaymentKind, PaymentRecord
 from amzpay.oms.engine import Engine
 from amzpay.ports.flow import ExternalRefund, InboxMessage
@@ -54,8 +60,11 @@ class InboxProcessor:
         clock: Callable[[], datetime],
         max_body_bytes: int = 256 * 1024,
         retries: Sequence[timedelta] = RETRIES,
+        gateway: PaymentGateway | None = None,
     ) -> None:
+        """``gateway`` answers the hints of API v2's messages; without one they wait."""
         self.database, self.engine, self.clock = database, engine, clock
+        self.gateway = gateway
         self.max_body_bytes, self.retries = max_body_bytes, tuple(retries)
         self.settlement = Settlement(engine)
 
@@ -68,10 +77,12 @@ class InboxProcessor:
 
     def apply_received(self, tx: UnitOfWork, message: InboxMessage, notice: Notice) -> bool:
         """Apply a message just stored in ``tx``, already read (``notice``); False when it
-        failed and is left for the worker."""
+        failed, or is a hint for the worker to look up, and is left for the worker."""
+        if notice.hint is not None:
+            return False
         try:
             with tx.savepoint():
-                note = self._apply_notice(tx, message, notice)
+                note = self._apply_notice(tx, notice)
                 tx.mark_ipn_processed(message.message_id, self.clock(), note)
         except Exception:  # the worker tries again: never why an IPN is refused
             log.exception("IPN %s not applied at receipt; left for the worker", message.message_id)
@@ -80,10 +91,12 @@ class InboxProcessor:
 
     def _handle(self, message: InboxMessage) -> bool:
         try:
+            read = self._read(message)
+            looked = self._look(read)  # outside any transaction: it may call Amazon
             with self.database.transaction() as tx:
                 if not tx.claim_ipn(message.message_id):
                     return False  # another worker has it, or had it
-                note = self._apply(tx, message)
+                note = read if isinstance(read, str) else self._apply_notice(tx, read, looked)
                 tx.mark_ipn_processed(message.message_id, self.clock(), note)
         except Exception as error:  # one bad message must not stop the inbox
             log.exception("IPN %s could not be applied", message.message_id)
@@ -101,24 +114,49 @@ class InboxProcessor:
                 note = f"failed after {tried} attempts: {error!r}"
                 tx.mark_ipn_processed(message.message_id, now, note)
 
-    def _apply(self, tx: UnitOfWork, message: InboxMessage) -> str | None:
-        """Apply one stored message; return a note for the inbox (None: applied as
-        expected)."""
+    def _read(self, message: InboxMessage) -> Notice | str:
+        """The stored message read, or a note saying why it cannot be."""
         try:
-            notice = read_stored(message.body, self.max_body_bytes, self.clock())
+            return read_stored(message.body, self.max_body_bytes, self.clock())
         except IpnError as error:
             return f"unreadable: {error}"
-        return self._apply_notice(tx, message, notice)
 
-    def _apply_notice(self, tx: UnitOfWork, message: InboxMessage, notice: Notice) -> str | None:
+    def _look(self, read: Notice | str) -> list[Observation] | None:
+        """What Amazon says of the object a hint names; None for a message that is no hint.
+        Raises the gateway's errors, and NoGateway without one."""
+        if isinstance(read, str) or read.hint is None:
+            return None
+        if self.gateway is None:
+            raise NoGateway("an API v2 notification needs a gateway to ask")
+        return look(self.gateway, read.hint)
+
+    def _apply_notice(
+        self, tx: UnitOfWork, notice: Notice, looked: list[Observation] | None = None
+    ) -> str | None:
+        """Apply one message; return a note for the inbox (None: applied as expected)."""
         if not notice.notification:
-            return f"{message.notification_type}: for the operator, nothing applied"
+            return f"{notice.kind}: for the operator, nothing applied"
+        if looked is not None:
+            return self._hinted(tx, looked)
         seen = notice.seen
         if seen is None:
-            return f"{message.notification_type}: type or state not read; acknowledged"
+            return f"{notice.kind}: type or state not read; acknowledged"
+        return self._apply_seen(tx, seen)
+
+    def _apply_seen(self, tx: UnitOfWork, seen: Observation) -> str | None:
         if seen.kind is ObjectKind.ORDER_REFERENCE:
             return self._order_reference(tx, seen)
         return self._payment(tx, seen)
+
+    def _hinted(self, tx: UnitOfWork, looked: list[Observation]) -> str | None:
+        """Apply what Amazon said of a hinted object: each port object of ours it is (a v2
+        charge may be our authorization and our capture); when none is ours, say so, or flag
+        a refund as external."""
+        ours = [seen for seen in looked if _ours(tx, seen)]
+        if not ours:
+            return self._apply_seen(tx, looked[0])
+        notes = [note for seen in ours if (note := self._apply_seen(tx, seen)) is not None]
+        return "; ".join(notes) or None
 
     def _payment(self, tx: UnitOfWork, seen: Observation) -> str | None:
         kind = PAYMENT_KINDS[seen.kind]
@@ -179,6 +217,20 @@ class InboxProcessor:
             queue_external_refund_notice(tx, refund, now)  # staff hear of it once
         log.warning("external refund %s recorded for staff", seen.amazon_id)
         return "external refund (not requested by amzpay): flagged for staff"
+
+
+class NoGateway(RuntimeError):
+    """A message needs Amazon asked, and no gateway was given."""
+
+
+def _ours(tx: UnitOfWork, seen: Observation) -> bool:
+    """Whether ``seen`` is about an order reference or a payment record of ours."""
+    if seen.kind is ObjectKind.ORDER_REFERENCE:
+        return tx.order_of_amazon_reference(seen.amazon_id) is not None
+    kind = PAYMENT_KINDS[seen.kind]
+    return (
+        tx.find_payment(kind, reference_id=seen.reference_id, amazon_id=seen.amazon_id) is not None
+    )
 
 
 def _unchanged(record: PaymentRecord, seen: Observation) -> str | None:

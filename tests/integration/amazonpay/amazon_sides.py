@@ -1,15 +1,21 @@
-"""The two Amazons the gateway contract runs against, driven the same way.
+"""The Amazons the gateway contract runs against, driven the same way.
 
 ``FakeSide``: the in-memory fake (``tests/fakes``) with the sandbox's timing. ``SimulatorSide``:
 ``MwsGateway`` over ``MwsClient`` talking to the simulator in-process, on a ManualClock, with
 the client's sleeps moving that clock (so retries and throttling cost no real time), and an
-inbox of every IPN the simulator sends.
+inbox of every IPN the simulator sends. ``v2_side.V2SimulatorSide``: ``V2Gateway`` over
+``V2Client`` talking to the simulator's API v2 the same way.
+
+What differs between the APIs is said by each side: how a buyer leaves an order reference
+open for authorization, how a refund is made to be declined in the sandbox, and the codes
+Amazon refuses calls with.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -23,6 +29,7 @@ from amzpay.amazonpay.mws.regions import Endpoint
 from amzpay.amazonpay.mws.transport import Credentials, Pacing
 from amzpay.amazonpay.throttle import Quota, Throttle
 from amzpay.domain.buyer import Buyer, ShippingAddress
+from amzpay.domain.money import Money
 from amzpay.simulator import (
     InProcessTransport,
     Ipn,
@@ -59,21 +66,91 @@ ADDRESS = ShippingAddress(
 ENDPOINT = Endpoint.at("https://mws-eu.amazonservices.com/OffAmazonPayments_Sandbox/2013-01-01")
 
 
+@dataclass(frozen=True)
+class AmazonCodes:
+    """The codes an API refuses the contract's calls with, and the reasons it gives."""
+
+    over_refund: str = "TransactionAmountExceeded"
+    over_capture: str = "TransactionAmountExceeded"
+    reused_reference: str = "DuplicateRequest"  # the same reference id, another amount
+    not_refundable: str = "CaptureNotRefundable"
+    unknown_refund: str = "InvalidTransactionId"
+    seller_closed_authorization: str = "SellerClosed"
+    seller_closed_order: str = "SellerClosed"
+    captured_authorization: str | None = "MaxCapturesProcessed"  # the reason it is Closed
+    pending_payment_method: str = "visa"  # a method whose authorization may take a while
+    refund_operation: str = "Refund"  # Amazon's name of the call, in the simulator's log
+    throttled: tuple[int, str] = (503, "RequestThrottled")  # HTTP status and code
+
+
+LEGACY_CODES = AmazonCodes()
+
+
 class AmazonSide(Protocol):
     gateway: PaymentGateway
+    codes: AmazonCodes
 
-    def buyer_order(self, payment_method: str = "visa") -> str:
-        """A Draft order reference, as a buyer leaves it behind in Amazon's widgets."""
+    def chargeable_order(self, total: str = "100.00", payment_method: str = "visa") -> str:
+        """An order reference a buyer has left open for authorization of ``total`` EUR."""
+
+    def declining_authorization(self, reference_id: str) -> str | None:
+        """Make the authorization ``reference_id`` be declined (AmazonRejected); the note to
+        send it with, if the API reads simulations from notes."""
+
+    def declining_refund(self, reference_id: str) -> str | None:
+        """Make the refund ``reference_id`` be declined by Amazon (AmazonRejected); the
+        note to send it with, if the API reads simulations from notes."""
+
+    def pending_capture(self, reference_id: str) -> str | None:
+        """Make the capture ``reference_id`` stay pending for a while; the note to send it
+        with, if the API reads simulations from notes."""
+
+    def refunds_of(self, capture_id: str) -> tuple[str, ...]:
+        """Amazon's ids of the refunds Amazon holds of a capture."""
 
     def advance(self, seconds: float) -> None:
         """Amazon's time moves on; whatever falls due happens."""
+
+
+class LegacyAmazon(AmazonSide, Protocol):
+    def buyer_order(self, payment_method: str = "visa") -> str:
+        """A Draft order reference, as a buyer leaves it behind in Amazon's widgets."""
 
     def buyer_signs_in(self, order_id: str) -> str:
         """The consent token the buyer of ``order_id`` (``BUYER``, shipping to ``ADDRESS``)
         hands the shop's page by signing in."""
 
 
-class FakeSide:
+class LegacyBuyer:
+    """The legacy API's buyer: a Draft order reference, given our total and confirmed."""
+
+    gateway: PaymentGateway
+    codes = LEGACY_CODES
+
+    def buyer_order(self, payment_method: str = "visa") -> str:
+        raise NotImplementedError
+
+    def chargeable_order(self, total: str = "100.00", payment_method: str = "visa") -> str:
+        order_id = self.buyer_order(payment_method)
+        shop_order = f"order-{order_id[-7:]}"
+        self.gateway.set_order_reference_details(order_id, Money.parse(total, "EUR"), shop_order)
+        self.gateway.confirm_order_reference(order_id)
+        return order_id
+
+    def declining_authorization(self, reference_id: str) -> str | None:
+        return self.declining_refund(reference_id)
+
+    def declining_refund(self, reference_id: str) -> str | None:
+        return '{"SandboxSimulation": {"State":"Declined", "ReasonCode":"AmazonRejected"}}'
+
+    def pending_capture(self, reference_id: str) -> str | None:
+        return '{"SandboxSimulation": {"State":"Pending"}}'
+
+    def refunds_of(self, capture_id: str) -> tuple[str, ...]:
+        return self.gateway.capture_details(capture_id).children
+
+
+class FakeSide(LegacyBuyer):
     def __init__(self) -> None:
         self.clock = FakeClock(START)
         self.gateway = FakeGateway(self.clock, timing=SANDBOX_TIMING)
@@ -101,7 +178,7 @@ class Inbox(list[Ipn]):
         return 200
 
 
-class SimulatorSide:
+class SimulatorSide(LegacyBuyer):
     def __init__(
         self, *, throttling: Throttling | None = None, quotas: Mapping[str, Quota] | None = None
     ) -> None:

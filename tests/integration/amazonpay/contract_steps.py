@@ -23,10 +23,8 @@ def fresh(prefix: str) -> str:
 
 
 def confirmed_order(amazon: AmazonSide, total: str = "100.00", method: str = "visa") -> str:
-    order_id = amazon.buyer_order(method)
-    amazon.gateway.set_order_reference_details(order_id, eur(total), fresh("order"))
-    amazon.gateway.confirm_order_reference(order_id)
-    return order_id
+    """An order reference open for authorization of ``total``, as each API's buyer leaves it."""
+    return amazon.chargeable_order(total, method)
 
 
 def authorized(

@@ -1,15 +1,22 @@
-"""The PaymentGateway contract: every test runs against the fake and against MwsGateway with
-the simulator behind it, so the fake cannot drift from (simulated) Amazon."""
+"""The PaymentGateway contract: every test runs against the fake, MwsGateway with the
+simulator behind it and V2Gateway with the simulator's API v2 behind it, so neither the fake
+nor an adapter can drift from (simulated) Amazon. What only the legacy API has (Draft order
+references, sandbox payment methods, simulations in notes) runs against the first two."""
 
 from __future__ import annotations
 
 import pytest
 
-from amzpay.amazonpay.gateway import ASYNCHRONOUS, CallRefused, ObjectKind, PaymentState
-from integration.amazonpay.amazon_sides import AmazonSide
+from amzpay.amazonpay.gateway import (
+    ASYNCHRONOUS,
+    SYNCHRONOUS,
+    CallRefused,
+    ObjectKind,
+    PaymentState,
+)
+from integration.amazonpay.amazon_sides import AmazonSide, LegacyAmazon
 from integration.amazonpay.contract_steps import (
     authorized,
-    captured,
     confirmed_order,
     eur,
     fresh,
@@ -19,12 +26,14 @@ from integration.amazonpay.contract_steps import (
 # -- order reference ----------------------------------------------------------------------------
 
 
-def test_an_order_reference_given_the_total_stays_draft_until_confirmed(amazon: AmazonSide):
-    order_id = amazon.buyer_order()
+def test_an_order_reference_given_the_total_stays_draft_until_confirmed(
+    legacy_amazon: LegacyAmazon,
+):
+    order_id = legacy_amazon.buyer_order()
 
-    draft = amazon.gateway.set_order_reference_details(order_id, eur("42.50"), "shop-1")
-    amazon.gateway.confirm_order_reference(order_id)
-    confirmed = amazon.gateway.order_reference_details(order_id)
+    draft = legacy_amazon.gateway.set_order_reference_details(order_id, eur("42.50"), "shop-1")
+    legacy_amazon.gateway.confirm_order_reference(order_id)
+    confirmed = legacy_amazon.gateway.order_reference_details(order_id)
 
     assert (draft.kind, draft.state, draft.amount) == (
         ObjectKind.ORDER_REFERENCE,
@@ -34,13 +43,15 @@ def test_an_order_reference_given_the_total_stays_draft_until_confirmed(amazon: 
     assert (confirmed.state, confirmed.amount) == (PaymentState.OPEN, eur("42.50"))
 
 
-def test_a_confirmed_order_reference_cannot_be_changed_or_confirmed_again(amazon: AmazonSide):
-    order_id = confirmed_order(amazon)
+def test_a_confirmed_order_reference_cannot_be_changed_or_confirmed_again(
+    legacy_amazon: LegacyAmazon,
+):
+    order_id = confirmed_order(legacy_amazon)
 
     with pytest.raises(CallRefused) as changed:
-        amazon.gateway.set_order_reference_details(order_id, eur("1.00"), "shop-1")
+        legacy_amazon.gateway.set_order_reference_details(order_id, eur("1.00"), "shop-1")
     with pytest.raises(CallRefused) as again:
-        amazon.gateway.confirm_order_reference(order_id)
+        legacy_amazon.gateway.confirm_order_reference(order_id)
 
     assert changed.value.code == again.value.code == "OrderReferenceNotModifiable"
 
@@ -53,13 +64,13 @@ def test_a_confirmed_order_reference_cannot_be_changed_or_confirmed_again(amazon
     ],
 )
 def test_an_order_reference_with_a_payment_method_not_allowed_cannot_be_confirmed(
-    amazon: AmazonSide, method: str, note: str | None
+    legacy_amazon: LegacyAmazon, method: str, note: str | None
 ):
-    order_id = amazon.buyer_order(method)
-    amazon.gateway.set_order_reference_details(order_id, eur("10.00"), "shop-1", note=note)
+    order_id = legacy_amazon.buyer_order(method)
+    legacy_amazon.gateway.set_order_reference_details(order_id, eur("10.00"), "shop-1", note=note)
 
     with pytest.raises(CallRefused) as refused:
-        amazon.gateway.confirm_order_reference(order_id)
+        legacy_amazon.gateway.confirm_order_reference(order_id)
 
     assert refused.value.code == "ConstraintsExist"
 
@@ -79,13 +90,22 @@ def test_a_synchronous_authorization_is_open_at_once(amazon: AmazonSide):
     )
     assert auth.reference_id is not None
     assert auth.reference_id.startswith("auth-")
-    assert amazon.gateway.order_reference_details(order_id).children == (auth.amazon_id,)
+    assert amazon.gateway.authorization_details(auth.amazon_id).state is PaymentState.OPEN
+
+
+def test_an_order_reference_lists_its_authorizations(legacy_amazon: LegacyAmazon):
+    order_id = confirmed_order(legacy_amazon, "80.00")
+
+    auth = authorized(legacy_amazon, "80.00", order_id=order_id)
+
+    assert legacy_amazon.gateway.order_reference_details(order_id).children == (auth.amazon_id,)
 
 
 def test_an_asynchronous_authorization_is_pending_until_amazon_has_processed_it(
     amazon: AmazonSide,
 ):
-    auth = authorized(amazon, timeout=ASYNCHRONOUS)
+    order_id = confirmed_order(amazon, method=amazon.codes.pending_payment_method)
+    auth = authorized(amazon, order_id=order_id, timeout=ASYNCHRONOUS)
     amazon.advance(31)
 
     later = amazon.gateway.authorization_details(auth.amazon_id)
@@ -102,10 +122,12 @@ def test_authorizing_with_capture_now_captures_at_once(amazon: AmazonSide):
     # authorization again shows the capture.
     later = amazon.gateway.authorization_details(auth.amazon_id)
 
-    assert (auth.state, auth.reason_code) == (PaymentState.CLOSED, "MaxCapturesProcessed")
+    assert (auth.state, auth.reason_code) == (
+        PaymentState.CLOSED,
+        amazon.codes.captured_authorization,
+    )
     assert later.settled == eur("30.00")
     assert (capture.state, capture.amount) == (PaymentState.COMPLETED, eur("30.00"))
-    assert capture.reference_id == auth.reference_id
 
 
 @pytest.mark.parametrize(
@@ -117,11 +139,11 @@ def test_authorizing_with_capture_now_captures_at_once(amazon: AmazonSide):
     ],
 )
 def test_a_sandbox_payment_method_declines_the_authorization_as_an_answer(
-    amazon: AmazonSide, method: str, reason: str, soft: bool, order_state: PaymentState
+    legacy_amazon: LegacyAmazon, method: str, reason: str, soft: bool, order_state: PaymentState
 ):
-    order_id = confirmed_order(amazon, method=method)
+    order_id = confirmed_order(legacy_amazon, method=method)
 
-    auth = authorized(amazon, order_id=order_id)
+    auth = authorized(legacy_amazon, order_id=order_id)
 
     assert (auth.state, auth.reason_code, auth.soft_decline) == (
         PaymentState.DECLINED,
@@ -129,11 +151,20 @@ def test_a_sandbox_payment_method_declines_the_authorization_as_an_answer(
         soft,
     )
     assert auth.declined
-    assert amazon.gateway.order_reference_details(order_id).state is order_state
+    assert legacy_amazon.gateway.order_reference_details(order_id).state is order_state
 
 
-def test_a_simulation_string_declines_the_authorization(amazon: AmazonSide):
-    auth = authorized(amazon, note=simulation("Declined", "AmazonRejected"))
+def test_a_sandbox_simulation_declines_the_authorization_as_an_answer(amazon: AmazonSide):
+    reference_id = fresh("auth")
+    note = amazon.declining_authorization(reference_id)
+
+    auth = amazon.gateway.authorize(
+        order_reference_id=confirmed_order(amazon),
+        reference_id=reference_id,
+        amount=eur("100.00"),
+        transaction_timeout=SYNCHRONOUS,
+        note=note,
+    )
 
     assert (auth.state, auth.reason_code, auth.soft_decline) == (
         PaymentState.DECLINED,
@@ -148,7 +179,10 @@ def test_a_closed_authorization_says_the_seller_closed_it(amazon: AmazonSide):
     amazon.gateway.close_authorization(authorization_id=auth.amazon_id, reason="not shipped")
     closed = amazon.gateway.authorization_details(auth.amazon_id)
 
-    assert (closed.state, closed.reason_code) == (PaymentState.CLOSED, "SellerClosed")
+    assert (closed.state, closed.reason_code) == (
+        PaymentState.CLOSED,
+        amazon.codes.seller_closed_authorization,
+    )
 
 
 # -- capture ------------------------------------------------------------------------------------
@@ -168,7 +202,10 @@ def test_a_capture_completes_and_closes_its_authorization(amazon: AmazonSide, am
         PaymentState.COMPLETED,
         eur(amount),
     )
-    assert (after.state, after.reason_code) == (PaymentState.CLOSED, "MaxCapturesProcessed")
+    assert (after.state, after.reason_code) == (
+        PaymentState.CLOSED,
+        amazon.codes.captured_authorization,
+    )
     assert after.children == (capture.amazon_id,)
 
 
@@ -180,13 +217,13 @@ def test_capturing_more_than_authorized_is_refused(amazon: AmazonSide):
             authorization_id=auth.amazon_id, reference_id=fresh("cap"), amount=eur("50.01")
         )
 
-    assert refused.value.code == "TransactionAmountExceeded"
+    assert refused.value.code == amazon.codes.over_capture
 
 
-def test_a_declined_capture_leaves_the_authorization_open(amazon: AmazonSide):
-    auth = authorized(amazon)
+def test_a_declined_capture_leaves_the_authorization_open(legacy_amazon: LegacyAmazon):
+    auth = authorized(legacy_amazon)
 
-    capture = amazon.gateway.capture(
+    capture = legacy_amazon.gateway.capture(
         authorization_id=auth.amazon_id,
         reference_id=fresh("cap"),
         amount=eur("100.00"),
@@ -194,11 +231,16 @@ def test_a_declined_capture_leaves_the_authorization_open(amazon: AmazonSide):
     )
 
     assert (capture.state, capture.reason_code) == (PaymentState.DECLINED, "AmazonRejected")
-    assert amazon.gateway.authorization_details(auth.amazon_id).state is PaymentState.OPEN
+    assert legacy_amazon.gateway.authorization_details(auth.amazon_id).state is PaymentState.OPEN
 
 
 def test_a_pending_capture_completes_later(amazon: AmazonSide):
-    capture = captured(amazon, note=simulation("Pending"))
+    auth = authorized(amazon)
+    reference_id = fresh("cap")
+    note = amazon.pending_capture(reference_id)
+    capture = amazon.gateway.capture(
+        authorization_id=auth.amazon_id, reference_id=reference_id, amount=eur("100.00"), note=note
+    )
     amazon.advance(31)
 
     later = amazon.gateway.capture_details(capture.amazon_id)

@@ -91,4 +91,3 @@ def test_an_unreadable_body_on_another_status_is_an_unexpected_response():
 
     assert isinstance(error, errors.UnexpectedResponse)
     assert error.message == "HTTP 400 from Amazon"
-

@@ -7,6 +7,7 @@ import pytest
 from amzpay.amazonpay.gateway import CallFailed, PaymentGateway
 from amzpay.amazonpay.mws.gateway import MwsGateway
 from amzpay.amazonpay.unavailable import UnavailableGateway
+from amzpay.amazonpay.v2.gateway import V2Gateway
 from amzpay.domain.money import Money
 from fakes.clock import FakeClock
 from fakes.gateway import FakeGateway
@@ -14,7 +15,7 @@ from fakes.gateway import FakeGateway
 OPERATIONS = sorted(name for name in vars(PaymentGateway) if not name.startswith("_"))
 
 
-@pytest.mark.parametrize("adapter", [FakeGateway, UnavailableGateway, MwsGateway])
+@pytest.mark.parametrize("adapter", [FakeGateway, UnavailableGateway, MwsGateway, V2Gateway])
 def test_every_operation_of_the_port_is_offered_with_its_parameters(adapter):
     for operation in OPERATIONS:
         port = inspect.signature(getattr(PaymentGateway, operation))

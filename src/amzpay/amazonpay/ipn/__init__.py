@@ -1,4 +1,4 @@
-"""Amazon Pay legacy IPNs: SNS signature verification and notification reading.
+"""Amazon Pay IPNs, legacy and API v2: SNS signature verification and notification reading.
 
     errors        the IpnError tree: every way an IPN is refused
     envelope      the SNS envelope and the canonical string its signature covers
@@ -6,6 +6,7 @@
     keys          keys by URL: cached, failures remembered, fetches bounded on their own threads
     screening     the topic and recipient checks made before any certificate is fetched
     notification  the inner Message and the NotificationData XML of the four payment types
+    v2message     API v2's inner Message: the object that changed, to be asked for
     verifier      ``IpnVerifier``: the checks, in order
 
     verifier = IpnVerifier(
@@ -48,6 +49,7 @@ from amzpay.amazonpay.ipn.notification import (
     RefundNotification,
     UnknownNotification,
 )
+from amzpay.amazonpay.ipn.v2message import V2IpnMessage
 from amzpay.amazonpay.ipn.verifier import (
     IpnSettings,
     IpnVerifier,
@@ -82,6 +84,7 @@ __all__ = [
     "UnexpectedTopic",
     "UnknownNotification",
     "UntrustedCertificateUrl",
+    "V2IpnMessage",
     "VerifiedNotification",
     "VerifiedSubscription",
 ]

@@ -10,7 +10,8 @@ Screening (``IpnVerifier.screen``), before any certificate is fetched:
    region (UntrustedCertificateUrl);
 5. the URL's certificate did not fail to load lately (CertificateUnavailable, remembered);
 6. a Notification's inner Message is a JSON object naming the configured SellerId and
-   ReleaseEnvironment (InvalidJson, MissingField, InvalidField, ForeignNotification);
+   ReleaseEnvironment, or, for an API v2 Message (``v2message``), the configured seller as its
+   MerchantID (InvalidJson, MissingField, InvalidField, ForeignNotification);
 7. the key is taken from the cache, or its fetch starts within the limits of ``keys``
    (CertificateBusy).
 
@@ -47,6 +48,7 @@ from amzpay.amazonpay.ipn.errors import InvalidField, InvalidSignature
 from amzpay.amazonpay.ipn.keys import CertificateKeys, FetchLimits
 from amzpay.amazonpay.ipn.notification import IpnMessage, read_message_from
 from amzpay.amazonpay.ipn.screening import check_recipient, topic_region
+from amzpay.amazonpay.ipn.v2message import V2IpnMessage, check_merchant, is_v2, read_v2_message
 from amzpay.amazonpay.mws.regions import Environment
 
 _PKCS1: Final = padding.PKCS1v15()  # stateless: one for every verification
@@ -70,10 +72,11 @@ class IpnSettings:
 
 @dataclass(frozen=True, slots=True)
 class VerifiedNotification:
-    """A notification whose signature verified and whose message was read."""
+    """A notification whose signature verified and whose message was read: the legacy
+    API's, or API v2's (a hint naming the object that changed)."""
 
     envelope: Envelope
-    message: IpnMessage
+    message: IpnMessage | V2IpnMessage
 
     @property
     def message_id(self) -> str:
@@ -153,7 +156,10 @@ class IpnVerifier:
         message = None
         if envelope.type is MessageType.NOTIFICATION:
             message = read_message_object(envelope.message)
-            check_recipient(message, settings.seller_id, settings.release_environment)
+            if is_v2(message):
+                check_merchant(message, settings.seller_id)
+            else:
+                check_recipient(message, settings.seller_id, settings.release_environment)
         return Screened(body, envelope, message, self._keys.key(url))
 
     def finish(self, screened: Screened) -> VerifiedNotification | VerifiedSubscription:
@@ -163,13 +169,18 @@ class IpnVerifier:
         _check_signature(envelope, screened.key.result())
         if screened.message is None:
             return VerifiedSubscription(envelope)
-        return VerifiedNotification(envelope, read_message_from(screened.message))
+        return VerifiedNotification(envelope, read_any_message(screened.message))
 
     def verify_envelope(self, body: bytes, headers: Mapping[str, str] | None = None) -> Envelope:
         """The envelope, once its signature is known to be Amazon's (NotificationData unread)."""
         screened = self.screen(body, headers)
         _check_signature(screened.envelope, screened.key.result())
         return screened.envelope
+
+
+def read_any_message(message: Mapping[str, object]) -> IpnMessage | V2IpnMessage:
+    """A verified Notification's inner Message, the legacy API's or API v2's."""
+    return read_v2_message(message) if is_v2(message) else read_message_from(message)
 
 
 def _check_signature(envelope: Envelope, key: RSAPublicKey) -> None:

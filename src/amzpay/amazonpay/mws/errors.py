@@ -201,4 +201,3 @@ def from_response(http_status: int, body: bytes) -> AmazonPayError:
             cls = ServiceUnavailable if retry else PermanentError
     message = error.message or f"HTTP {http_status} from Amazon"
     return cls(message, code=error.code, http_status=http_status, request_id=error.request_id)
-

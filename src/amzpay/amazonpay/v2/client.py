@@ -14,6 +14,10 @@ worker, is the same request, so a lost answer never makes a second refund (resea
 WooCommerce's fresh key per attempt is how double refunds happen). Such ids are unique across
 operations, as the legacy API's reference ids are, which is what Amazon asks of the key.
 
+Writes take ``simulation``, a sandbox simulation code sent as ``x-amz-pay-simulation-code``
+(research C.8: ``RefundDeclined`` on Create Refund, ``HardDeclined`` on Create Charge, …);
+Amazon refuses it outside the sandbox with ``InvalidSandboxSimulationSpecified``.
+
 Arguments Amazon would refuse for certain (a malformed id or reference id, a non-positive
 amount, an over-long descriptor or note) raise ``CallRefused`` with code ``InvalidRequest``
 before anything is sent. Otherwise the port's errors, as ``v2.errors`` sorts them.
@@ -156,7 +160,12 @@ class V2Client:
         return self._call(Request(operation, "GET", path, subject), wire.read_charge_permission)
 
     def close_charge_permission(
-        self, charge_permission_id: str, *, reason: str, cancel_pending_charges: bool = False
+        self,
+        charge_permission_id: str,
+        *,
+        reason: str,
+        cancel_pending_charges: bool = False,
+        simulation: str | None = None,
     ) -> wire.ChargePermission:
         """Close it: no new charges; refunds of captured charges remain possible."""
         operation = "CloseChargePermission"
@@ -165,7 +174,7 @@ class V2Client:
             "cancelPendingCharges": cancel_pending_charges
         }
         subject = Subject(ObjectKind.ORDER_REFERENCE, charge_permission_id)
-        request = Request(operation, "DELETE", path, subject, body)
+        request = Request(operation, "DELETE", path, subject, body, simulation=simulation)
         return self._call(request, wire.read_charge_permission)
 
     # -- charges --------------------------------------------------------------------------
@@ -179,6 +188,7 @@ class V2Client:
         capture_now: bool = False,
         can_handle_pending_authorization: bool = False,
         soft_descriptor: str | None = None,
+        simulation: str | None = None,
     ) -> wire.Charge:
         """Authorize ``amount`` on the charge permission (and capture it with
         ``capture_now``). A decline raises ``PaymentDeclined``."""
@@ -194,7 +204,7 @@ class V2Client:
         } | _texts(operation, softDescriptor=(soft_descriptor, _SOFT_DESCRIPTOR_MAX))
         subject = Subject(ObjectKind.AUTHORIZATION, charge_permission_id, reference_id, amount)
         return self._write(
-            Request(operation, "POST", "/v2/charges", subject, body, reference_id),
+            Request(operation, "POST", "/v2/charges", subject, body, reference_id, simulation),
             wire.read_charge,
         )
 
@@ -211,6 +221,7 @@ class V2Client:
         *,
         reference_id: str,
         soft_descriptor: str | None = None,
+        simulation: str | None = None,
     ) -> wire.Charge:
         operation = "CaptureCharge"
         path = f"/v2/charges/{_id(operation, charge_id)}/capture"
@@ -219,7 +230,8 @@ class V2Client:
         )
         subject = Subject(ObjectKind.CAPTURE, charge_id, reference_id, amount)
         return self._write(
-            Request(operation, "POST", path, subject, body, reference_id), wire.read_charge
+            Request(operation, "POST", path, subject, body, reference_id, simulation),
+            wire.read_charge,
         )
 
     def cancel_charge(self, charge_id: str, *, reason: str | None = None) -> wire.Charge:
@@ -238,6 +250,7 @@ class V2Client:
         *,
         reference_id: str,
         soft_descriptor: str | None = None,
+        simulation: str | None = None,
     ) -> wire.Refund:
         """Ask Amazon to refund ``amount`` of a captured charge: the answer is
         RefundInitiated, Refunded or Declined follows by IPN or ``get_refund``."""
@@ -248,7 +261,7 @@ class V2Client:
         } | _texts(operation, softDescriptor=(soft_descriptor, _SOFT_DESCRIPTOR_MAX))
         subject = Subject(ObjectKind.REFUND, charge_id, reference_id, amount)
         return self._write(
-            Request(operation, "POST", "/v2/refunds", subject, body, reference_id),
+            Request(operation, "POST", "/v2/refunds", subject, body, reference_id, simulation),
             wire.read_refund,
         )
 

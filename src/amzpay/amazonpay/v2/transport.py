@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 JSON: Final = "application/json"
 IDEMPOTENCY_HEADER: Final = "x-amz-pay-idempotency-key"
+SIMULATION_HEADER: Final = "x-amz-pay-simulation-code"
 REQUEST_ID_HEADER: Final = "x-amz-pay-request-id"
 _USER_AGENT: Final = "amzpay/0.1 (Language=Python)"
 
@@ -53,6 +54,7 @@ class Request:
     subject: Subject
     body: Mapping[str, Any] | None = None
     idempotency_key: str | None = None
+    simulation: str | None = None  # a sandbox simulation code (research C.8)
 
 
 class V2Transport:
@@ -116,6 +118,9 @@ class V2Transport:
         }
         if request.idempotency_key is not None:
             signed[IDEMPOTENCY_HEADER] = request.idempotency_key
+        if request.simulation is not None:
+            # Signed like every other header, as the Java and Node SDKs do (research C.3).
+            signed[SIMULATION_HEADER] = request.simulation
         path = self._endpoint.path(request.path)
         authorization = self._signer.authorization(request.method, path, signed, payload)
         return signed | {"authorization": authorization}

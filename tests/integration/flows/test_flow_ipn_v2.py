@@ -1,0 +1,184 @@
+"""API v2 IPNs end to end: amzpay with V2Gateway in front of the simulator's API v2 (its
+requests signed by amzpay's client and verified by the simulator), the simulator's signed v2
+IPNs handed to amzpay's IPN receiver. A v2 IPN only names the object that changed: it is
+stored at receipt, and the worker asks Amazon for the object and applies what Amazon says
+through the one observation path. A refund amzpay never asked for becomes an external refund
+for staff, on the order of its charge permission."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from amzpay.amazonpay.calllog import CallLog
+from amzpay.amazonpay.pacing import Pacing
+from amzpay.amazonpay.v2.client import V2Client
+from amzpay.amazonpay.v2.gateway import V2Gateway
+from amzpay.amazonpay.v2.regions import Endpoint
+from amzpay.amazonpay.v2.signing import Signer
+from amzpay.bootstrap import build
+from amzpay.cli.local_amazon import LocalAmazon
+from amzpay.config import Settings
+from amzpay.domain.money import Money
+from amzpay.domain.payment import PaymentKind
+from amzpay.simulator import InProcessTransport
+from fakes.memory import MemoryStorage
+from integration.simulator.v2kit import KEY, SANDBOX_SELLER, Checkout, Pay
+from shop import BaseShop, order_spec
+
+HOST = "sim.test"
+START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+ORDER_TOTAL = "93.88"  # order_spec: two mugs at 19.99, a tea set at 49.00, delivery 4.90
+REFUND_SETTLES = 40  # seconds: the simulator keeps a refund RefundInitiated for 31 s
+# amzpay's first poll of a pending refund comes a minute after its call: REFUND_SETTLES is
+# below it, so what settles a refund in these tests is the IPN.
+
+
+class V2Shop(BaseShop):
+    """amzpay on the in-memory store with V2Gateway in front of the simulator's API v2."""
+
+    def __init__(self, amazon: LocalAmazon) -> None:
+        self.amazon = amazon
+        settings = Settings.load(
+            {
+                "AMZPAY_AMAZON__SELLER_ID": SANDBOX_SELLER.seller_id,
+                "AMZPAY_AMAZON__SIMULATOR_HOST": HOST,
+            }
+        )
+        app = build(
+            settings,
+            gateway_factory=lambda _, call_log: self.v2_gateway(call_log),
+            clock=amazon.clock.now,
+            certificates=amazon.certificates,
+            database=MemoryStorage(),
+        )
+        super().__init__(app, order_spec)
+        amazon.receiver = app.ipn
+        buyer_http = httpx.Client(
+            transport=InProcessTransport(amazon.app), base_url=f"http://{HOST}"
+        )
+        self.checkout = Checkout(Pay(buyer_http, amazon.clock))
+
+    def v2_gateway(self, call_log: CallLog | None = None) -> V2Gateway:
+        pacing = Pacing(now=self.amazon.clock.now, sleep=lambda _: None, rng=lambda: 0.5)
+        client = V2Client(
+            self.amazon.http,
+            Endpoint.at(f"http://{HOST}"),
+            Signer(str(SANDBOX_SELLER.public_key_id), KEY),
+            quotas={},
+            pacing=pacing,
+            call_log=call_log,
+        )
+        return V2Gateway(client, now=self.amazon.clock.now)
+
+    def later(self, seconds: float) -> None:
+        self.amazon.advance(seconds)
+        self.work()
+
+    def captured_order(self) -> tuple[str, str]:
+        """An order whose buyer completed checkout (a Chargeable charge permission),
+        imported, authorized and captured in full; the order and its charge permission."""
+        session = self.checkout.completed(amount=ORDER_TOTAL, paymentIntent="Confirm")
+        permission = session["chargePermissionId"]
+        order = self.app.orders.import_order(self.spec(amazon_order_reference_id=permission))
+        self.work()
+        self.app.orders.fire(order, "capture", None, actor="staff")
+        self.work()
+        return order, permission
+
+    def unprocessed_ipns(self) -> int:
+        with self.app.database.read() as tx:
+            return len(tx.unprocessed_ipns(100, self.amazon.clock.now()))
+
+    def inbox(self, notification_type: str) -> list[tuple[bool, str | None]]:
+        """The stored IPNs of a type, oldest first: whether processed, and the note."""
+        with self.app.database.read() as tx:
+            rows, _ = tx.ipn_page(notification_type, False, 100, 0)
+        return [(row.processed_at is not None, row.error) for row in reversed(rows)]
+
+
+@pytest.fixture
+def shop() -> Iterator[V2Shop]:
+    amazon = LocalAmazon(SANDBOX_SELLER, HOST, start=START, seed=5)
+    made = V2Shop(amazon)
+    try:
+        yield made
+    finally:
+        made.close()
+        amazon.close()
+
+
+def test_a_v2_refund_is_completed_by_its_ipn_once_the_worker_has_asked_amazon(shop: V2Shop):
+    order, _ = shop.captured_order()
+    [capture] = shop.payments(order, PaymentKind.CAPTURE)
+
+    shop.app.refunds.request(order, ["L1-1"], actor="staff")
+    shop.work()
+    [pending] = shop.refunds(order)
+    shop.amazon.advance(REFUND_SETTLES)  # Refunded: the simulator sends its v2 IPN
+    [(before, received)] = [(r.state, r.amazon_id) for r in shop.refunds(order)]
+    stored = shop.inbox("REFUND")
+    shop.work()
+    [refund] = shop.refunds(order)
+
+    assert capture.state == "completed"
+    assert pending.state == "pending"
+    assert stored == [(False, None)]  # kept at receipt, not applied: it names the refund only
+    assert before == "pending"
+    assert (refund.state, refund.amazon_id) == ("completed", received)
+    assert shop.item_states(order)["L1-1"] == "refund completed"
+    assert shop.inbox("REFUND") == [(True, None)]
+    assert shop.unprocessed_ipns() == 0
+
+
+def test_the_worker_without_amazon_keeps_a_v2_ipn_to_try_again(shop: V2Shop):
+    order, _ = shop.captured_order()
+    shop.app.refunds.request(order, ["L1-1"], actor="staff")
+    shop.work()
+    shop.amazon.advance(REFUND_SETTLES)
+    shop.amazon.sim.faults.update({"fail_calls": 1000, "fail_status": 503})
+
+    shop.work()
+    [waiting] = shop.inbox("REFUND")
+    shop.amazon.sim.faults.update({"fail_calls": 0})
+    shop.amazon.advance(120)  # the message's retry falls due; Amazon answers again
+    shop.work()
+
+    assert waiting[0] is False
+    assert "GetRefund failed, to be retried" in str(waiting[1])
+    assert shop.inbox("REFUND") == [(True, None)]
+    assert shop.refunds(order)[0].state == "completed"
+
+
+def test_a_v2_refund_made_at_amazon_becomes_an_external_refund_of_its_order(shop: V2Shop):
+    order, _ = shop.captured_order()
+    [capture] = shop.payments(order, PaymentKind.CAPTURE)
+    assert capture.amazon_id is not None
+
+    made = shop.v2_gateway().refund(
+        capture_id=capture.amazon_id, reference_id="seller-central-1", amount=Money(500, "EUR")
+    )
+    shop.later(REFUND_SETTLES)
+
+    [external] = shop.app.external_refunds.list_all()
+    assert (external.amazon_refund_id, external.order) == (made.amazon_id, order)
+    assert (external.amount, external.state) == (Money(500, "EUR"), "completed")
+    assert shop.refunds(order) == []
+
+
+def test_an_inbox_with_no_gateway_keeps_a_v2_ipn_saying_why(shop: V2Shop):
+    order, _ = shop.captured_order()
+    shop.app.refunds.request(order, ["L1-1"], actor="staff")
+    shop.work()
+    shop.app.inbox.gateway = None
+
+    shop.amazon.advance(REFUND_SETTLES)
+    shop.work()
+
+    [(processed, note)] = shop.inbox("REFUND")
+    assert not processed
+    assert "needs a gateway" in str(note)
+    assert shop.refunds(order)[0].state == "pending"
