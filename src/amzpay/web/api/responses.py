@@ -134,6 +134,22 @@ class HistoryOut(BaseModel):
     details: dict[str, str]
 
 
+class BuyerOut(BaseModel):
+    name: str
+    email: str
+    phone: str | None
+
+
+class AddressOut(BaseModel):
+    name: str
+    lines: list[str] = Field(description="The street lines, one to three")
+    city: str
+    postal_code: str | None
+    region: str | None = Field(description="State, region, county or district, if any")
+    country_code: str = Field(description="ISO 3166-1 alpha-2")
+    phone: str | None
+
+
 class OrderOut(BaseModel):
     reference: str
     amazon_order_reference_id: str | None
@@ -143,6 +159,10 @@ class OrderOut(BaseModel):
     process: str
     placed_at: UtcTime
     closed_at: UtcTime | None
+    buyer: BuyerOut | None = Field(description="Who bought, as Amazon told at checkout")
+    shipping_address: AddressOut | None = Field(
+        description="Where the order ships, as Amazon told at checkout"
+    )
     total: MoneyOut
     items: list[ItemOut]
     expenses: list[ExpenseOut]
