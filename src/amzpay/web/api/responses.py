@@ -257,3 +257,24 @@ class IpnsPage(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class ButtonOut(BaseModel):
+    """What the storefront's page needs for Amazon's button and widgets (legacy API)."""
+
+    seller_id: str = Field(description="The seller's id (sellerId of the button and widgets)")
+    client_id: str = Field(description="Login with Amazon's client id (amazon.Login.setClientId)")
+    widgets_url: str = Field(description="The widgets script the page loads")
+    sandbox: bool
+
+
+class CheckoutDetailsOut(BaseModel):
+    """The buyer's order reference as Amazon shows it with the buyer's consent token."""
+
+    amazon_order_reference_id: str
+    state: str = Field(description="draft until the order is placed")
+    buyer: BuyerOut | None
+    shipping_address: AddressOut | None
+    payment_descriptor: str | None = Field(
+        description='The payment method as Amazon shows it to the buyer, e.g. "Visa ****1111"'
+    )
