@@ -100,3 +100,16 @@ def test_a_payment_method_the_seller_may_not_take_asks_the_buyer_for_another(sho
 
     assert error_code(answer) == (409, "payment_method_declined")
     assert api.get("/api/v1/orders/E2E-DECLINED").status_code == 404
+
+
+def test_an_amount_above_amazons_maximum_is_refused_and_nothing_is_stored(shop, api):
+    order_reference, token = signed_in(shop)
+    dear = cart(reference="E2E-DEAR")
+    dear["lines"][0]["unit_price"] = "200000.00"
+    body = {"amazon_order_reference_id": order_reference, "consent_token": token}
+
+    answer = api.post("/api/v1/checkout/orders", json=body | dear)
+
+    assert error_code(answer) == (422, "amount_refused")
+    assert "TransactionAmountExceeded" in answer.json()["error"]["message"]
+    assert api.get("/api/v1/orders/E2E-DEAR").status_code == 404
