@@ -4,6 +4,7 @@ the widgets make), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import httpx
@@ -113,3 +114,20 @@ def test_an_amount_above_amazons_maximum_is_refused_and_nothing_is_stored(shop, 
     assert error_code(answer) == (422, "amount_refused")
     assert "TransactionAmountExceeded" in answer.json()["error"]["message"]
     assert api.get("/api/v1/orders/E2E-DEAR").status_code == 404
+
+
+def test_the_buyer_and_address_never_reach_the_call_log_the_history_or_the_logs(shop, api, caplog):
+    caplog.set_level(logging.DEBUG)
+    order_reference, token = signed_in(shop)
+    place(api, order_reference, token, reference="E2E-QUIET")
+    shop.work()
+    shop.later(AUTHORIZATION_OPENS)
+
+    with shop.app.database.read() as tx:
+        calls = tx.api_calls("E2E-QUIET")
+    assert {"SetOrderReferenceDetails", "ConfirmOrderReference", "Authorize"} <= {
+        call.operation for call in calls
+    }
+    written = [repr(calls), repr(shop.app.queries.history("E2E-QUIET")), caplog.text]
+    for secret in (token, ERIKA, "Erika Mustermann", "Heidestrasse", "Koeln"):
+        assert not [text for text in written if secret in text], secret
