@@ -36,7 +36,7 @@ from amzpay.amazonpay.ipn import (
 )
 from amzpay.amazonpay.mws.client import MwsClient
 from amzpay.amazonpay.mws.gateway import MwsGateway
-from amzpay.amazonpay.mws.regions import Endpoint, Environment, Region
+from amzpay.amazonpay.mws.regions import Endpoint, Environment, Region, widgets_url
 from amzpay.amazonpay.mws.transport import Credentials, Pacing
 from amzpay.amazonpay.throttle import LIVE_QUOTAS, SANDBOX_QUOTAS, Throttle, WaitTally
 from amzpay.amazonpay.unavailable import UnavailableGateway
@@ -54,6 +54,7 @@ from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.processes.call_log import StoreCallLog
 from amzpay.processes.catalog import build_engine
 from amzpay.services.access import AccessService
+from amzpay.services.checkout import ButtonSettings, CheckoutService
 from amzpay.services.external_refunds import ExternalRefundService
 from amzpay.services.inbox import InboxProcessor
 from amzpay.services.ipn import IpnReceiver
@@ -184,6 +185,7 @@ class App:
     external_refunds: ExternalRefundService
     queries: QueryService
     mails: MailLog
+    checkout: CheckoutService
     throttle_waits: WaitTally = field(default_factory=WaitTally)  # this process's, for /metrics
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -235,13 +237,14 @@ def build(
     closers.append(verifier.close)
     inbox = InboxProcessor(database, engine, clock, gateway=gateway)
     outbox = _outbox(settings, database, mailer, clock)
+    orders = OrderService(database, engine, clock, settings.process, gateway, call_log)
     return App(
         settings=settings,
         database=database,
         gateway=gateway,
         engine=engine,
         clock=clock,
-        orders=OrderService(database, engine, clock, settings.process, gateway, call_log),
+        orders=orders,
         refunds=RefundService(database, engine),
         ipn=IpnReceiver(database, verifier, clock, inbox),
         inbox=inbox,
@@ -259,8 +262,21 @@ def build(
         external_refunds=ExternalRefundService(database, clock),
         queries=QueryService(database, clock),
         mails=MailLog(database, outbox),
+        checkout=CheckoutService(orders, gateway, button_settings(settings)),
         throttle_waits=waits,
         _closers=closers,
+    )
+
+
+def button_settings(settings: Settings) -> ButtonSettings:
+    """What a storefront's page needs for Amazon's button and widgets."""
+    amazon = settings.amazon
+    environment_name = Environment(amazon.release_environment)
+    return ButtonSettings(
+        seller_id=amazon.seller_id,
+        client_id=amazon.client_id,
+        widgets_url=amazon.widgets_url or widgets_url(Region(amazon.region), environment_name),
+        sandbox=amazon.sandbox,
     )
 
 

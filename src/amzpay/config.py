@@ -72,6 +72,10 @@ class AmazonSettings(Group):
     # The SNS topic Amazon sends this seller's IPNs from; set, IPNs from any other are refused
     # before their certificate is fetched.
     ipn_topic_arn: str | None = None
+    # The storefront's "Pay with Amazon" button: Login with Amazon's client id and the widgets
+    # script (default: Amazon's for the region, sandbox or live).
+    client_id: str = ""
+    widgets_url: str | None = None
     # Sandbox-simulator mode: ``amzpay serve`` runs the local simulator in its own server and
     # points the gateway, the IPNs and the certificate trust at it (never with live calls).
     simulator: bool = False

@@ -168,5 +168,11 @@ class Books:
             found = Object(kind, amazon_id, reference_id, USUAL[kind], None, self.clock())
             self.objects[amazon_id] = found
         if found is None or found.kind is not kind:
-            raise CallRefused(operation, "InvalidTransactionId", f"no {kind} {amazon_id}")
+            # Amazon names an unknown order reference apart from other unknown ids
+            unknown = (
+                "InvalidOrderReferenceId"
+                if kind is ObjectKind.ORDER_REFERENCE
+                else "InvalidTransactionId"
+            )
+            raise CallRefused(operation, unknown, f"no {kind} {amazon_id}")
         return found

@@ -116,6 +116,16 @@ def test_sandbox_settings_point_the_gateway_and_the_ipn_trust_at_the_mounted_sim
     assert amazon.secret_key.get_secret_value() == Seller().secret_key
 
 
+def test_sandbox_settings_point_the_storefronts_button_at_the_simulators_widgets():
+    amazon = sandbox_settings(Settings.load({}), "http://127.0.0.1:8123").amazon
+
+    assert amazon.client_id == Seller().client_id
+    assert amazon.widgets_url == (
+        "http://127.0.0.1:8123/simulator/OffAmazonPayments/de/sandbox/lpa/js/Widgets.js"
+        f"?sellerId={Seller().seller_id}"
+    )
+
+
 def test_configured_credentials_are_the_simulators_seller():
     settings = Settings.load(
         {"AMZPAY_AMAZON__SELLER_ID": "A2OWNSELLER", "AMZPAY_AMAZON__SECRET_KEY": "own-secret"}

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PREFIX: Final = "/simulator"
+WIDGETS_PATH: Final = "/OffAmazonPayments/de/sandbox/lpa/js/Widgets.js"  # the buyer's pages
 SANDBOX_PATH: Final = "/OffAmazonPayments_Sandbox/2013-01-01"
 IPN_PATH: Final = "/amazonpay/ipn"
 TICK_SECONDS: Final = 0.2  # how often the simulator's due work and IPNs are looked at
@@ -69,6 +70,7 @@ def seller_of(settings: Settings, base_url: str) -> Seller:
         access_key_id=amazon.access_key_id or default.access_key_id,
         secret_key=secret or default.secret_key,
         ipn_url=base_url + IPN_PATH,
+        client_id=amazon.client_id or default.client_id,
     )
 
 
@@ -84,6 +86,8 @@ def sandbox_settings(settings: Settings, base_url: str) -> Settings:
             "secret_key": type(settings.amazon.secret_key)(seller.secret_key),
             "endpoint_url": base_url + PREFIX + SANDBOX_PATH,
             "simulator_host": base_url.split("://", 1)[1],
+            "client_id": seller.client_id,
+            "widgets_url": f"{base_url}{PREFIX}{WIDGETS_PATH}?sellerId={seller.seller_id}",
         }
     )
     return settings.model_copy(update={"amazon": amazon})

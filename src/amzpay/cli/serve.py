@@ -93,6 +93,7 @@ def serve(
     )
     from amzpay.cli.wiring import built_app, record_simulator
     from amzpay.store.database import Database
+    from amzpay.web import storefront
     from amzpay.web.app import create_app
 
     settings = settings_for(database)
@@ -113,6 +114,7 @@ def serve(
     record_simulator(running, url if sandbox is not None else None)  # for the other commands
     web = create_app(running)
     if sandbox is not None:
+        web.include_router(storefront.router())  # the demo shop pays at the simulator
         web.mount(PREFIX, sandbox.app)
     background = BackgroundWorker(running, f"{socket.gethostname()}:{port}") if worker else None
     console = Console()
@@ -194,6 +196,7 @@ def _banner(
     ]
     if simulated:
         lines.append(f"  simulator    {url}{PREFIX}  (control API: {url}{PREFIX}/_sim/...)")
+        lines.append(f"  demo shop    {url}/shop  (pays with Amazon at the simulator)")
     smtp = settings.smtp
     if sink:
         where = f"sent to a local SMTP sink at {smtp.host}:{smtp.port}; nothing leaves this machine"

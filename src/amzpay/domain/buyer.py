@@ -39,3 +39,15 @@ class ShippingAddress:
 
     def __repr__(self) -> str:
         return f"ShippingAddress(<personal data>, country_code={self.country_code!r})"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class OrderBuyer:
+    """Who bought an order and where it ships, as Amazon told the shop at checkout; either
+    may be unknown (an order imported from elsewhere has neither)."""
+
+    buyer: Buyer | None = None
+    shipping_address: ShippingAddress | None = None
+
+    def __repr__(self) -> str:
+        return "OrderBuyer(<personal data>)"

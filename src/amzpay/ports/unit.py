@@ -24,6 +24,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from amzpay.domain.buyer import OrderBuyer
 from amzpay.domain.money import Money
 from amzpay.domain.order import Order
 from amzpay.domain.payment import OrderReferenceState, PaymentKind, PaymentRecord
@@ -72,6 +73,14 @@ class OrderRepository(Protocol):
         """Record the order reference's state (one row per order, kept current)."""
 
     def order_reference_state(self, order: str) -> OrderReferenceState | None: ...
+
+    def set_order_buyer(self, order: str, buyer: OrderBuyer) -> None:
+        """Keep who bought the order and where it ships (replacing what was kept). Raises
+        OrderNotFound."""
+
+    def order_buyer(self, order: str) -> OrderBuyer:
+        """Who bought the order and where it ships; an empty ``OrderBuyer`` when Amazon told
+        neither. Raises OrderNotFound."""
 
 
 class WorkflowRepository(Protocol):

@@ -5,6 +5,7 @@
     ├── NoteTooLong (ValueError)          a note longer than Amazon takes
     ├── OrderReferenceNotOpen             an event that asks Amazon for an authorization while
     │                                     the order reference takes none (Suspended, Closed)
+    ├── CheckoutRefused                   Amazon refused the buyer's checkout: ``code`` names why
     ├── IpnRejected (ValueError)          an IPN failed verification: answer 4xx, Amazon stops
     ├── IpnDeferred (RuntimeError)        an IPN cannot be verified now: answer 5xx, Amazon retries
     └── IpnNotStored (RuntimeError)       an IPN could not be stored: answer 5xx, Amazon retries
@@ -35,6 +36,24 @@ class NoteTooLong(ServiceError, ValueError):
     def __init__(self, length: int, limit: int) -> None:
         self.length, self.limit = length, limit
         super().__init__(f"a note of {length} characters; Amazon takes at most {limit}")
+
+
+class CheckoutRefused(ServiceError):
+    """Raised when Amazon refuses a step of the buyer's checkout; ``code`` names the cause
+    (``consent_token_invalid``, ``order_reference_not_found``, ``order_reference_not_draft``,
+    ``amount_refused``, ``payment_method_declined``, ``constraints_exist``), ``status`` is the
+    HTTP status that fits it and ``field`` the request's field at fault, if one is. Nothing
+    was stored."""
+
+    def __init__(self, code: str, message: str, *, status: int, field: str | None = None) -> None:
+        self.code, self.status, self.field = code, status, field
+        super().__init__(message)
+
+    @property
+    def choose_another_payment_method(self) -> bool:
+        """Whether the buyer may still pay by choosing another payment method in Amazon's
+        wallet (then place the order again)."""
+        return self.code == "payment_method_declined"
 
 
 class OrderReferenceNotOpen(ServiceError):

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from amzpay.amazonpay.gateway import Observation, PaymentState
+from amzpay.domain.buyer import OrderBuyer
 from amzpay.domain.money import Money
 from amzpay.domain.order import Order
 from amzpay.oms.engine import Engine
@@ -61,13 +62,19 @@ class OrderService:
         self.checkout, self.call_log = checkout, call_log
 
     def import_order(
-        self, spec: object, *, process: str | None = None, confirm: bool = False
+        self,
+        spec: object,
+        *,
+        process: str | None = None,
+        confirm: bool = False,
+        buyer: OrderBuyer | None = None,
     ) -> str:
         """Store the order ``spec`` describes and start its process; return its reference.
 
         With ``confirm`` the buyer's Draft order reference is first given the order's total
         and number and confirmed (no transaction is open meanwhile); without, it is taken to
         be confirmed (Open) already, as a shop that confirms at checkout hands it over.
+        ``buyer`` (who bought and where it ships, as Amazon told at checkout) is kept with it.
 
         Raises:
             InvalidOrderSpec: the spec is malformed (the field is named).
@@ -90,6 +97,8 @@ class OrderService:
                 if _is_stored(tx, order.reference):
                     raise DuplicateOrder(order.reference)
                 tx.add_order(order, process=name, at=self.clock())
+                if buyer is not None:
+                    tx.set_order_buyer(order.reference, buyer)
                 self.engine.start(tx, order.reference, actor="import")
                 calls.write(tx)  # after the order: the log links each call to it
         except BaseException:

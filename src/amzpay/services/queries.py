@@ -20,6 +20,7 @@ from typing import Generic, TypeVar
 
 from amzpay.amazonpay.ipn import IpnError
 from amzpay.amazonpay.notifications import read_stored
+from amzpay.domain.buyer import OrderBuyer
 from amzpay.domain.order import Order
 from amzpay.domain.payment import STATES, PaymentKind, PaymentRecord
 from amzpay.ports.logs import CallRecord
@@ -105,6 +106,7 @@ class OrderDetail:
     order: Order
     facts: OrderFacts
     payments: tuple[PaymentRecord, ...]  # authorizations, captures, refunds, each oldest first
+    buyer: OrderBuyer = field(default_factory=OrderBuyer)  # who bought, where it ships
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +139,8 @@ class QueryService:
         with self.database.read() as tx:
             facts = tx.order_facts(reference)
             payments = [p for kind in PaymentKind for p in tx.payments(reference, kind)]
-            return OrderDetail(tx.order(reference), facts, tuple(payments))
+            buyer = tx.order_buyer(reference)
+            return OrderDetail(tx.order(reference), facts, tuple(payments), buyer)
 
     def order_of_amazon_reference(self, amazon_order_reference_id: str) -> str | None:
         """The order whose Amazon order reference this is, if one is stored."""

@@ -128,6 +128,26 @@ expenses = Table(
     UniqueConstraint("order_id", "expense_id"),
 )
 
+order_buyers = Table(
+    "order_buyers",
+    metadata,
+    Column("order_id", Id, ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True),
+    Column("buyer_name", String(255)),
+    Column("buyer_email", String(320)),
+    Column("buyer_phone", String(64)),
+    Column("ship_name", String(255)),
+    Column("ship_line1", String(255)),
+    Column("ship_line2", String(255)),
+    Column("ship_line3", String(255)),
+    Column("ship_city", String(255)),
+    Column("ship_postal_code", String(32)),
+    Column("ship_country_code", String(2)),
+    Column("ship_region", String(255)),
+    Column("ship_phone", String(64)),
+)
+"""Who bought an order and where it ships (personal data: read only for the order's pages,
+never logged)."""
+
 state_history = Table(
     "item_state_history",
     metadata,

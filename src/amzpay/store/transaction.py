@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from amzpay.store.access_rows import AccessRows
+from amzpay.store.buyer_rows import BuyerRows
 from amzpay.store.flow_rows import FlowRows
 from amzpay.store.instance_rows import InstanceRows
 from amzpay.store.log_rows import LogRows
@@ -23,5 +24,6 @@ class Transaction(
     QueryRows,
     MailRows,
     InstanceRows,
+    BuyerRows,
 ):
     """Made by ``Database.transaction()``; valid until that block ends."""

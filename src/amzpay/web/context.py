@@ -12,6 +12,7 @@ from typing import Protocol
 from amzpay.oms.engine import Engine
 from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.services.access import AccessService
+from amzpay.services.checkout import CheckoutService
 from amzpay.services.inbox import InboxProcessor
 from amzpay.services.ipn import IpnReceiver
 from amzpay.services.ledger import LedgerService
@@ -47,3 +48,5 @@ class Services(Protocol):
     def queries(self) -> QueryService: ...
     @property
     def mails(self) -> MailLog: ...
+    @property
+    def checkout(self) -> CheckoutService: ...

@@ -47,7 +47,12 @@ from amzpay.ports.errors import (
 )
 from amzpay.ports.outage import RETRY_AFTER_SECONDS
 from amzpay.services.access import InvalidCredentials
-from amzpay.services.errors import InvalidOrderSpec, NoteTooLong, OrderReferenceNotOpen
+from amzpay.services.errors import (
+    CheckoutRefused,
+    InvalidOrderSpec,
+    NoteTooLong,
+    OrderReferenceNotOpen,
+)
 from amzpay.services.queries import InvalidPaging
 
 log = logging.getLogger(__name__)
@@ -133,6 +138,8 @@ def api_error_of(error: Exception) -> ApiError | None:
             return ApiError(409, "order_reference_not_open", str(error), "event")
         case UnknownProcess():
             return ApiError(422, "unknown_process", str(error), "process")
+        case CheckoutRefused():
+            return ApiError(error.status, error.code, str(error), error.field)
         case CallRefused():
             return ApiError(409, "amazon_refused", str(error))
         case CallFailed():

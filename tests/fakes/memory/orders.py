@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from amzpay.domain import ledger
+from amzpay.domain.buyer import OrderBuyer
 from amzpay.domain.order import CaptureId, Order
 from amzpay.domain.payment import OrderReferenceState, PaymentKind, RefundState
 from amzpay.ports.errors import DuplicateOrder, OrderNotFound
@@ -71,6 +72,15 @@ class MemoryOrderRows(MemoryRows):
             ),
         )
         tables.orders[row.id] = replace(row, order=order)
+
+    def set_order_buyer(self, order: str, buyer: OrderBuyer) -> None:
+        """Keep who bought the order and where it ships (replacing what was kept)."""
+        order_id = self.order_id(order)
+        self._writes("set_order_buyer").buyers[order_id] = buyer
+
+    def order_buyer(self, order: str) -> OrderBuyer:
+        """Who bought the order and where it ships. Raises OrderNotFound."""
+        return self.tables.buyers.get(self.order_id(order), OrderBuyer())
 
 
 class MemoryOmsRows(MemoryRows):

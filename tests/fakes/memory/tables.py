@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
+from amzpay.domain.buyer import OrderBuyer
 from amzpay.domain.money import Money
 from amzpay.domain.order import Order
 from amzpay.domain.payment import PaymentKind, PaymentRecord
@@ -211,6 +212,7 @@ class Tables:
     failures: dict[int, FailureRow] = field(default_factory=dict)
     tokens: dict[str, TokenRow] = field(default_factory=dict)  # by name
     settings: dict[str, SettingRow] = field(default_factory=dict)
+    buyers: dict[int, OrderBuyer] = field(default_factory=dict)  # by order id
     next_ids: dict[str, int] = field(default_factory=dict)
 
     def copy(self) -> Tables:

@@ -61,6 +61,8 @@ def test_serve_in_simulator_mode_runs_everything_at_one_url(sqlite_url, tmp_path
         try:
             health, ready = server.get("/healthz"), server.get("/readyz")
             clock = server.get("/simulator/_sim/clock").json()["now"]
+            storefront = server.get("/shop")
+            widgets = server.get("/simulator/OffAmazonPayments/de/sandbox/lpa/js/Widgets.js")
             order = _closed_order(shop, server)
             _refund_pending(shop, order)
             found = samples(server.get("/metrics").text)
@@ -91,6 +93,9 @@ def test_serve_in_simulator_mode_runs_everything_at_one_url(sqlite_url, tmp_path
     assert f"back office  {server.url}/" in banner
     assert "sandbox, with the local simulator" in banner
     assert f"simulator    {server.url}/simulator" in banner
+    assert f"demo shop    {server.url}/shop" in banner
+    assert "Add Mug to cart" in storefront.text
+    assert "OffAmazonPayments" in widgets.text
     assert f"database     {sqlite_url}" in banner
     assert "! no back-office user yet: amzpay user add NAME" in banner
 

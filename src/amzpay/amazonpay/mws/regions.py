@@ -81,3 +81,20 @@ class Endpoint:
     @property
     def url(self) -> str:
         return f"{self.scheme}://{self.host}{self.path}"
+
+
+# The widgets script a shop's page loads for the button and the address and wallet widgets
+# (Amazon Pay integration guide, "Add the button and widgets": one script per region, the
+# sandbox's under ``sandbox/``). Settings may name another (``amazon.widgets_url``).
+_WIDGETS: Final = {
+    Region.NA: "https://static-na.payments-amazon.com/OffAmazonPayments/us/{sandbox}js/Widgets.js",
+    Region.EU: "https://static-eu.payments-amazon.com/OffAmazonPayments/eur/{sandbox}lpa/js/Widgets.js",
+    Region.UK: "https://static-eu.payments-amazon.com/OffAmazonPayments/gbp/{sandbox}lpa/js/Widgets.js",
+    Region.JP: "https://static-fe.payments-amazon.com/OffAmazonPayments/jp/{sandbox}lpa/js/Widgets.js",
+}
+
+
+def widgets_url(region: Region, environment: Environment) -> str:
+    """Amazon's widgets script for ``region`` in ``environment``."""
+    sandbox = "sandbox/" if environment is Environment.SANDBOX else ""
+    return _WIDGETS[region].format(sandbox=sandbox)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from amzpay.domain.buyer import Buyer, ShippingAddress
 from amzpay.domain.money import Money
 from amzpay.domain.money_summary import MoneySummary
 from amzpay.domain.order import Expense, Item, Order
@@ -15,7 +16,9 @@ from amzpay.services.orders import ItemView
 from amzpay.services.queries import HistoryEntry, IpnEntry, RefundAge
 from amzpay.services.refunds import LineStanding, RefundView
 from amzpay.web.api.responses import (
+    AddressOut,
     BooksOut,
+    BuyerOut,
     CaptureBooksOut,
     CaptureMoneyOut,
     CapturePart,
@@ -231,4 +234,24 @@ def ipn_out(entry: IpnEntry) -> IpnOut:
         order=entry.order,
         amazon_id=entry.amazon_id,
         state=entry.state,
+    )
+
+
+def buyer_out(buyer: Buyer | None) -> BuyerOut | None:
+    if buyer is None:
+        return None
+    return BuyerOut(name=buyer.name, email=buyer.email, phone=buyer.phone)
+
+
+def address_out(address: ShippingAddress | None) -> AddressOut | None:
+    if address is None:
+        return None
+    return AddressOut(
+        name=address.name,
+        lines=list(address.lines),
+        city=address.city,
+        postal_code=address.postal_code,
+        region=address.region,
+        country_code=address.country_code,
+        phone=address.phone,
     )

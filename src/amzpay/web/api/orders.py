@@ -13,7 +13,9 @@ from amzpay.oms.errors import TransitionRefused
 from amzpay.services.queries import OrderFilter
 from amzpay.web.api.auth import ClientDep, ServicesDep
 from amzpay.web.api.convert import (
+    address_out,
     books_out,
+    buyer_out,
     expense_out,
     history_out,
     item_out,
@@ -187,6 +189,8 @@ def read_order(services: Services, reference: str) -> OrderOut:
         process=detail.facts.process,
         placed_at=detail.facts.placed_at,
         closed_at=detail.facts.closed_at,
+        buyer=buyer_out(detail.buyer.buyer),
+        shipping_address=address_out(detail.buyer.shipping_address),
         total=money(summary.total),
         items=[item_out(order, item, views.get(item.id)) for item in order.items],
         expenses=[expense_out(order, expense) for expense in order.expenses],

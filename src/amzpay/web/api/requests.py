@@ -146,3 +146,35 @@ class RefundRequest(_Strict):
     note: Annotated[str, StringConstraints(max_length=255, pattern=r"^[^\x00]*$")] | None = Field(
         None, description="Amazon's SellerRefundNote, shown to the buyer (at most 255 characters)"
     )
+
+
+ConsentToken = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=4096, pattern=PRINTABLE),
+    Field(description="The buyer's address consent token (Login with Amazon's access token)"),
+]
+AmazonOrderReference = Annotated[
+    str, text(32), Field(description="The order reference Amazon's widgets made")
+]
+
+
+class CheckoutDetailsRequest(_Strict):
+    amazon_order_reference_id: AmazonOrderReference
+    consent_token: ConsentToken
+
+
+class PlaceOrderRequest(_Strict):
+    """The shop's cart (lines as an order import has them) on the buyer's order reference;
+    the buyer's e-mail and address come from Amazon."""
+
+    amazon_order_reference_id: AmazonOrderReference
+    consent_token: ConsentToken
+    reference: Annotated[Id, Field(description="The shop's order id, sent to Amazon")]
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(examples=["EUR"])]
+    locale: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$")] = (
+        "en_GB"
+    )
+    shipments: Annotated[list[ShipmentSpec], Field(max_length=50)] = []
+    lines: Annotated[list[LineSpec], Field(max_length=MAX_LINES)] = []
+    bundles: Annotated[list[BundleSpec], Field(max_length=MAX_LINES)] = []
+    expenses: Annotated[list[ExpenseSpec], Field(max_length=50)] = []

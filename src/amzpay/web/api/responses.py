@@ -134,6 +134,22 @@ class HistoryOut(BaseModel):
     details: dict[str, str]
 
 
+class BuyerOut(BaseModel):
+    name: str
+    email: str
+    phone: str | None
+
+
+class AddressOut(BaseModel):
+    name: str
+    lines: list[str] = Field(description="The street lines, one to three")
+    city: str
+    postal_code: str | None
+    region: str | None = Field(description="State, region, county or district, if any")
+    country_code: str = Field(description="ISO 3166-1 alpha-2")
+    phone: str | None
+
+
 class OrderOut(BaseModel):
     reference: str
     amazon_order_reference_id: str | None
@@ -143,6 +159,10 @@ class OrderOut(BaseModel):
     process: str
     placed_at: UtcTime
     closed_at: UtcTime | None
+    buyer: BuyerOut | None = Field(description="Who bought, as Amazon told at checkout")
+    shipping_address: AddressOut | None = Field(
+        description="Where the order ships, as Amazon told at checkout"
+    )
     total: MoneyOut
     items: list[ItemOut]
     expenses: list[ExpenseOut]
@@ -237,3 +257,24 @@ class IpnsPage(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class ButtonOut(BaseModel):
+    """What the storefront's page needs for Amazon's button and widgets (legacy API)."""
+
+    seller_id: str = Field(description="The seller's id (sellerId of the button and widgets)")
+    client_id: str = Field(description="Login with Amazon's client id (amazon.Login.setClientId)")
+    widgets_url: str = Field(description="The widgets script the page loads")
+    sandbox: bool
+
+
+class CheckoutDetailsOut(BaseModel):
+    """The buyer's order reference as Amazon shows it with the buyer's consent token."""
+
+    amazon_order_reference_id: str
+    state: str = Field(description="draft until the order is placed")
+    buyer: BuyerOut | None
+    shipping_address: AddressOut | None
+    payment_descriptor: str | None = Field(
+        description='The payment method as Amazon shows it to the buyer, e.g. "Visa ****1111"'
+    )

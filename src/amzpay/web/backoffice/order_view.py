@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from amzpay.domain.buyer import OrderBuyer
 from amzpay.domain.money import Money
 from amzpay.domain.money_summary import MoneySummary
 from amzpay.domain.order import Order
@@ -53,6 +54,7 @@ class OrderPage:
     payments: dict[PaymentKind, list[PaymentRecord]]
     names: dict[str, str]  # item and expense ids -> names, for the refunds' lines
     money: MoneySummary
+    buyer: OrderBuyer  # who bought and where it ships, when Amazon told
 
     @property
     def events(self) -> dict[str, list[str]]:
@@ -84,6 +86,7 @@ def read_order_page(services: Services, reference: str) -> OrderPage:
         order = tx.order(reference)
         process = tx.order_head(reference).process
         reference_state = tx.order_reference_state(reference)
+        buyer = tx.order_buyer(reference)
         payments = {kind: tx.payments(reference, kind) for kind in PaymentKind}
 
     def line(line_id: str, name: str) -> Line:
@@ -103,6 +106,7 @@ def read_order_page(services: Services, reference: str) -> OrderPage:
         payments=payments,
         names={line.id: line.name for line in order.lines()},
         money=money,
+        buyer=buyer,
     )
 
 

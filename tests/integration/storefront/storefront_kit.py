@@ -1,0 +1,77 @@
+"""The demo storefront as ``amzpay serve --simulator`` serves it: amzpay's web app with the
+storefront at /shop and the simulator at /simulator on one loopback port, amzpay on a SQLite
+file with the real gateway in front of that same simulator (in-process), its worker run by
+the test. ``serve`` runs it with uvicorn in a thread for a browser."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import uvicorn
+from argon2 import PasswordHasher
+from fastapi import FastAPI
+
+from amzpay.simulator import InProcessTransport
+from amzpay.web import storefront
+from amzpay.web.app import create_app
+from shop import SELLER, Shop, SimulatedAmazon, built
+
+WIDGETS_PATH = "/simulator/OffAmazonPayments/de/sandbox/lpa/js/Widgets.js"
+STAFF, STAFF_PASSWORD = "ada", "correct horse battery"
+
+
+class Storefront(Shop):
+    def __init__(self, folder: Path) -> None:
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        amazon = SimulatedAmazon(start=None)
+        environ = {
+            "AMZPAY_AMAZON__CLIENT_ID": SELLER.client_id,
+            "AMZPAY_AMAZON__WIDGETS_URL": f"{self.url}{WIDGETS_PATH}?sellerId={SELLER.seller_id}",
+        }
+        app = built(
+            f"sqlite:///{folder / 'storefront.db'}",
+            amazon,
+            environ=environ,
+            password_hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
+        )
+        super().__init__(app, amazon)
+        self.web: FastAPI = create_app(app)
+        self.web.include_router(storefront.router())
+        self.web.mount("/simulator", amazon.app)
+        self.web.state.backoffice_poll_seconds = 0.5
+        app.access.add_user(STAFF, STAFF_PASSWORD)
+
+    def client(self) -> httpx.Client:
+        """A client of the web app in-process (no redirects followed)."""
+        return httpx.Client(transport=InProcessTransport(self.web), base_url=self.url)
+
+    @contextmanager
+    def serve(self) -> Iterator[str]:
+        """The web app on its loopback port, in a thread; yields its base URL."""
+        config = uvicorn.Config(self.web, log_level="warning", lifespan="off", ws="none")
+        server = uvicorn.Server(config)
+        thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [self.listener]}, daemon=True
+        )
+        thread.start()
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("the storefront's server did not start")
+            time.sleep(0.01)
+        try:
+            yield self.url
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+
+    def close(self) -> None:
+        super().close()
+        self.listener.close()
