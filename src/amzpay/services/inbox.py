@@ -29,10 +29,10 @@ from amzpay.oms.engine import Engine
 from amzpay.processes.notices import queue_external_refund_notice
 from amzpay.processes.observations import apply_observation, record_order_reference
 from amzpay.processes.settlement import Settlement
-from amzpay.services.notifications import PAYMENT_KINDS, order_of_reference
+from amzpay.services.notifications import PAYMENT_KINDS, Located, locate
 from amzpay.store.database import Database
 from amzpay.store.flow_rows import ExternalRefund, InboxMessage
-from amzpay.store.payments import PaymentKind, PaymentRecord
+from amzpay.store.payments import PaymentRecord
 from amzpay.store.transaction import Transaction
 
 log = logging.getLogger(__name__)
@@ -68,12 +68,18 @@ class InboxProcessor:
             waiting = tx.unprocessed_ipns(limit, self.clock())
         return sum(1 for message in waiting if self._handle(message))
 
-    def apply_received(self, tx: Transaction, message: InboxMessage, notice: Notice) -> bool:
-        """Apply a message just stored in ``tx``, already read (``notice``); False when it
-        failed and is left for the worker."""
+    def apply_received(
+        self,
+        tx: Transaction,
+        message: InboxMessage,
+        notice: Notice,
+        located: Located | None = None,
+    ) -> bool:
+        """Apply a message just stored in ``tx``, already read (``notice``) and, when given,
+        ``located`` in this transaction; False when it failed and is left for the worker."""
         try:
             with tx.savepoint():
-                note = self._apply_notice(tx, message, notice)
+                note = self._apply_notice(tx, message, notice, located)
                 tx.mark_ipn_processed(message.message_id, self.clock(), note)
         except Exception:  # the worker tries again: never why an IPN is refused
             log.exception("IPN %s not applied at receipt; left for the worker", message.message_id)
@@ -112,7 +118,13 @@ class InboxProcessor:
             return f"unreadable: {error}"
         return self._apply_notice(tx, message, notice)
 
-    def _apply_notice(self, tx: Transaction, message: InboxMessage, notice: Notice) -> str | None:
+    def _apply_notice(
+        self,
+        tx: Transaction,
+        message: InboxMessage,
+        notice: Notice,
+        located: Located | None = None,
+    ) -> str | None:
         if not notice.notification:
             return f"{message.notification_type}: for the operator, nothing applied"
         seen = notice.seen
@@ -120,16 +132,16 @@ class InboxProcessor:
             return f"{message.notification_type}: type or state not read; acknowledged"
         if seen.kind is ObjectKind.ORDER_REFERENCE:
             return self._order_reference(tx, seen)
-        return self._payment(tx, seen)
+        return self._payment(tx, seen, located or locate(tx, seen))
 
-    def _payment(self, tx: Transaction, seen: Observation) -> str | None:
-        kind = PAYMENT_KINDS[seen.kind]
-        record = tx.find_payment(kind, reference_id=seen.reference_id, amazon_id=None)
-        record = record or tx.find_payment(kind, amazon_id=seen.amazon_id)
+    def _payment(self, tx: Transaction, seen: Observation, located: Located) -> str | None:
+        """Apply news of a payment object to our record of it. ``located`` may be read before
+        the order's lock: ``apply_observation`` reads the record again under it."""
+        record = located.record
         if record is None:
-            if kind is PaymentKind.REFUND:
-                return self._external_refund(tx, seen)
-            return f"no {kind} {seen.amazon_id} of ours: ignored"
+            if seen.kind is ObjectKind.REFUND:
+                return self._external_refund(tx, seen, located.order)
+            return f"no {PAYMENT_KINDS[seen.kind]} {seen.amazon_id} of ours: ignored"
         tx.lock_order(record.order)
         applied = apply_observation(tx, seen, self.clock(), self.settlement, "ipn")
         return None if applied is not None else _unchanged(record, seen)
@@ -165,8 +177,7 @@ class InboxProcessor:
             self.engine.fire(tx, order, REAUTHORIZE, declined, actor="ipn: payment method updated")
         return f"payment method updated: {len(declined)} item(s) authorized again"
 
-    def _external_refund(self, tx: Transaction, seen: Observation) -> str:
-        order = order_of_reference(tx, seen)
+    def _external_refund(self, tx: Transaction, seen: Observation, order: str | None) -> str:
         refund = ExternalRefund(
             amazon_refund_id=seen.amazon_id,
             reference_id=seen.reference_id or "",

@@ -25,7 +25,7 @@ from amzpay.amazonpay.ipn import IpnError, IpnVerifier, Screened
 from amzpay.amazonpay.notifications import notice_of
 from amzpay.services.errors import IpnDeferred, IpnNotStored, IpnRejected
 from amzpay.services.inbox import InboxProcessor
-from amzpay.services.notifications import subject_of
+from amzpay.services.notifications import locate, subject_of
 from amzpay.store.database import Database
 from amzpay.store.flow_rows import InboxMessage
 
@@ -85,10 +85,12 @@ class IpnReceiver:
         applied = False
         try:
             with self.database.transaction() as tx:
-                about = None if notice.seen is None else subject_of(tx, notice.seen)
+                seen = notice.seen
+                located = None if seen is None else locate(tx, seen)
+                about = None if seen is None or located is None else subject_of(seen, located)
                 fresh = tx.receive_ipn(message.message_id, kind, message.body, now, about)
                 if fresh and self.inbox is not None:
-                    applied = self.inbox.apply_received(tx, message, notice)
+                    applied = self.inbox.apply_received(tx, message, notice, located)
         except (SQLAlchemyError, OSError) as error:
             log.error("IPN %s not stored: %s", message.message_id, type(error).__name__)
             raise IpnNotStored(type(error).__name__) from error

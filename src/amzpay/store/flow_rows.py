@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 
 from amzpay.domain.money import Money
 from amzpay.store import tables as t
@@ -250,8 +251,10 @@ class FlowRows(Rows):
         ]
 
     def order_of_amazon_reference(self, amazon_order_reference_id: str) -> str | None:
-        return self.conn.scalar(
-            select(t.orders.c.reference).where(
-                t.orders.c.amazon_order_reference_id == amazon_order_reference_id
-            )
-        )
+        return self.conn.scalar(_ORDER_OF_REFERENCE, {"amazon_id": amazon_order_reference_id})
+
+
+_ORDER_OF_REFERENCE: Final = select(t.orders.c.reference).where(
+    t.orders.c.amazon_order_reference_id == bindparam("amazon_id")
+)
+"""Built once: every IPN about an order reference, or about no record of ours, asks it."""

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import Row, Table, and_, insert, or_, select, update
+from sqlalchemy import Row, Select, Table, and_, bindparam, insert, or_, select, update
 
 from amzpay.domain.money import Money
 from amzpay.domain.order import ExpenseId, ItemId
@@ -32,6 +32,30 @@ _TABLES: dict[PaymentKind, tuple[Table, str]] = {
     PaymentKind.CAPTURE: (t.captures, "amazon_capture_id"),
     PaymentKind.REFUND: (t.refunds, "amazon_refund_id"),
 }
+
+
+def _select_of(kind: PaymentKind) -> Select[Any]:
+    """A record of ``kind`` with its order's reference."""
+    table, _ = _TABLES[kind]
+    return select(table, t.orders.c.reference.label("order_reference")).join(
+        t.orders, t.orders.c.id == table.c.order_id
+    )
+
+
+# Built once, bound on each call: IPNs and polls find a record by either id many times.
+_BY_REFERENCE_ID: Final = {
+    kind: _select_of(kind).where(table.c.reference_id == bindparam("key"))
+    for kind, (table, _) in _TABLES.items()
+}
+_BY_AMAZON_ID: Final = {
+    kind: _select_of(kind).where(table.c[amazon_column] == bindparam("key"))
+    for kind, (table, amazon_column) in _TABLES.items()
+}
+_REFUND_LINES: Final = (
+    select(t.refund_lines)
+    .where(t.refund_lines.c.refund_id == bindparam("refund_id"))
+    .order_by(t.refund_lines.c.id)
+)
 
 
 def payment_table(kind: PaymentKind) -> tuple[Table, str]:
@@ -106,14 +130,13 @@ class PaymentRows(Rows):
         self, kind: PaymentKind, *, reference_id: str | None = None, amazon_id: str | None = None
     ) -> PaymentRecord | None:
         """The record with our reference id, else with Amazon's id; None if neither is known."""
-        table, amazon_column = _TABLES[kind]
         if reference_id is not None:
-            where = table.c.reference_id == reference_id
+            statement, key = _BY_REFERENCE_ID[kind], reference_id
         elif amazon_id is not None:
-            where = table.c[amazon_column] == amazon_id
+            statement, key = _BY_AMAZON_ID[kind], amazon_id
         else:
             return None
-        row = self.conn.execute(self._select(kind).where(where)).first()
+        row = self.conn.execute(statement, {"key": key}).first()
         return None if row is None else self._record(kind, row)
 
     def set_seller_note(self, refund: PaymentRecord, note: str) -> None:
@@ -210,10 +233,7 @@ class PaymentRows(Rows):
             )
 
     def _select(self, kind: PaymentKind) -> Any:
-        table, _ = _TABLES[kind]
-        return select(table, t.orders.c.reference.label("order_reference")).join(
-            t.orders, t.orders.c.id == table.c.order_id
-        )
+        return _select_of(kind)
 
     def _record(self, kind: PaymentKind, row: Row[Any]) -> PaymentRecord:
         _, amazon_column = _TABLES[kind]
@@ -247,11 +267,7 @@ class PaymentRows(Rows):
         )
 
     def _refund_fields(self, refund_id: int, capture_id: int, over: Money) -> dict[str, Any]:
-        rows = self.conn.execute(
-            select(t.refund_lines)
-            .where(t.refund_lines.c.refund_id == refund_id)
-            .order_by(t.refund_lines.c.id)
-        ).all()
+        rows = self.conn.execute(_REFUND_LINES, {"refund_id": refund_id}).all()
         currency = over.currency
         item_lines = tuple(
             RefundLine(ItemId(r.line_id), Money(r.amount, currency))
