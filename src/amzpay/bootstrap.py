@@ -16,6 +16,7 @@ certificate fetcher and a cheaper argon2 ``password_hasher``. Nothing is built a
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -136,6 +137,9 @@ class App:
     queries: QueryService
     mails: MailLog
     throttle_waits: WaitTally = field(default_factory=WaitTally)  # this process's, for /metrics
+    # Set when an IPN is stored for the worker to apply: the worker of ``amzpay serve`` waits
+    # on it between rounds (``Worker.run``'s ``wake``).
+    ipn_waiting: threading.Event = field(default_factory=threading.Event)
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def worker(self, name: str) -> Worker:
@@ -183,6 +187,11 @@ def build(
     verifier = _verifier(settings, certificates)
     closers.append(verifier.close)
     inbox = InboxProcessor(database, engine, clock)
+    ipn_waiting = threading.Event()
+    at_receipt = settings.amazon.ipn_apply == "at-receipt"
+    receiver = IpnReceiver(
+        database, verifier, clock, inbox if at_receipt else None, on_waiting=ipn_waiting.set
+    )
     outbox = _outbox(settings, database, mailer, clock)
     return App(
         settings=settings,
@@ -192,7 +201,7 @@ def build(
         clock=clock,
         orders=OrderService(database, engine, clock, settings.process, gateway, call_log),
         refunds=RefundService(database, engine),
-        ipn=IpnReceiver(database, verifier, clock, inbox),
+        ipn=receiver,
         inbox=inbox,
         poller=Poller(
             database,
@@ -209,6 +218,7 @@ def build(
         queries=QueryService(database, clock),
         mails=MailLog(database, outbox),
         throttle_waits=waits,
+        ipn_waiting=ipn_waiting,
         _closers=closers,
     )
 

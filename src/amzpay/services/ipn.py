@@ -8,8 +8,11 @@
 
 The message is applied in the same transaction that stores it (``inbox.py``), so one commit
 both keeps and applies it; when applying fails it stays stored for the worker, which tries
-again. Either way a message is never lost between its acknowledgement and its effect (Spryker
-swallowed errors and answered 200: research §3.4).
+again. Given no inbox processor, the receiver only stores (``AMZPAY_AMAZON__IPN_APPLY=worker``)
+and the worker applies. A message left to the worker either way is announced after its commit
+(``on_waiting``: ``amzpay serve`` wakes its worker with it). Either way a message is never lost
+between its acknowledgement and its effect (Spryker swallowed errors and answered 200:
+research §3.4).
 """
 
 from __future__ import annotations
@@ -49,8 +52,13 @@ class IpnReceiver:
         verifier: IpnVerifier,
         clock: Callable[[], datetime],
         inbox: InboxProcessor | None = None,
+        on_waiting: Callable[[], None] | None = None,
     ) -> None:
+        """``inbox``: applies each message in the transaction that stores it (None: the
+        worker applies them); ``on_waiting``: called after the commit of a message left for
+        the worker to apply."""
         self.database, self.verifier, self.clock, self.inbox = database, verifier, clock, inbox
+        self.on_waiting = on_waiting
 
     def receive(self, body: bytes, headers: Mapping[str, str] | None = None) -> Receipt:
         """Verify ``body`` and store it in the inbox; returns once it is committed.
@@ -94,6 +102,8 @@ class IpnReceiver:
         except (SQLAlchemyError, OSError) as error:
             log.error("IPN %s not stored: %s", message.message_id, type(error).__name__)
             raise IpnNotStored(type(error).__name__) from error
+        if fresh and not applied and self.on_waiting is not None:
+            self.on_waiting()
         return Receipt(message.message_id, kind, duplicate=not fresh, applied=applied)
 
 
