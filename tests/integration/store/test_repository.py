@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from amzpay.domain.money import Money
-from amzpay.domain.order import ItemId, Refunded, RefundStatus
+from amzpay.domain.order import ExpenseId, ItemId, Refunded, RefundStatus
 from amzpay.domain.refund import RefundLine
 from amzpay.store.errors import OrderNotFound
 from amzpay.store.log_rows import CallRecord
@@ -96,6 +96,34 @@ def test_a_refund_keeps_the_amount_of_each_line_it_asked_for(database):
 
     assert refund.item_lines == (RefundLine(ItemId("L1-1"), Money(1999, "EUR")),)
     assert refund.items == ("L1-1",)
+
+
+def test_each_records_items_come_in_one_query_as_its_record_has_them(database):
+    reference = store(database, make_order(quantity=2))
+    first = add_capture_and_refund(database, reference)
+    with database.transaction() as tx:
+        lines = (RefundLine(ItemId("L1-2"), Money(1999, "EUR")),)
+        expense = (RefundLine(ExpenseId("shipping"), Money(490, "EUR")),)
+        new = NewPayment(
+            PaymentKind.REFUND,
+            "R-2",
+            Money(2489, "EUR"),
+            parent_id=first.parent_id,
+            item_lines=lines,
+            expense_lines=expense,
+        )
+        second = tx.add_payment(reference, new, NOW)
+
+    with database.read() as tx:
+        found = {kind: tx.payment_items(reference, kind) for kind in PaymentKind}
+        expected = {
+            kind: [(record.id, record.items) for record in tx.payments(reference, kind)]
+            for kind in PaymentKind
+        }
+
+    assert found == expected
+    assert found[PaymentKind.REFUND] == [(first.id, ("L1-1",)), (second.id, ("L1-2", "shipping"))]
+    assert found[PaymentKind.CAPTURE] == [(first.parent_id, ("L1-1",))]
 
 
 def test_a_refund_is_booked_once_however_often_it_completes(database):
