@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 
 from amzpay.domain.money import Money
 from amzpay.domain.order import (
@@ -63,7 +63,7 @@ class OrderRows(Rows):
 
     def order(self, reference: str) -> Order:
         """The order with what refunds hold of its lines. Raises OrderNotFound."""
-        head = self.conn.execute(select(t.orders).where(t.orders.c.reference == reference)).first()
+        head = self.conn.execute(_ORDER_HEAD, {"reference": reference}).first()
         if head is None:
             raise OrderNotFound(reference)
         return self._order_from_rows(head)
@@ -72,19 +72,20 @@ class OrderRows(Rows):
         """Write what refunds hold of each line (``Order.refunds``) back to its row."""
         order_id = self.order_id(order.reference)
         item_ids = {item.id for item in order.items}
+        rows: dict[bool, list[dict[str, object]]] = {True: [], False: []}
         for line_id, held in order.refunds.items():
-            table, key = (t.items, t.items.c.item_id)
-            if line_id not in item_ids:
-                table, key = (t.expenses, t.expenses.c.expense_id)
-            self.conn.execute(
-                update(table)
-                .where(table.c.order_id == order_id, key == line_id)
-                .values(
-                    refund_status=held.status.value,
-                    refund_booked=held.booked.minor,
-                    refund_pending=held.pending.minor,
-                )
+            rows[line_id in item_ids].append(
+                {
+                    "order": order_id,
+                    "line": line_id,
+                    "status": held.status.value,
+                    "booked": held.booked.minor,
+                    "pending": held.pending.minor,
+                }
             )
+        for is_item, values in rows.items():
+            if values:  # one statement for every line of a kind (executemany)
+                self.conn.execute(_SAVE_REFUNDS[is_item], values)
 
     def set_capture(self, reference: str, lines: Sequence[str], capture_id: str) -> None:
         """Note which capture took the money of these items and expenses."""
@@ -122,20 +123,11 @@ class OrderRows(Rows):
 
     def _order_from_rows(self, head: Row[Any]) -> Order:
         currency, order_id = head.currency, head.id
-        items = self.conn.execute(
-            select(t.items).where(t.items.c.order_id == order_id).order_by(t.items.c.position)
-        ).all()
-        expenses = self.conn.execute(
-            select(t.expenses)
-            .where(t.expenses.c.order_id == order_id)
-            .order_by(t.expenses.c.position)
-        ).all()
-        bundles = self.conn.execute(
-            select(t.bundles).where(t.bundles.c.order_id == order_id).order_by(t.bundles.c.id)
-        ).all()
-        shipments = self.conn.execute(
-            select(t.shipments).where(t.shipments.c.order_id == order_id).order_by(t.shipments.c.id)
-        ).all()
+        key = {"order_id": order_id}
+        items = self.conn.execute(_ORDER_PARTS["items"], key).all()
+        expenses = self.conn.execute(_ORDER_PARTS["expenses"], key).all()
+        bundles = self.conn.execute(_ORDER_PARTS["bundles"], key).all()
+        shipments = self.conn.execute(_ORDER_PARTS["shipments"], key).all()
         lines: list[tuple[LineId, Row[Any]]] = [(ItemId(r.item_id), r) for r in items]
         lines += [(ExpenseId(r.expense_id), r) for r in expenses]
         refunds: dict[LineId, Refunded] = {
@@ -172,6 +164,39 @@ def _line_values(order: Order, line: Item | Expense) -> dict[str, object]:
         "refund_booked": held.booked.minor,
         "refund_pending": held.pending.minor,
     }
+
+
+# Built once, bound on each call: an order is read and its refund holdings written whenever a
+# refund moves, and building a statement costs more than running it.
+_ORDER_HEAD: Final = select(t.orders).where(t.orders.c.reference == bindparam("reference"))
+_ORDER_PARTS: Final = {
+    "items": select(t.items)
+    .where(t.items.c.order_id == bindparam("order_id"))
+    .order_by(t.items.c.position),
+    "expenses": select(t.expenses)
+    .where(t.expenses.c.order_id == bindparam("order_id"))
+    .order_by(t.expenses.c.position),
+    "bundles": select(t.bundles)
+    .where(t.bundles.c.order_id == bindparam("order_id"))
+    .order_by(t.bundles.c.id),
+    "shipments": select(t.shipments)
+    .where(t.shipments.c.order_id == bindparam("order_id"))
+    .order_by(t.shipments.c.id),
+}
+_SAVE_REFUNDS: Final = {
+    is_item: update(table)
+    .where(table.c.order_id == bindparam("order"), key == bindparam("line"))
+    .values(
+        refund_status=bindparam("status"),
+        refund_booked=bindparam("booked"),
+        refund_pending=bindparam("pending"),
+    )
+    for is_item, (table, key) in {
+        True: (t.items, t.items.c.item_id),
+        False: (t.expenses, t.expenses.c.expense_id),
+    }.items()
+}
+"""What refunds hold of a line, written back: items' rows (True) and expenses' (False)."""
 
 
 def _item_values(order: Order, item: Item, order_id: int, position: int) -> dict[str, object]:
