@@ -24,13 +24,16 @@ from datetime import datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from amzpay.amazonpay.gateway import Observation
 from amzpay.amazonpay.ipn import IpnError, IpnVerifier, Screened
 from amzpay.amazonpay.notifications import notice_of
 from amzpay.services.errors import IpnDeferred, IpnNotStored, IpnRejected
 from amzpay.services.inbox import InboxProcessor
-from amzpay.services.notifications import locate, subject_of
+from amzpay.services.notifications import Located, locate, order_of, subject_of
 from amzpay.store.database import Database
 from amzpay.store.flow_rows import InboxMessage
+from amzpay.store.log_rows import IpnSubject
+from amzpay.store.transaction import Transaction
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +96,7 @@ class IpnReceiver:
         applied = False
         try:
             with self.database.transaction() as tx:
-                seen = notice.seen
-                located = None if seen is None else locate(tx, seen)
-                about = None if seen is None or located is None else subject_of(seen, located)
+                located, about = self._subject(tx, notice.seen)
                 fresh = tx.receive_ipn(message.message_id, kind, message.body, now, about)
                 if fresh and self.inbox is not None:
                     applied = self.inbox.apply_received(tx, message, notice, located)
@@ -105,6 +106,18 @@ class IpnReceiver:
         if fresh and not applied and self.on_waiting is not None:
             self.on_waiting()
         return Receipt(message.message_id, kind, duplicate=not fresh, applied=applied)
+
+    def _subject(
+        self, tx: Transaction, seen: Observation | None
+    ) -> tuple[Located | None, IpnSubject | None]:
+        """What the inbox keeps of the message; with the record it is about when it is
+        applied here, else only its order (one query: the worker reads the record)."""
+        if seen is None:
+            return None, None
+        if self.inbox is None:
+            return None, subject_of(seen, Located(None, order_of(tx, seen)))
+        located = locate(tx, seen)
+        return located, subject_of(seen, located)
 
 
 def _refusal(error: IpnError) -> IpnRejected | IpnDeferred:

@@ -46,8 +46,12 @@ def locate(tx: Transaction, seen: Observation) -> Located:
 
 def order_of(tx: Transaction, seen: Observation) -> str | None:
     """Our order the observation is about: by our reference id or Amazon's id of the
-    payment record, else by the Amazon order reference the object belongs to."""
-    return locate(tx, seen).order
+    payment record, else by the Amazon order reference the object belongs to (as ``locate``
+    finds it, in one query and without reading the record)."""
+    kind = PAYMENT_KINDS.get(seen.kind)
+    if kind is None:
+        return order_of_reference(tx, seen)
+    return tx.order_of_payment(kind, seen.reference_id, seen.amazon_id, seen.order_reference_id)
 
 
 def order_of_reference(tx: Transaction, seen: Observation) -> str | None:

@@ -58,6 +58,22 @@ def test_left_to_the_worker_an_ipn_is_stored_unapplied_and_the_worker_is_told(
     assert worker_shop.app.ipn_waiting.is_set()
 
 
+def test_left_to_the_worker_the_inbox_keeps_what_an_ipn_is_about_at_receipt(worker_shop, simulated):
+    order, refund = pending_refund(worker_shop, ["L1-1"])
+
+    amazon_id = mirror_at_amazon(simulated, refund)
+
+    assert "PaymentRefund" in unprocessed(worker_shop)
+    with worker_shop.app.database.read() as tx:
+        [row] = [r for r in tx.ipns_of_order(order) if r.notification_type == "PaymentRefund"]
+    assert (row.object_kind, row.amazon_id, row.state, row.order) == (
+        "refund",
+        amazon_id,
+        "completed",
+        order,
+    )
+
+
 def test_left_to_the_worker_an_ipn_is_applied_by_the_worker_once(worker_shop, simulated):
     order, refund = pending_refund(worker_shop, ["L1-1"])
     mirror_at_amazon(simulated, refund)

@@ -126,6 +126,31 @@ def test_each_records_items_come_in_one_query_as_its_record_has_them(database):
     assert found[PaymentKind.CAPTURE] == [(first.parent_id, ("L1-1",))]
 
 
+def test_the_order_of_a_payment_is_found_by_our_id_then_amazons_then_its_order_reference(
+    database,
+):
+    ours = make_order()
+    other = make_order()
+    reference, other_reference = store(database, ours), store(database, other)
+    refund = add_capture_and_refund(database, reference)
+    with database.transaction() as tx:
+        tx.update_payment(refund, NOW, amazon_id="S02-AMAZON-R1")
+
+    def order_of(reference_id, amazon_id, order_reference_id):
+        with database.read() as tx:
+            return tx.order_of_payment(
+                PaymentKind.REFUND, reference_id, amazon_id, order_reference_id
+            )
+
+    other_amazon_reference = other.amazon_order_reference_id
+    assert order_of("R-1", "S02-UNKNOWN", other_amazon_reference) == reference
+    assert order_of(None, "S02-AMAZON-R1", other_amazon_reference) == reference
+    assert order_of("R-unknown", "S02-UNKNOWN", other_amazon_reference) == other_reference
+    assert order_of("R-unknown", "S02-UNKNOWN", None) is None
+    with database.read() as tx:
+        assert tx.order_of_payment(PaymentKind.CAPTURE, "R-1", "S02-AMAZON-R1", None) is None
+
+
 def test_a_refund_is_booked_once_however_often_it_completes(database):
     reference = store(database, make_order())
     refund = add_capture_and_refund(database, reference)
