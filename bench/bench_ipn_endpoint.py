@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_ipn_endpoint.py [--requests 400] [--concurrency 16] [--rounds 3]
 
-Three servers run at once, each in a process of its own, on uvicorn with the same settings
+Four servers run at once, each in a process of its own, on uvicorn with the same settings
 (httptools and uvloop: ``uvicorn[standard]``), each on a SQLite file of its own in a temporary
 directory:
 
@@ -13,6 +13,9 @@ directory:
 - **amzpay-worker**: the same app with ``AMZPAY_AMAZON__IPN_APPLY=worker`` and the worker
   thread ``amzpay serve`` runs: the endpoint verifies, stores and answers; the worker, woken
   by each message stored, applies it in the same process (its CPU is counted).
+- **amzpay-worker-apart**: ``AMZPAY_AMAZON__IPN_APPLY=worker`` with no worker in the process
+  (``amzpay serve --no-worker`` beside an ``amzpay worker`` elsewhere): the endpoint's own
+  cost; the application is not in its figures, and nothing applies the IPNs during the run.
 - **bare**: one Starlette route doing the same verification (the same ``IpnVerifier``) and one
   ``INSERT`` into a one-table SQLite database (WAL, ``BEGIN IMMEDIATE``, commit; its writer
   threads queue on a lock, as amzpay's do), answer 200.
@@ -62,7 +65,8 @@ from typing import Any
 
 SELLER = "A1BENCHSELLER00"
 CERT_URL = "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem"
-SERVERS = ("bare", "amzpay", "amzpay-worker")
+SERVERS = ("bare", "amzpay", "amzpay-worker", "amzpay-worker-apart")
+LEFT_TO_THE_WORKER = ("amzpay-worker", "amzpay-worker-apart")
 KINDS = ("pending", "unknown")
 UNIT_PRICE = "5.00"  # each item's price: each pending refund is one item's
 ITEMS_PER_ORDER = 10  # Amazon's limit of refunds per capture
@@ -236,7 +240,8 @@ def certificate_of(folder: Path) -> object:
 
 def amzpay_app(folder: Path, kind: str) -> object:
     """The app ``amzpay serve`` builds on its own copy of the shop; for ``amzpay-worker``,
-    with the worker thread ``serve`` runs and the IPNs left to it."""
+    with the worker thread ``serve`` runs and the IPNs left to it; for
+    ``amzpay-worker-apart``, the IPNs left to a worker that runs elsewhere (none here)."""
     from amzpay.bootstrap import build
     from amzpay.cli.serve import BackgroundWorker
     from amzpay.config import Settings
@@ -253,7 +258,7 @@ def amzpay_app(folder: Path, kind: str) -> object:
             # falls due during a run.
             "AMZPAY_AMAZON__ENDPOINT_URL": "http://127.0.0.1:9",
             "AMZPAY_POLLING__SCHEDULE": "86400",
-            "AMZPAY_AMAZON__IPN_APPLY": "worker" if kind == "amzpay-worker" else "at-receipt",
+            "AMZPAY_AMAZON__IPN_APPLY": "worker" if kind in LEFT_TO_THE_WORKER else "at-receipt",
         }
     )
     app = build(settings, certificates=certificate_of(folder))  # type: ignore[arg-type]
@@ -462,7 +467,7 @@ def measured(
     result = asyncio.run(_load(port, bodies, concurrency))
     if result.failures:
         raise SystemExit(f"{kind}: {result.failures} answers were not 200")
-    if kind != "bare":
+    if kind in ("amzpay", "amzpay-worker"):
         result.applied_after = _applied(folder / f"{kind}.db") - started
     result.cpu_per_request = (_cpu_seconds(pid) - before) / len(bodies)
     return result
