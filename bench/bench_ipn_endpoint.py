@@ -1,6 +1,7 @@
 """``amzpay serve``'s IPN endpoint against a bare Starlette endpoint, over loopback HTTP.
 
     .venv/bin/python bench/bench_ipn_endpoint.py [--requests 400] [--concurrency 16] [--rounds 3]
+        [--before TREE]
 
 Four servers run at once, each in a process of its own, on uvicorn with the same settings
 (httptools and uvloop: ``uvicorn[standard]``), each on a SQLite file of its own in a temporary
@@ -16,6 +17,9 @@ directory:
 - **amzpay-worker-apart**: ``AMZPAY_AMAZON__IPN_APPLY=worker`` with no worker in the process
   (``amzpay serve --no-worker`` beside an ``amzpay worker`` elsewhere): the endpoint's own
   cost; the application is not in its figures, and nothing applies the IPNs during the run.
+- **before** (with ``--before TREE``): amzpay's app from another source tree, such as
+  ``git archive <commit> src | tar -x -C TREE`` of an older commit, on its own copy of the
+  shop: the same run's figures from before a change.
 - **bare**: one Starlette route doing the same verification (the same ``IpnVerifier``) and one
   ``INSERT`` into a one-table SQLite database (WAL, ``BEGIN IMMEDIATE``, commit; its writer
   threads queue on a lock, as amzpay's do), answer 200.
@@ -66,6 +70,7 @@ from typing import Any
 SELLER = "A1BENCHSELLER00"
 CERT_URL = "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem"
 SERVERS = ("bare", "amzpay", "amzpay-worker", "amzpay-worker-apart")
+BEFORE = "before"  # --before: amzpay's app from another source tree, its IPNs applied at receipt
 LEFT_TO_THE_WORKER = ("amzpay-worker", "amzpay-worker-apart")
 KINDS = ("pending", "unknown")
 UNIT_PRICE = "5.00"  # each item's price: each pending refund is one item's
@@ -249,18 +254,20 @@ def amzpay_app(folder: Path, kind: str) -> object:
 
     database = folder / f"{kind}.db"
     shutil.copyfile(folder / "shop.db", database)
-    settings = Settings.load(
-        {
-            "AMZPAY_DATABASE_URL": f"sqlite:///{database}",
-            "AMZPAY_AMAZON__SELLER_ID": SELLER,
-            "AMZPAY_AMAZON__SANDBOX": "true",
-            # No call leaves the machine: the worker's jobs meet a closed port, and no poll
-            # falls due during a run.
-            "AMZPAY_AMAZON__ENDPOINT_URL": "http://127.0.0.1:9",
-            "AMZPAY_POLLING__SCHEDULE": "86400",
-            "AMZPAY_AMAZON__IPN_APPLY": "worker" if kind in LEFT_TO_THE_WORKER else "at-receipt",
-        }
-    )
+    environ = {
+        "AMZPAY_DATABASE_URL": f"sqlite:///{database}",
+        "AMZPAY_AMAZON__SELLER_ID": SELLER,
+        "AMZPAY_AMAZON__SANDBOX": "true",
+        # No call leaves the machine: the worker's jobs meet a closed port, and no poll falls
+        # due during a run.
+        "AMZPAY_AMAZON__ENDPOINT_URL": "http://127.0.0.1:9",
+        "AMZPAY_POLLING__SCHEDULE": "86400",
+    }
+    if kind != BEFORE:  # a tree from before the setting would refuse it
+        environ["AMZPAY_AMAZON__IPN_APPLY"] = (
+            "worker" if kind in LEFT_TO_THE_WORKER else "at-receipt"
+        )
+    settings = Settings.load(environ)
     app = build(settings, certificates=certificate_of(folder))  # type: ignore[arg-type]
     if kind == "amzpay-worker":
         BackgroundWorker(app, "bench").start()
@@ -390,9 +397,13 @@ def _started(
     kind: str, folder: Path, arguments: argparse.Namespace
 ) -> tuple[subprocess.Popen[bytes], int]:
     port = _free_port()
+    environ = dict(os.environ)
+    if kind == BEFORE:  # that tree's amzpay is imported before the installed one
+        environ["PYTHONPATH"] = str(arguments.before.resolve() / "src")
     process = subprocess.Popen(
         [sys.executable, __file__, "--serve", kind, "--folder", str(folder), "--port", str(port),
-         "--loop", arguments.loop, "--http", arguments.http]
+         "--loop", arguments.loop, "--http", arguments.http],
+        env=environ,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -412,7 +423,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="rounds per server")
     parser.add_argument("--loop", default="auto", help="uvicorn's loop (auto: uvloop)")
     parser.add_argument("--http", default="auto", help="uvicorn's HTTP (auto: httptools)")
-    parser.add_argument("--serve", choices=SERVERS, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="also serve amzpay from this source tree (e.g. `git archive` of an older commit)",
+    )
+    parser.add_argument("--serve", choices=(*SERVERS, BEFORE), help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
@@ -438,7 +454,8 @@ def main() -> None:
             }
             for number in range(rounds)
         ]
-        servers = {kind: _started(kind, folder, arguments) for kind in SERVERS}
+        kinds = (*SERVERS, BEFORE) if arguments.before else SERVERS
+        servers = {kind: _started(kind, folder, arguments) for kind in kinds}
         try:
             for kind, (process, port) in servers.items():  # caches, connections, pools
                 measured(kind, folder, process.pid, port, warm_up, arguments.concurrency)
@@ -467,7 +484,7 @@ def measured(
     result = asyncio.run(_load(port, bodies, concurrency))
     if result.failures:
         raise SystemExit(f"{kind}: {result.failures} answers were not 200")
-    if kind in ("amzpay", "amzpay-worker"):
+    if kind in ("amzpay", "amzpay-worker", BEFORE):
         result.applied_after = _applied(folder / f"{kind}.db") - started
     result.cpu_per_request = (_cpu_seconds(pid) - before) / len(bodies)
     return result
@@ -509,7 +526,7 @@ def report(
                 f"   p50 {result.percentile(0.5):6.1f} ms   p99 {result.percentile(0.99):6.1f} ms"
                 f"   server CPU {result.cpu_per_request * 1e6:5.0f} us/request{applied}"
             )
-    for kind in SERVERS[1:]:
+    for kind in sorted({kind for kind, _ in results} - {"bare"}, key=len):
         for body_kind in KINDS:
             pairs = list(zip(results[kind, body_kind], results["bare", body_kind], strict=True))
             rates = statistics.median(a.rate / b.rate for a, b in pairs)
