@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
@@ -30,6 +31,16 @@ from amzpay.domain.payment import OrderReferenceState
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
 from amzpay.store.errors import OrderNotFound
+
+
+@dataclass(frozen=True, slots=True)
+class Addressee:
+    """What a mail about an order needs of it (``OrderRows.addressee``)."""
+
+    reference: str
+    customer_email: str
+    locale: str
+    item_names: Mapping[str, str]  # item id -> name, for the items asked about
 
 
 class OrderRows(Rows):
@@ -67,6 +78,17 @@ class OrderRows(Rows):
         if head is None:
             raise OrderNotFound(reference)
         return self._order_from_rows(head)
+
+    def addressee(self, reference: str, lines: Sequence[str]) -> Addressee:
+        """What a mail about the order needs of it, without reading the whole order: the
+        buyer's address and locale, and the names of those of ``lines`` that are its items.
+        Raises OrderNotFound."""
+        head = self.conn.execute(_ORDER_HEAD, {"reference": reference}).first()
+        if head is None:
+            raise OrderNotFound(reference)
+        names = self.conn.execute(_ITEM_NAMES, {"order_id": head.id, "lines": list(lines)})
+        item_names = {str(item): str(name) for item, name in names}
+        return Addressee(reference, head.customer_email, head.locale, item_names)
 
     def save_refunds(self, order: Order) -> None:
         """Write what refunds hold of each line (``Order.refunds``) back to its row."""
@@ -183,6 +205,10 @@ _ORDER_PARTS: Final = {
     .where(t.shipments.c.order_id == bindparam("order_id"))
     .order_by(t.shipments.c.id),
 }
+_ITEM_NAMES: Final = select(t.items.c.item_id, t.items.c.name).where(
+    t.items.c.order_id == bindparam("order_id"),
+    t.items.c.item_id.in_(bindparam("lines", expanding=True)),
+)
 _SAVE_REFUNDS: Final = {
     is_item: update(table)
     .where(table.c.order_id == bindparam("order"), key == bindparam("line"))

@@ -151,6 +151,25 @@ def test_the_order_of_a_payment_is_found_by_our_id_then_amazons_then_its_order_r
         assert tx.order_of_payment(PaymentKind.CAPTURE, "R-1", "S02-AMAZON-R1", None) is None
 
 
+def test_a_mails_addressee_is_the_buyer_with_the_names_of_the_items_asked_about(database):
+    order = make_order(quantity=2)
+    reference = store(database, order)
+    first, second = order.items[0], order.items[1]
+
+    with database.read() as tx:
+        found = tx.addressee(reference, [first.id, "shipping", "no-such-line"])
+        with pytest.raises(OrderNotFound):
+            tx.addressee("NO-SUCH-ORDER", [first.id])
+
+    assert (found.reference, found.customer_email, found.locale) == (
+        reference,
+        order.customer_email,
+        order.locale,
+    )
+    assert found.item_names == {first.id: first.name}
+    assert second.id not in found.item_names
+
+
 def test_a_refund_is_booked_once_however_often_it_completes(database):
     reference = store(database, make_order())
     refund = add_capture_and_refund(database, reference)
