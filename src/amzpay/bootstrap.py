@@ -18,6 +18,7 @@ certificate fetcher and a cheaper argon2 ``password_hasher``. Nothing is built a
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -187,6 +188,9 @@ class App:
     mails: MailLog
     checkout: CheckoutService
     throttle_waits: WaitTally = field(default_factory=WaitTally)  # this process's, for /metrics
+    # Set when an IPN is stored for the worker to apply: the worker of ``amzpay serve`` waits
+    # on it between rounds (``Worker.run``'s ``wake``).
+    ipn_waiting: threading.Event = field(default_factory=threading.Event)
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def worker(self, name: str) -> Worker:
@@ -236,6 +240,11 @@ def build(
     verifier = _verifier(settings, certificates)
     closers.append(verifier.close)
     inbox = InboxProcessor(database, engine, clock, gateway=gateway)
+    ipn_waiting = threading.Event()
+    at_receipt = settings.amazon.ipn_apply == "at-receipt"
+    receiver = IpnReceiver(
+        database, verifier, clock, inbox if at_receipt else None, on_waiting=ipn_waiting.set
+    )
     outbox = _outbox(settings, database, mailer, clock)
     orders = OrderService(database, engine, clock, settings.process, gateway, call_log)
     return App(
@@ -246,7 +255,7 @@ def build(
         clock=clock,
         orders=orders,
         refunds=RefundService(database, engine),
-        ipn=IpnReceiver(database, verifier, clock, inbox),
+        ipn=receiver,
         inbox=inbox,
         poller=Poller(
             database,
@@ -264,6 +273,7 @@ def build(
         mails=MailLog(database, outbox),
         checkout=CheckoutService(orders, gateway, button_settings(settings)),
         throttle_waits=waits,
+        ipn_waiting=ipn_waiting,
         _closers=closers,
     )
 

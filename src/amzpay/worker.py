@@ -10,7 +10,10 @@ Safe to run in several copies against one PostgreSQL database: each order is tak
 holds), each job is leased to one worker, and a timer is deleted in the transaction that
 fires it, so it fires once. ``run_once`` does what is due now; ``run`` repeats it until told
 to stop, and while the database does not answer it pauses longer and longer (1 s doubling
-up to 30 s), saying once that the database went and once that it is back.
+up to 30 s), saying once that the database went and once that it is back. Given a ``wake``
+event, ``run``'s pause after an idle round ends the moment it is set (``amzpay serve`` sets
+it when an IPN is stored for the worker to apply), so that work arriving in this process is
+taken up at once rather than after the pause.
 """
 
 from __future__ import annotations
@@ -56,6 +59,15 @@ class Stop(Protocol):
     def wait(self, timeout: float | None = None) -> bool: ...
 
 
+class Wake(Protocol):
+    """What ends a worker's pause early (a ``threading.Event``): set when work arrives, and
+    by whoever stops the worker."""
+
+    def clear(self) -> None: ...
+
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
 class Worker:
     def __init__(
         self,
@@ -79,10 +91,13 @@ class Worker:
         jobs += self._run_jobs() if done else 0
         return Round(timers, jobs, done)
 
-    def run(self, stop: Stop, idle_seconds: float = 1.0) -> None:
-        """Work until ``stop`` is set; sleep ``idle_seconds`` after a round with nothing to do,
-        and back off while the database does not answer."""
+    def run(self, stop: Stop, idle_seconds: float = 1.0, wake: Wake | None = None) -> None:
+        """Work until ``stop`` is set; sleep ``idle_seconds`` after a round with nothing to do
+        (or until ``wake`` is set: whoever sets ``stop`` must then set ``wake`` too), and back
+        off while the database does not answer."""
         while not stop.is_set():
+            if wake is not None:
+                wake.clear()  # set from here on: the round may not have seen what came
             try:
                 done = self.run_once()
             except Exception as error:
@@ -95,7 +110,7 @@ class Worker:
             else:
                 self.outage.answered()
             if not done.busy:
-                stop.wait(idle_seconds)
+                (stop if wake is None else wake).wait(idle_seconds)
 
     def _fire_timers(self, now: datetime) -> int:
         with self.database.read() as tx:

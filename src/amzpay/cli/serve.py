@@ -38,22 +38,24 @@ IDLE_SECONDS: Final = 0.5  # the worker's pause after a round with nothing to do
 
 @dataclass
 class BackgroundWorker:
-    """``App.worker(name).run`` in a thread of its own, until ``stop``."""
+    """``App.worker(name).run`` in a thread of its own, until ``stop``; woken from its pause
+    when an IPN is stored for it to apply."""
 
     running: App
     name: str
+    idle_seconds: float = IDLE_SECONDS
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
     def start(self) -> None:
         worker = self.running.worker(self.name)
-        self._thread = threading.Thread(
-            target=worker.run, args=(self._stop, IDLE_SECONDS), name="worker", daemon=True
-        )
+        pause = (self._stop, self.idle_seconds, self.running.ipn_waiting)
+        self._thread = threading.Thread(target=worker.run, args=pause, name="worker", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
+        self.running.ipn_waiting.set()  # ends the worker's pause
         if self._thread is not None:
             self._thread.join(timeout=60)
 

@@ -3,6 +3,7 @@ refunds made outside amzpay."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,3 +47,13 @@ class ExternalRefund:
     first_seen_at: datetime | None = None
     acknowledged_at: datetime | None = None
     acknowledged_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Addressee:
+    """What a mail about an order needs of it (``OrderRows.addressee``)."""
+
+    reference: str
+    customer_email: str
+    locale: str
+    item_names: Mapping[str, str]  # item id -> name, for the items asked about

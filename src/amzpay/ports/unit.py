@@ -29,7 +29,7 @@ from amzpay.domain.money import Money
 from amzpay.domain.order import Order
 from amzpay.domain.payment import OrderReferenceState, PaymentKind, PaymentRecord
 from amzpay.ports.access import ApiToken, FailureTally, LoginFailureRow, StaffSessionRow, StaffUser
-from amzpay.ports.flow import ExternalRefund, InboxMessage, OutboxEntry, QueuedMail
+from amzpay.ports.flow import Addressee, ExternalRefund, InboxMessage, OutboxEntry, QueuedMail
 from amzpay.ports.logs import CallRecord, IpnSubject
 from amzpay.ports.payments import NewPayment
 from amzpay.ports.process import Job, OrderHead, Timer
@@ -56,6 +56,11 @@ class OrderRepository(Protocol):
 
     def order(self, reference: str) -> Order:
         """The order with what refunds hold of its lines. Raises OrderNotFound."""
+
+    def addressee(self, reference: str, lines: Sequence[str]) -> Addressee:
+        """What a mail about the order needs of it, without reading the whole order: the
+        buyer's address and locale, and the names of those of ``lines`` that are its items.
+        Raises OrderNotFound."""
 
     def set_capture(self, reference: str, lines: Sequence[str], capture_id: str) -> None:
         """Note which capture took the money of these items and expenses."""
@@ -151,6 +156,21 @@ class PaymentRepository(Protocol):
     def payment(self, kind: PaymentKind, record_id: int) -> PaymentRecord: ...
 
     def payments(self, order: str, kind: PaymentKind) -> list[PaymentRecord]: ...
+
+    def payment_items(self, order: str, kind: PaymentKind) -> list[tuple[int, tuple[str, ...]]]:
+        """The id and ``items`` of each of the order's records of ``kind``, oldest first, as
+        ``payments`` has them, in one query: what settlement asks of every record."""
+
+    def order_of_payment(
+        self,
+        kind: PaymentKind,
+        reference_id: str | None,
+        amazon_id: str,
+        order_reference_id: str | None,
+    ) -> str | None:
+        """Our order of a payment object: the order of our record of ``kind`` with
+        ``reference_id``, else of the one with ``amazon_id``, else the order of the Amazon
+        order reference ``order_reference_id``; None when none is ours."""
 
     def job_payments(self, job_id: int, kind: PaymentKind) -> list[PaymentRecord]:
         """The records the job's ``plan`` stored, oldest first."""

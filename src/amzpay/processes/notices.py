@@ -49,8 +49,8 @@ def queue_notices(
     kind = _mail_kind(record, soft)
     if kind is None:
         return
-    order = tx.order(record.order)
-    names: dict[str, str] = {line.id: line.name for line in order.items}
+    order = tx.addressee(record.order, record.items)
+    names = order.item_names
     audience = STAFF if kind is MailKind.REFUND_DECLINED else BUYER
     mail = Mail(
         kind=kind,

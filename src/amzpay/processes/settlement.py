@@ -41,8 +41,8 @@ class Settlement:
         """Move the items ``record`` covers (and is the newest record of its kind for) by
         the signal of its state; return the items that moved."""
         newest: dict[str, int] = {}
-        for other in tx.payments(record.order, record.kind):
-            newest |= dict.fromkeys(other.items, other.id)
+        for other, covered in tx.payment_items(record.order, record.kind):
+            newest |= dict.fromkeys(covered, other)
         items = [item for item in record.items if newest.get(item) == record.id]
         event = signal_of(record.kind, record.state)
         return self.engine.signal(tx, record.order, event, items, actor)

@@ -30,14 +30,14 @@ from typing import Final
 from amzpay.amazonpay.gateway import ObjectKind, Observation, PaymentGateway
 from amzpay.amazonpay.ipn import IpnError
 from amzpay.amazonpay.notifications import Notice, look, read_stored
-from amzpay.domain.payment import OrderReferenceState, PaymentKind, PaymentRecord
+from amzpay.domain.payment import OrderReferenceState, PaymentRecord
 from amzpay.oms.engine import Engine
 from amzpay.ports.flow import ExternalRefund, InboxMessage
 from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.processes.notices import queue_external_refund_notice
 from amzpay.processes.observations import apply_observation, record_order_reference
 from amzpay.processes.settlement import Settlement
-from amzpay.services.notifications import PAYMENT_KINDS, order_of_reference
+from amzpay.services.notifications import PAYMENT_KINDS, Located, locate
 
 log = logging.getLogger(__name__)
 
@@ -75,14 +75,21 @@ class InboxProcessor:
             waiting = tx.unprocessed_ipns(limit, self.clock())
         return sum(1 for message in waiting if self._handle(message))
 
-    def apply_received(self, tx: UnitOfWork, message: InboxMessage, notice: Notice) -> bool:
-        """Apply a message just stored in ``tx``, already read (``notice``); False when it
-        failed, or is a hint for the worker to look up, and is left for the worker."""
+    def apply_received(
+        self,
+        tx: UnitOfWork,
+        message: InboxMessage,
+        notice: Notice,
+        located: Located | None = None,
+    ) -> bool:
+        """Apply a message just stored in ``tx``, already read (``notice``) and, when given,
+        ``located`` in this transaction; False when it failed, or is a hint for the worker to
+        look up, and is left for the worker."""
         if notice.hint is not None:
             return False
         try:
             with tx.savepoint():
-                note = self._apply_notice(tx, notice)
+                note = self._apply_notice(tx, notice, located=located)
                 tx.mark_ipn_processed(message.message_id, self.clock(), note)
         except Exception:  # the worker tries again: never why an IPN is refused
             log.exception("IPN %s not applied at receipt; left for the worker", message.message_id)
@@ -131,9 +138,14 @@ class InboxProcessor:
         return look(self.gateway, read.hint)
 
     def _apply_notice(
-        self, tx: UnitOfWork, notice: Notice, looked: list[Observation] | None = None
+        self,
+        tx: UnitOfWork,
+        notice: Notice,
+        looked: list[Observation] | None = None,
+        located: Located | None = None,
     ) -> str | None:
-        """Apply one message; return a note for the inbox (None: applied as expected)."""
+        """Apply one message; return a note for the inbox (None: applied as expected).
+        ``located``: its payment record and order, when already looked up."""
         if not notice.notification:
             return f"{notice.kind}: for the operator, nothing applied"
         if looked is not None:
@@ -141,12 +153,14 @@ class InboxProcessor:
         seen = notice.seen
         if seen is None:
             return f"{notice.kind}: type or state not read; acknowledged"
-        return self._apply_seen(tx, seen)
+        return self._apply_seen(tx, seen, located)
 
-    def _apply_seen(self, tx: UnitOfWork, seen: Observation) -> str | None:
+    def _apply_seen(
+        self, tx: UnitOfWork, seen: Observation, located: Located | None = None
+    ) -> str | None:
         if seen.kind is ObjectKind.ORDER_REFERENCE:
             return self._order_reference(tx, seen)
-        return self._payment(tx, seen)
+        return self._payment(tx, seen, located or locate(tx, seen))
 
     def _hinted(self, tx: UnitOfWork, looked: list[Observation]) -> str | None:
         """Apply what Amazon said of a hinted object: each port object of ours it is (a v2
@@ -158,14 +172,14 @@ class InboxProcessor:
         notes = [note for seen in ours if (note := self._apply_seen(tx, seen)) is not None]
         return "; ".join(notes) or None
 
-    def _payment(self, tx: UnitOfWork, seen: Observation) -> str | None:
-        kind = PAYMENT_KINDS[seen.kind]
-        record = tx.find_payment(kind, reference_id=seen.reference_id, amazon_id=None)
-        record = record or tx.find_payment(kind, amazon_id=seen.amazon_id)
+    def _payment(self, tx: UnitOfWork, seen: Observation, located: Located) -> str | None:
+        """Apply news of a payment object to our record of it. ``located`` may be read before
+        the order's lock: ``apply_observation`` reads the record again under it."""
+        record = located.record
         if record is None:
-            if kind is PaymentKind.REFUND:
-                return self._external_refund(tx, seen)
-            return f"no {kind} {seen.amazon_id} of ours: ignored"
+            if seen.kind is ObjectKind.REFUND:
+                return self._external_refund(tx, seen, located.order)
+            return f"no {PAYMENT_KINDS[seen.kind]} {seen.amazon_id} of ours: ignored"
         tx.lock_order(record.order)
         applied = apply_observation(tx, seen, self.clock(), self.settlement, "ipn")
         return None if applied is not None else _unchanged(record, seen)
@@ -201,8 +215,7 @@ class InboxProcessor:
             self.engine.fire(tx, order, REAUTHORIZE, declined, actor="ipn: payment method updated")
         return f"payment method updated: {len(declined)} item(s) authorized again"
 
-    def _external_refund(self, tx: UnitOfWork, seen: Observation) -> str:
-        order = order_of_reference(tx, seen)
+    def _external_refund(self, tx: UnitOfWork, seen: Observation, order: str | None) -> str:
         refund = ExternalRefund(
             amazon_refund_id=seen.amazon_id,
             reference_id=seen.reference_id or "",

@@ -8,8 +8,11 @@
 
 The message is applied in the same transaction that stores it (``inbox.py``), so one commit
 both keeps and applies it; when applying fails it stays stored for the worker, which tries
-again. Either way a message is never lost between its acknowledgement and its effect (Spryker
-swallowed errors and answered 200: research §3.4).
+again. Given no inbox processor, the receiver only stores (``AMZPAY_AMAZON__IPN_APPLY=worker``)
+and the worker applies. A message left to the worker either way is announced after its commit
+(``on_waiting``: ``amzpay serve`` wakes its worker with it). Either way a message is never lost
+between its acknowledgement and its effect (Spryker swallowed errors and answered 200:
+research §3.4).
 """
 
 from __future__ import annotations
@@ -19,14 +22,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from amzpay.amazonpay.gateway import Observation
 from amzpay.amazonpay.ipn import IpnError, IpnVerifier, Screened
 from amzpay.amazonpay.notifications import notice_of
 from amzpay.ports.errors import StorageFailed
 from amzpay.ports.flow import InboxMessage
-from amzpay.ports.unit import Storage
+from amzpay.ports.logs import IpnSubject
+from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.services.errors import IpnDeferred, IpnNotStored, IpnRejected
 from amzpay.services.inbox import InboxProcessor
-from amzpay.services.notifications import subject_of
+from amzpay.services.notifications import Located, locate, order_of, subject_of
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +53,13 @@ class IpnReceiver:
         verifier: IpnVerifier,
         clock: Callable[[], datetime],
         inbox: InboxProcessor | None = None,
+        on_waiting: Callable[[], None] | None = None,
     ) -> None:
+        """``inbox``: applies each message in the transaction that stores it (None: the
+        worker applies them); ``on_waiting``: called after the commit of a message left for
+        the worker to apply."""
         self.database, self.verifier, self.clock, self.inbox = database, verifier, clock, inbox
+        self.on_waiting = on_waiting
 
     def receive(self, body: bytes, headers: Mapping[str, str] | None = None) -> Receipt:
         """Verify ``body`` and store it in the inbox; returns once it is committed.
@@ -84,15 +94,29 @@ class IpnReceiver:
         applied = False
         try:
             with self.database.transaction() as tx:
-                about = None if notice.seen is None else subject_of(tx, notice.seen)
+                located, about = self._subject(tx, notice.seen)
                 fresh = tx.receive_ipn(message.message_id, kind, message.body, now, about)
                 if fresh and self.inbox is not None:
-                    applied = self.inbox.apply_received(tx, message, notice)
+                    applied = self.inbox.apply_received(tx, message, notice, located)
         except (StorageFailed, OSError) as error:
             kind = error.kind if isinstance(error, StorageFailed) else type(error).__name__
             log.error("IPN %s not stored: %s", message.message_id, kind)
             raise IpnNotStored(kind) from error
+        if fresh and not applied and self.on_waiting is not None:
+            self.on_waiting()
         return Receipt(message.message_id, kind, duplicate=not fresh, applied=applied)
+
+    def _subject(
+        self, tx: UnitOfWork, seen: Observation | None
+    ) -> tuple[Located | None, IpnSubject | None]:
+        """What the inbox keeps of the message; with the record it is about when it is
+        applied here, else only its order (one query: the worker reads the record)."""
+        if seen is None:
+            return None, None
+        if self.inbox is None:
+            return None, subject_of(seen, Located(None, order_of(tx, seen)))
+        located = locate(tx, seen)
+        return located, subject_of(seen, located)
 
 
 def _refusal(error: IpnError) -> IpnRejected | IpnDeferred:

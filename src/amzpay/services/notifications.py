@@ -7,10 +7,11 @@ adapter can tell.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 from amzpay.amazonpay.gateway import ObjectKind, Observation
-from amzpay.domain.payment import PaymentKind
+from amzpay.domain.payment import PaymentKind, PaymentRecord
 from amzpay.ports.logs import IpnSubject
 from amzpay.ports.unit import UnitOfWork
 
@@ -22,16 +23,35 @@ PAYMENT_KINDS: Final = {
 """The record kind of each Amazon payment object."""
 
 
-def order_of(tx: UnitOfWork, seen: Observation) -> str | None:
-    """Our order the observation is about: by our reference id or Amazon's id of the
-    payment record, else by the Amazon order reference the object belongs to."""
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Where an observation belongs in our store, looked up once: our payment record of the
+    object (None for an order reference, or an object of no record of ours) and our order."""
+
+    record: PaymentRecord | None
+    order: str | None
+
+
+def locate(tx: UnitOfWork, seen: Observation) -> Located:
+    """Our payment record ``seen`` is about, by our reference id or Amazon's id, and its
+    order; without a record, the order of the Amazon order reference the object belongs to."""
     kind = PAYMENT_KINDS.get(seen.kind)
     if kind is not None:
         record = tx.find_payment(kind, reference_id=seen.reference_id)
         record = record or tx.find_payment(kind, amazon_id=seen.amazon_id)
         if record is not None:
-            return record.order
-    return order_of_reference(tx, seen)
+            return Located(record, record.order)
+    return Located(None, order_of_reference(tx, seen))
+
+
+def order_of(tx: UnitOfWork, seen: Observation) -> str | None:
+    """Our order the observation is about: by our reference id or Amazon's id of the
+    payment record, else by the Amazon order reference the object belongs to (as ``locate``
+    finds it, in one query and without reading the record)."""
+    kind = PAYMENT_KINDS.get(seen.kind)
+    if kind is None:
+        return order_of_reference(tx, seen)
+    return tx.order_of_payment(kind, seen.reference_id, seen.amazon_id, seen.order_reference_id)
 
 
 def order_of_reference(tx: UnitOfWork, seen: Observation) -> str | None:
@@ -41,6 +61,6 @@ def order_of_reference(tx: UnitOfWork, seen: Observation) -> str | None:
     return tx.order_of_amazon_reference(seen.order_reference_id)
 
 
-def subject_of(tx: UnitOfWork, seen: Observation) -> IpnSubject:
+def subject_of(seen: Observation, located: Located) -> IpnSubject:
     """What the inbox keeps of a notification, read once at receipt."""
-    return IpnSubject(seen.kind.value, seen.amazon_id, seen.state.value, order_of(tx, seen))
+    return IpnSubject(seen.kind.value, seen.amazon_id, seen.state.value, located.order)

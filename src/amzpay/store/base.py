@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection, CursorResult
 
 from amzpay.ports.errors import OrderNotFound
 from amzpay.store import tables as t
+
+_ORDER_ID: Final = select(t.orders.c.id).where(t.orders.c.reference == bindparam("reference"))
+"""Built once: every write looks up its order's row id, and a statement built for one call
+costs more to build and key for the compiled cache than to run."""
 
 
 class Rows:
@@ -16,7 +21,7 @@ class Rows:
         self.conn = connection
 
     def order_id(self, reference: str) -> int:
-        found = self.conn.scalar(select(t.orders.c.id).where(t.orders.c.reference == reference))
+        found = self.conn.scalar(_ORDER_ID, {"reference": reference})
         if found is None:
             raise OrderNotFound(reference)
         return int(found)

@@ -4,8 +4,19 @@ the IPN inbox's unprocessed messages and refunds made outside amzpay."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Final
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 
 from amzpay.domain.money import Money
 from amzpay.ports.flow import ExternalRefund, InboxMessage, OutboxEntry, QueuedMail
@@ -210,9 +221,49 @@ class FlowRows(Rows):
             for r in self.conn.execute(query)
         ]
 
+    def order_of_payment(
+        self,
+        kind: PaymentKind,
+        reference_id: str | None,
+        amazon_id: str,
+        order_reference_id: str | None,
+    ) -> str | None:
+        """Our order of a payment object, in one query: the order of our record of ``kind``
+        with ``reference_id``, else of the one with ``amazon_id``, else the order of the
+        Amazon order reference ``order_reference_id``; None when none is ours."""
+        values = {
+            "reference_id": reference_id,
+            "amazon_id": amazon_id,
+            "order_reference_id": order_reference_id,
+        }
+        found = self.conn.scalar(_ORDER_OF_PAYMENT[kind], values)
+        return None if found is None else str(found)
+
     def order_of_amazon_reference(self, amazon_order_reference_id: str) -> str | None:
-        return self.conn.scalar(
-            select(t.orders.c.reference).where(
-                t.orders.c.amazon_order_reference_id == amazon_order_reference_id
-            )
-        )
+        return self.conn.scalar(_ORDER_OF_REFERENCE, {"amazon_id": amazon_order_reference_id})
+
+
+_ORDER_OF_REFERENCE: Final = select(t.orders.c.reference).where(
+    t.orders.c.amazon_order_reference_id == bindparam("amazon_id")
+)
+"""Built once: every IPN about an order reference, or about no record of ours, asks it."""
+
+
+def _order_of_payment(kind: PaymentKind) -> Select[Any]:
+    table, amazon_column = payment_table(kind)
+
+    def of_record(where: ColumnElement[bool], rank: int) -> Select[Any]:
+        found = select(t.orders.c.reference, literal(rank).label("rank"))
+        return found.join(table, table.c.order_id == t.orders.c.id).where(where)
+
+    by_reference_id = of_record(table.c.reference_id == bindparam("reference_id"), 0)
+    by_amazon_id = of_record(table.c[amazon_column] == bindparam("amazon_id"), 1)
+    by_order_reference = select(t.orders.c.reference, literal(2).label("rank")).where(
+        t.orders.c.amazon_order_reference_id == bindparam("order_reference_id")
+    )
+    found = union_all(by_reference_id, by_amazon_id, by_order_reference).subquery()
+    return select(found.c.reference).order_by(found.c.rank).limit(1)
+
+
+_ORDER_OF_PAYMENT: Final = {kind: _order_of_payment(kind) for kind in PaymentKind}
+"""Built once per kind: what an IPN stored for the worker is about, asked at its receipt."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
+from typing import Final
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import ReturningInsert
 
@@ -109,11 +110,7 @@ class LogRows(Rows):
         return inserted.first() is not None
 
     def mark_ipn_processed(self, message_id: str, at: datetime, error: str | None = None) -> None:
-        self.conn.execute(
-            update(t.ipn_inbox)
-            .where(t.ipn_inbox.c.message_id == message_id)
-            .values(processed_at=at, error=error)
-        )
+        self.conn.execute(_MARK_PROCESSED, {"message": message_id, "at": at, "note": error})
 
     def set_order_reference(
         self,
@@ -145,6 +142,14 @@ class LogRows(Rows):
             )
         )
         return None if state is None else OrderReferenceState(state)
+
+
+_MARK_PROCESSED: Final = (
+    update(t.ipn_inbox)
+    .where(t.ipn_inbox.c.message_id == bindparam("message"))
+    .values(processed_at=bindparam("at"), error=bindparam("note"))
+)
+"""Built once: every message applied, at receipt or by the worker, is marked with it."""
 
 
 @cache

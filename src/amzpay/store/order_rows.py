@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from itertools import groupby
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from amzpay.domain import ledger
@@ -31,6 +31,7 @@ from amzpay.domain.order import (
 from amzpay.domain.payment import OrderReferenceState, RefundState
 from amzpay.domain.refund import RefundLine
 from amzpay.ports.errors import DuplicateOrder, OrderNotFound
+from amzpay.ports.flow import Addressee
 from amzpay.store import tables as t
 from amzpay.store.base import Rows
 
@@ -69,10 +70,21 @@ class OrderRows(Rows):
 
     def order(self, reference: str) -> Order:
         """The order with what refunds hold of its lines. Raises OrderNotFound."""
-        head = self.conn.execute(select(t.orders).where(t.orders.c.reference == reference)).first()
+        head = self.conn.execute(_ORDER_HEAD, {"reference": reference}).first()
         if head is None:
             raise OrderNotFound(reference)
         return self._order_from_rows(head)
+
+    def addressee(self, reference: str, lines: Sequence[str]) -> Addressee:
+        """What a mail about the order needs of it, without reading the whole order: the
+        buyer's address and locale, and the names of those of ``lines`` that are its items.
+        Raises OrderNotFound."""
+        head = self.conn.execute(_ORDER_HEAD, {"reference": reference}).first()
+        if head is None:
+            raise OrderNotFound(reference)
+        names = self.conn.execute(_ITEM_NAMES, {"order_id": head.id, "lines": list(lines)})
+        item_names = {str(item): str(name) for item, name in names}
+        return Addressee(reference, head.customer_email, head.locale, item_names)
 
     def set_capture(self, reference: str, lines: Sequence[str], capture_id: str) -> None:
         """Note which capture took the money of these items and expenses."""
@@ -110,20 +122,11 @@ class OrderRows(Rows):
 
     def _order_from_rows(self, head: Row[Any]) -> Order:
         currency, order_id = head.currency, head.id
-        items = self.conn.execute(
-            select(t.items).where(t.items.c.order_id == order_id).order_by(t.items.c.position)
-        ).all()
-        expenses = self.conn.execute(
-            select(t.expenses)
-            .where(t.expenses.c.order_id == order_id)
-            .order_by(t.expenses.c.position)
-        ).all()
-        bundles = self.conn.execute(
-            select(t.bundles).where(t.bundles.c.order_id == order_id).order_by(t.bundles.c.id)
-        ).all()
-        shipments = self.conn.execute(
-            select(t.shipments).where(t.shipments.c.order_id == order_id).order_by(t.shipments.c.id)
-        ).all()
+        key = {"order_id": order_id}
+        items = self.conn.execute(_ORDER_PARTS["items"], key).all()
+        expenses = self.conn.execute(_ORDER_PARTS["expenses"], key).all()
+        bundles = self.conn.execute(_ORDER_PARTS["bundles"], key).all()
+        shipments = self.conn.execute(_ORDER_PARTS["shipments"], key).all()
         return Order(
             reference=head.reference,
             currency=currency,
@@ -170,6 +173,29 @@ def _line_values(line: Item | Expense) -> dict[str, object]:
         "shipment_id": line.shipment_id,
         "capture_id": line.capture_id,
     }
+
+
+# Built once, bound on each call: an order is read and its refund holdings written whenever a
+# refund moves, and building a statement costs more than running it.
+_ORDER_HEAD: Final = select(t.orders).where(t.orders.c.reference == bindparam("reference"))
+_ORDER_PARTS: Final = {
+    "items": select(t.items)
+    .where(t.items.c.order_id == bindparam("order_id"))
+    .order_by(t.items.c.position),
+    "expenses": select(t.expenses)
+    .where(t.expenses.c.order_id == bindparam("order_id"))
+    .order_by(t.expenses.c.position),
+    "bundles": select(t.bundles)
+    .where(t.bundles.c.order_id == bindparam("order_id"))
+    .order_by(t.bundles.c.id),
+    "shipments": select(t.shipments)
+    .where(t.shipments.c.order_id == bindparam("order_id"))
+    .order_by(t.shipments.c.id),
+}
+_ITEM_NAMES: Final = select(t.items.c.item_id, t.items.c.name).where(
+    t.items.c.order_id == bindparam("order_id"),
+    t.items.c.item_id.in_(bindparam("lines", expanding=True)),
+)
 
 
 def _item_values(order: Order, item: Item, order_id: int, position: int) -> dict[str, object]:

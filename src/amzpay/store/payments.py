@@ -11,9 +11,9 @@ what was sent, never a recomputed amount.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import Row, Table, and_, insert, or_, select, update
+from sqlalchemy import Row, Select, Table, and_, bindparam, insert, or_, select, update
 
 from amzpay.domain.money import Money
 from amzpay.domain.order import ExpenseId, ItemId
@@ -32,6 +32,43 @@ _TABLES: dict[PaymentKind, tuple[Table, str]] = {
     PaymentKind.CAPTURE: (t.captures, "amazon_capture_id"),
     PaymentKind.REFUND: (t.refunds, "amazon_refund_id"),
 }
+
+
+def _select_of(kind: PaymentKind) -> Select[Any]:
+    """A record of ``kind`` with its order's reference."""
+    table, _ = _TABLES[kind]
+    return select(table, t.orders.c.reference.label("order_reference")).join(
+        t.orders, t.orders.c.id == table.c.order_id
+    )
+
+
+# Built once, bound on each call: IPNs and polls find a record by either id many times.
+_BY_REFERENCE_ID: Final = {
+    kind: _select_of(kind).where(table.c.reference_id == bindparam("key"))
+    for kind, (table, _) in _TABLES.items()
+}
+_BY_AMAZON_ID: Final = {
+    kind: _select_of(kind).where(table.c[amazon_column] == bindparam("key"))
+    for kind, (table, amazon_column) in _TABLES.items()
+}
+_ITEMS: Final = {
+    kind: select(table.c.id, table.c["items"])
+    .where(table.c.order_id == bindparam("order_id"))
+    .order_by(table.c.id)
+    for kind, (table, _) in _TABLES.items()
+    if kind is not PaymentKind.REFUND
+}
+_REFUND_ITEMS: Final = (
+    select(t.refunds.c.id, t.refund_lines.c.line_id, t.refund_lines.c.kind)
+    .outerjoin(t.refund_lines, t.refund_lines.c.refund_id == t.refunds.c.id)
+    .where(t.refunds.c.order_id == bindparam("order_id"))
+    .order_by(t.refunds.c.id, t.refund_lines.c.id)
+)
+_REFUND_LINES: Final = (
+    select(t.refund_lines)
+    .where(t.refund_lines.c.refund_id == bindparam("refund_id"))
+    .order_by(t.refund_lines.c.id)
+)
 
 
 def payment_table(kind: PaymentKind) -> tuple[Table, str]:
@@ -78,6 +115,19 @@ class PaymentRows(Rows):
         )
         return [self._record(kind, row) for row in rows]
 
+    def payment_items(self, order: str, kind: PaymentKind) -> list[tuple[int, tuple[str, ...]]]:
+        """The id and ``items`` of each of the order's records of ``kind``, oldest first, as
+        ``payments`` has them, in one query: what settlement asks of every record."""
+        values = {"order_id": self.order_id(order)}
+        if kind is not PaymentKind.REFUND:
+            return [(row.id, tuple(row.items)) for row in self.conn.execute(_ITEMS[kind], values)]
+        lines: dict[int, tuple[list[str], list[str]]] = {}
+        for refund_id, line_id, line_kind in self.conn.execute(_REFUND_ITEMS, values):
+            items, expenses = lines.setdefault(refund_id, ([], []))
+            if line_id is not None:
+                (items if line_kind == "item" else expenses).append(line_id)
+        return [(refund_id, (*items, *expenses)) for refund_id, (items, expenses) in lines.items()]
+
     def job_payments(self, job_id: int, kind: PaymentKind) -> list[PaymentRecord]:
         """The records the job's ``plan`` stored, oldest first."""
         table, _ = _TABLES[kind]
@@ -90,14 +140,13 @@ class PaymentRows(Rows):
         self, kind: PaymentKind, *, reference_id: str | None = None, amazon_id: str | None = None
     ) -> PaymentRecord | None:
         """The record with our reference id, else with Amazon's id; None if neither is known."""
-        table, amazon_column = _TABLES[kind]
         if reference_id is not None:
-            where = table.c.reference_id == reference_id
+            statement, key = _BY_REFERENCE_ID[kind], reference_id
         elif amazon_id is not None:
-            where = table.c[amazon_column] == amazon_id
+            statement, key = _BY_AMAZON_ID[kind], amazon_id
         else:
             return None
-        row = self.conn.execute(self._select(kind).where(where)).first()
+        row = self.conn.execute(statement, {"key": key}).first()
         return None if row is None else self._record(kind, row)
 
     def set_seller_note(self, refund: PaymentRecord, note: str) -> None:
@@ -194,10 +243,7 @@ class PaymentRows(Rows):
             )
 
     def _select(self, kind: PaymentKind) -> Any:
-        table, _ = _TABLES[kind]
-        return select(table, t.orders.c.reference.label("order_reference")).join(
-            t.orders, t.orders.c.id == table.c.order_id
-        )
+        return _select_of(kind)
 
     def _record(self, kind: PaymentKind, row: Row[Any]) -> PaymentRecord:
         _, amazon_column = _TABLES[kind]
@@ -231,11 +277,7 @@ class PaymentRows(Rows):
         )
 
     def _refund_fields(self, refund_id: int, capture_id: int, over: Money) -> dict[str, Any]:
-        rows = self.conn.execute(
-            select(t.refund_lines)
-            .where(t.refund_lines.c.refund_id == refund_id)
-            .order_by(t.refund_lines.c.id)
-        ).all()
+        rows = self.conn.execute(_REFUND_LINES, {"refund_id": refund_id}).all()
         currency = over.currency
         item_lines = tuple(
             RefundLine(ItemId(r.line_id), Money(r.amount, currency))

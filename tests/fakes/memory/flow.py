@@ -187,5 +187,23 @@ class MemoryFlowRows(MemoryRows):
             and (amazon_refund_id is None or r.amazon_refund_id == amazon_refund_id)
         ]
 
+    def order_of_payment(
+        self,
+        kind: PaymentKind,
+        reference_id: str | None,
+        amazon_id: str,
+        order_reference_id: str | None,
+    ) -> str | None:
+        """The order of our record of ``kind`` with ``reference_id``, else with ``amazon_id``,
+        else of the Amazon order reference; None when none is ours."""
+        records = [row.record for row in self.tables.payments[kind].values()]
+        by_ours = [r.order for r in records if reference_id and r.reference_id == reference_id]
+        by_amazons = [r.order for r in records if r.amazon_id == amazon_id]
+        if by_ours or by_amazons:
+            return (by_ours or by_amazons)[0]
+        if order_reference_id is None:
+            return None
+        return self.order_of_amazon_reference(order_reference_id)
+
     def order_of_amazon_reference(self, amazon_order_reference_id: str) -> str | None:
         return self._reference_of(self._order_with_amazon_reference(amazon_order_reference_id))

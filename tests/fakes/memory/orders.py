@@ -15,6 +15,7 @@ from amzpay.domain.buyer import OrderBuyer
 from amzpay.domain.order import CaptureId, Order
 from amzpay.domain.payment import OrderReferenceState, PaymentKind, RefundState
 from amzpay.ports.errors import DuplicateOrder, OrderNotFound
+from amzpay.ports.flow import Addressee
 from amzpay.ports.process import Job, OrderHead, Timer
 from fakes.memory.base import ConstraintViolation, MemoryRows, utc
 from fakes.memory.tables import HistoryRow, JobRow, OrderReferenceRow, OrderRow, TimerRow
@@ -56,6 +57,14 @@ class MemoryOrderRows(MemoryRows):
         )
         asked = [(RefundState(r.state), (*r.item_lines, *r.expense_lines)) for r in refunds]
         return replace(row.order, refunds=ledger.line_refunds(row.order.currency, asked))
+
+    def addressee(self, reference: str, lines: Sequence[str]) -> Addressee:
+        """The buyer's address and locale, and the names of those of ``lines`` that are the
+        order's items. Raises OrderNotFound."""
+        order = self.tables.orders[self.order_id(reference)].order
+        wanted = set(lines)
+        names = {str(item.id): item.name for item in order.items if item.id in wanted}
+        return Addressee(reference, order.customer_email, order.locale, names)
 
     def set_capture(self, reference: str, lines: Sequence[str], capture_id: str) -> None:
         """Note which capture took the money of these items and expenses."""

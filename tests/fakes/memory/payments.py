@@ -79,6 +79,10 @@ class MemoryPaymentRows(MemoryRows):
         order_id = self.order_id(order)
         return [r.record for r in self.tables.payments[kind].values() if r.order_id == order_id]
 
+    def payment_items(self, order: str, kind: PaymentKind) -> list[tuple[int, tuple[str, ...]]]:
+        """The id and ``items`` of each of the order's records of ``kind``, oldest first."""
+        return [(record.id, record.items) for record in self.payments(order, kind)]
+
     def job_payments(self, job_id: int, kind: PaymentKind) -> list[PaymentRecord]:
         """The records the job's ``plan`` stored, oldest first."""
         return [r.record for r in self.tables.payments[kind].values() if r.record.job_id == job_id]

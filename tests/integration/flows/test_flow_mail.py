@@ -30,6 +30,16 @@ def test_the_buyer_is_told_in_their_language_when_a_refund_is_completed(shop, si
     assert "19,99" in mail.get_body(("plain",)).get_content()  # de_DE: a decimal comma
 
 
+def test_the_buyers_mail_names_the_refunded_items_and_no_others(shop, sink):
+    refund_settled(shop, PaymentState.COMPLETED)
+
+    [mail] = sink.messages
+    text = mail.get_body(("plain",)).get_content()
+    assert "Mug" in text  # L1-1, the refunded item
+    assert "Pot" not in text  # the bundle's items were not refunded
+    assert "Cup" not in text
+
+
 def test_staff_hear_of_a_declined_refund_with_amazons_reason(shop, sink):
     refund_settled(shop, PaymentState.DECLINED, "AmazonRejected")
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -7,6 +9,7 @@ import pytest
 from amzpay.amazonpay.gateway import PaymentState
 from amzpay.domain.payment import PaymentKind
 from amzpay.processes.observations import apply_observation
+from amzpay.worker import Worker
 from fakes.orders import make_order
 from fakes.world import World
 
@@ -54,3 +57,31 @@ def test_a_recorded_completion_moves_the_item_in_the_same_transaction_not_in_a_r
     assert moved == "refund completed"
     assert (done.timers, done.jobs, done.tasks) == (0, 0, 0)
     assert world.states(order)["L1-1"] == "refund completed"
+
+
+def test_a_woken_worker_starts_its_next_round_at_once_not_after_its_pause(world):
+    rounds: list[float] = []
+    second = threading.Event()
+
+    def task() -> int:
+        rounds.append(time.monotonic())
+        if len(rounds) == 2:
+            second.set()
+        return 0  # nothing done: the worker pauses after each round
+
+    worker = Worker(world.database, world.engine, "woken", tasks=(task,))
+    stop, wake = threading.Event(), threading.Event()
+    thread = threading.Thread(target=worker.run, args=(stop, 120.0, wake), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not rounds and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+    wake.set()
+    woken = second.wait(10)
+    stop.set()
+    wake.set()  # whoever stops the worker ends its pause
+    thread.join(10)
+
+    assert woken, "the second round waited for the pause"
+    assert not thread.is_alive()
