@@ -30,7 +30,7 @@ from amzpay.amazonpay.throttle import SANDBOX_QUOTAS
 from amzpay.amazonpay.v2 import wire
 from amzpay.amazonpay.v2.client import PaymentIntent, V2Client
 from amzpay.amazonpay.v2.errors import Subject
-from amzpay.amazonpay.v2.gateway import V2Gateway
+from amzpay.amazonpay.v2.gateway import SandboxSimulations, V2Gateway
 from amzpay.amazonpay.v2.regions import Endpoint as V2Endpoint
 from amzpay.amazonpay.v2.signing import Signer
 from amzpay.amazonpay.v2.transport import Request, V2Transport
@@ -99,6 +99,7 @@ class LocalAmazon:
         self.seller, self.v2_key = seller, v2_key
         self.v2_endpoint = V2Endpoint.at(f"http://{host}")  # v2 at the simulator's root
         self._checkouts = itertools.count(1)
+        self.simulations = SandboxSimulations()  # the codes every v2 gateway made here sends
         self.clock = ManualClock() if start is None else ManualClock(start)
         self.started = self.clock.now()
         self.receiver: Receiver | None = None
@@ -150,7 +151,7 @@ class LocalAmazon:
     def v2_gateway(self, call_log: CallLog | None = None) -> V2Gateway:
         """The real v2 gateway over amzpay's v2 client (a ``bootstrap`` gateway factory's
         answer)."""
-        return V2Gateway(self.v2_client(call_log), now=self.clock.now)
+        return V2Gateway(self.v2_client(call_log), now=self.clock.now, simulations=self.simulations)
 
     def v2_checkout(self, amount: Money) -> str:
         """A charge permission as a buyer leaves it at the end of checkout: the shop creates
