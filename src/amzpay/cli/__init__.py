@@ -61,11 +61,13 @@ def version() -> None:
     Console().print(f"amzpay [bold]{__version__}[/bold]")
 
 
-def _demo() -> None:
+def _demo(
+    api: str = typer.Option("legacy", "--api", help="The Amazon Pay API: legacy or v2."),
+) -> None:
     """Run amzpay end to end against the local Amazon Pay simulator (no configuration)."""
     from amzpay.cli.demo import demo  # the whole application: imported when it runs
 
-    demo()
+    demo(api)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

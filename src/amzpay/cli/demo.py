@@ -8,31 +8,41 @@ IPN, one Amazon declines, one whose IPN is lost (the poll completes it), and the
 with the shipping. It prints the order's lines and prices, what happened, the refunds (completed
 and declined apart, each with its lines), the books beside Amazon's, the e-mails, and what to
 try next.
+
+``--api v2`` tells the same story on Amazon Pay API v2: the buyer's checkout session leaves a
+charge permission, the order is charged, captured and refunded through charges and refunds,
+and Amazon's decline is asked for with the sandbox simulation code ``RefundDeclined``.
 """
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from amzpay.bootstrap import App, build
+from amzpay.cli.failures import CommandFailed
 from amzpay.cli.local_amazon import LocalAmazon
 from amzpay.config import Settings
 from amzpay.domain.money import Money
+from amzpay.domain.order import Order
 from amzpay.mail.sink import SmtpSink
 from amzpay.services.ledger import OrderBooks
+from amzpay.services.order_spec import read_order
 from amzpay.services.refunds import RefundView
 from amzpay.simulator import ManualClock, Seller
 
 SELLER = Seller(seller_id="A1DEMOSHOP", access_key_id="AKIADEMO", secret_key="demo-secret")
+V2_SELLER = replace(SELLER, public_key_id="SANDBOX-ADEMOSHOPKEY0001")  # LocalAmazon makes its key
 HOST = "simulator.demo"
 STAFF = "staff@shop.demo"
 DECLINE = '{"SandboxSimulation": {"State": "Declined", "ReasonCode": "AmazonRejected"}}'
+V2_DECLINE = "RefundDeclined"  # API v2's sandbox simulation code for a declined refund
 REFUND_SETTLES = 60  # seconds of Amazon's time: a sandbox refund is Pending for 31 s
 
 ORDER = {
@@ -56,6 +66,28 @@ ORDER = {
          "shipment": "S1"},
     ],
 }  # fmt: skip
+
+
+class Api(StrEnum):
+    """The Amazon Pay API the demo runs on."""
+
+    LEGACY = "legacy"
+    V2 = "v2"
+
+    @property
+    def described(self) -> str:
+        if self is Api.V2:
+            return "Amazon Pay API v2 (checkout session, charge permission, charges, refunds)"
+        return "Amazon Pay's legacy API (order reference, authorizations, captures, refunds)"
+
+
+def api_of(name: str) -> Api:
+    """The API called ``name``; CommandFailed naming the choices for any other."""
+    try:
+        return Api(name)
+    except ValueError:
+        choices = ", ".join(api.value for api in Api)
+        raise CommandFailed(f"--api: unknown API {name!r}; choose one of {choices}") from None
 
 
 @dataclass
@@ -87,10 +119,12 @@ class Demo:
         return self.app.ledger.books(str(ORDER["reference"]))
 
 
-def demo() -> None:
-    """Run amzpay end to end against the local Amazon Pay simulator (no configuration)."""
+def demo(api_name: str = Api.LEGACY.value) -> None:
+    """Run amzpay end to end against the local Amazon Pay simulator (no configuration), on
+    the API called ``api_name``."""
+    api = api_of(api_name)
     console = Console()
-    amazon = LocalAmazon(SELLER, HOST)
+    amazon = LocalAmazon(V2_SELLER if api is Api.V2 else SELLER, HOST)
     with tempfile.TemporaryDirectory(prefix="amzpay-demo-") as folder, SmtpSink() as sink:
         settings = Settings.load(
             {
@@ -105,13 +139,16 @@ def demo() -> None:
         )
         app = build(
             settings,
-            gateway_factory=lambda _, call_log: amazon.gateway(call_log),
+            gateway_factory=lambda _, call_log: (
+                amazon.v2_gateway(call_log) if api is Api.V2 else amazon.gateway(call_log)
+            ),
             clock=amazon.clock.now,
             certificates=amazon.certificates,
         )
         amazon.receiver = app.ipn
         try:
-            run(Demo(app, amazon.clock, amazon, console))
+            console.print(f"[bold]amzpay demo[/bold] on {api.described}\n", soft_wrap=True)
+            (run_v2 if api is Api.V2 else run)(Demo(app, amazon.clock, amazon, console))
             show_mails(console, sink)
             show_next(console)
         finally:
@@ -126,13 +163,24 @@ def run(demo: Demo) -> None:
     show_order(demo, app.orders.import_order(spec, confirm=True))
     demo.step("order imported, order reference confirmed, authorization asked", demo.work)
     demo.step("Amazon opens the authorization (IPN)", lambda: demo.later(31))
+    capture_and_refund(
+        demo,
+        "refund the teapot; Amazon will decline (sandbox simulation)",
+        lambda: app.refunds.request(order, ["pot"], actor="staff", note=DECLINE),
+    )
+
+
+def capture_and_refund(demo: Demo, decline_title: str, decline: Callable[[], object]) -> None:
+    """Staff capture the authorized order, then four refunds: one completed by its IPN, the
+    teapot's, which ``decline`` asks for so that Amazon declines it, one whose IPN is lost
+    (the poll completes it), and the last items with the shipping; then the books."""
+    app, order = demo.app, str(ORDER["reference"])
     demo.step("staff capture every item; the order closes",
               lambda: app.orders.fire(order, "capture", None, actor="staff"))  # fmt: skip
     demo.later(1)
     demo.step("refund a mug", lambda: app.refunds.request(order, ["mug-1"], actor="staff"))
     demo.step("Amazon completes it (IPN)", lambda: demo.later(REFUND_SETTLES))
-    demo.step("refund the teapot; Amazon will decline (sandbox simulation)",
-              lambda: app.refunds.request(order, ["pot"], actor="staff", note=DECLINE))  # fmt: skip
+    demo.step(decline_title, decline)
     demo.step("Amazon declines it (IPN): staff are told", lambda: demo.later(REFUND_SETTLES))
     demo.amazon.sim.faults.update({"drop_ipns": 1})
     demo.step("refund the other mug; its IPN will be lost",
@@ -142,6 +190,28 @@ def run(demo: Demo) -> None:
               lambda: app.refunds.request(order, ["tea-set"], actor="staff"))  # fmt: skip
     demo.step("Amazon completes it (IPN)", lambda: demo.later(REFUND_SETTLES))
     show_books(demo)
+
+
+def run_v2(demo: Demo) -> None:
+    """The story of ``run`` on API v2: the order is imported on the charge permission the
+    buyer's checkout session left (confirmed by completing it: nothing to confirm here)."""
+    app, order = demo.app, str(ORDER["reference"])
+    before_checkout = read_order(ORDER | {"amazon_order_reference_id": "(at checkout)"})
+    permission = demo.amazon.v2_checkout(_total(before_checkout))
+    show_order(demo, app.orders.import_order(ORDER | {"amazon_order_reference_id": permission}))
+    demo.step("order imported on the buyer's charge permission; Amazon authorizes a charge",
+              demo.work)  # fmt: skip
+    capture_and_refund(
+        demo,
+        f"refund the teapot; Amazon will decline (sandbox code {V2_DECLINE})",
+        lambda: _declined(demo, order, "pot"),
+    )
+
+
+def _declined(demo: Demo, order: str, item: str) -> None:
+    """Refund ``item`` with v2's sandbox code for a decline planned on the refund's call."""
+    for refund in demo.app.refunds.request(order, [item], actor="staff"):
+        demo.amazon.simulations.plan(refund.reference_id, V2_DECLINE)
 
 
 def show_order(demo: Demo, reference: str) -> None:
@@ -163,11 +233,16 @@ def show_order(demo: Demo, reference: str) -> None:
         table.add_row(name, item.id, str(item.price_to_pay))
     for expense in order.expenses:
         table.add_row(expense.name, expense.id, str(expense.price_to_pay))
-    total = Money.total((line.price_to_pay for line in order.lines()), order.currency)
+    total = _total(order)
     table.add_row("[bold]total[/bold]", "", f"[bold]{total}[/bold]")
     demo.console.print(f"[bold]The order {order.reference}[/bold] (one line per unit, tax inside)")
     demo.console.print(table)
     demo.console.print()
+
+
+def _total(order: Order) -> Money:
+    """What the buyer pays for ``order``: its lines' prices, tax inside."""
+    return Money.total((line.price_to_pay for line in order.lines()), order.currency)
 
 
 def show_books(demo: Demo) -> None:

@@ -61,3 +61,8 @@ def test_the_demo_ends_with_what_to_try_next(demo):
     assert "amzpay serve --simulator" in after
     assert "http://127.0.0.1:8000/" in after
     assert after.rstrip().splitlines()[-1].startswith("  http://127.0.0.1:8000/api/v1")
+
+
+def test_the_demo_says_it_runs_on_the_legacy_api_by_default(demo):
+    _, out = demo
+    assert out.splitlines()[0].startswith("amzpay demo on Amazon Pay's legacy API")

@@ -14,11 +14,7 @@ import httpx
 import pytest
 
 from amzpay.amazonpay.calllog import CallLog
-from amzpay.amazonpay.pacing import Pacing
-from amzpay.amazonpay.v2.client import V2Client
 from amzpay.amazonpay.v2.gateway import V2Gateway
-from amzpay.amazonpay.v2.regions import Endpoint
-from amzpay.amazonpay.v2.signing import Signer
 from amzpay.bootstrap import build
 from amzpay.cli.local_amazon import LocalAmazon
 from amzpay.config import Settings
@@ -63,16 +59,7 @@ class V2Shop(BaseShop):
         self.checkout = Checkout(Pay(buyer_http, amazon.clock))
 
     def v2_gateway(self, call_log: CallLog | None = None) -> V2Gateway:
-        pacing = Pacing(now=self.amazon.clock.now, sleep=lambda _: None, rng=lambda: 0.5)
-        client = V2Client(
-            self.amazon.http,
-            Endpoint.at(f"http://{HOST}"),
-            Signer(str(SANDBOX_SELLER.public_key_id), KEY),
-            quotas={},
-            pacing=pacing,
-            call_log=call_log,
-        )
-        return V2Gateway(client, now=self.amazon.clock.now)
+        return self.amazon.v2_gateway(call_log)
 
     def later(self, seconds: float) -> None:
         self.amazon.advance(seconds)
@@ -102,7 +89,7 @@ class V2Shop(BaseShop):
 
 @pytest.fixture
 def shop() -> Iterator[V2Shop]:
-    amazon = LocalAmazon(SANDBOX_SELLER, HOST, start=START, seed=5)
+    amazon = LocalAmazon(SANDBOX_SELLER, HOST, start=START, seed=5, v2_key=KEY)
     made = V2Shop(amazon)
     try:
         yield made
@@ -182,3 +169,15 @@ def test_an_inbox_with_no_gateway_keeps_a_v2_ipn_saying_why(shop: V2Shop):
     assert not processed
     assert "needs a gateway" in str(note)
     assert shop.refunds(order)[0].state == "pending"
+
+
+def test_a_buyers_checkout_leaves_a_chargeable_charge_permission_with_nothing_charged(
+    shop: V2Shop,
+):
+    permission = shop.amazon.v2_checkout(Money(9388, "EUR"))
+
+    seen = shop.v2_gateway().order_reference_details(permission)
+
+    assert seen.amazon_id == permission
+    assert seen.state == "open"
+    assert seen.amount == Money(9388, "EUR")
