@@ -28,10 +28,12 @@ def clock():
     return Clock()
 
 
+CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
 @pytest.fixture
 def access(database, clock):
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    return AccessService(database, clock, session_lifetime=timedelta(hours=1), hasher=cheap)
+    return AccessService(database, clock, session_lifetime=timedelta(hours=1), hasher=CHEAP)
 
 
 def test_a_user_logs_in_with_the_password_and_the_session_opens_until_it_expires(access, clock):
@@ -50,11 +52,12 @@ def test_a_user_logs_in_with_the_password_and_the_session_opens_until_it_expires
     assert access.session(session.token) is None
 
 
-def test_the_database_holds_neither_the_password_nor_the_session_token(access, database):
+def test_the_database_holds_neither_the_password_nor_the_session_token(sql_database, clock):
+    access = AccessService(sql_database, clock, hasher=CHEAP)
     access.add_user("ada", PASSWORD)
     session = access.log_in("ada", PASSWORD)
 
-    with database.engine.connect() as connection:
+    with sql_database.engine.connect() as connection:
         users = connection.execute(select(t.staff_users)).all()
         sessions = connection.execute(select(t.staff_sessions)).all()
 
