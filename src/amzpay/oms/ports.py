@@ -1,24 +1,24 @@
 """What the engine needs from storage and from the application, as protocols.
 
-The store's transaction (``amzpay.store``) satisfies ``OmsTransaction`` and returns the
-plain records of ``amzpay.ports.process`` (re-exported here); the processes provide
+``OmsTransaction`` is the unit of work's ``WorkflowRepository`` (``amzpay.ports``), whose
+records (``amzpay.ports.process``) are re-exported here; the processes provide
 ``Command`` and ``Condition`` implementations. Every method of ``OmsTransaction``
 works inside one database transaction; only ``Command.call`` may reach the network, and it
 gets no transaction, only a way to open short ones.
 
-Imports the standard library and the ports' plain records only.
+Imports the standard library and the ports only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from amzpay.oms.model import Process
 from amzpay.ports.process import Job, OrderHead, Timer
+from amzpay.ports.unit import WorkflowRepository
 
 __all__ = [
     "Command",
@@ -33,59 +33,9 @@ __all__ = [
 ]
 
 
-class OmsTransaction(Protocol):
-    """One open database transaction, as the engine uses it."""
-
-    def lock_order(self, order: str) -> OrderHead:
-        """Lock the order until the transaction ends (waits for another holder)."""
-
-    def try_lock_order(self, order: str) -> OrderHead | None:
-        """Lock the order unless another transaction holds it (then None, at once)."""
-
-    def item_states(self, order: str) -> dict[str, str | None]:
-        """Each item id of the order -> its state (None before the process starts)."""
-
-    def move_items(
-        self,
-        order: str,
-        items: Sequence[str],
-        transition: tuple[str | None, str, str | None],
-        actor: str,
-        at: datetime,
-    ) -> None:
-        """Set the items' state and write one history row each: (source, target, event)."""
-
-    def close_order(self, order: str, at: datetime) -> None: ...
-
-    def set_timer(
-        self, order: str, item: str, state: str, event: str, due_at: datetime
-    ) -> None: ...
-
-    def drop_timers(self, order: str, items: Sequence[str]) -> None: ...
-
-    def due_timers(self, order: str, now: datetime) -> list[Timer]: ...
-
-    def delete_timers(self, timers: Sequence[Timer]) -> None: ...
-
-    def orders_with_due_timers(self, now: datetime, limit: int) -> list[str]: ...
-
-    def add_job(
-        self, order: str, command: str, event: str, items: Sequence[str], at: datetime
-    ) -> Job: ...
-
-    def has_due_job(self, now: datetime) -> bool:
-        """True when some job is due (or its lease expired): a read, so that a worker with
-        nothing to do takes no write lock to find that out."""
-
-    def claim_job(self, now: datetime, lease_until: datetime, worker: str) -> Job | None:
-        """Take the oldest due job of an order no one else holds (SKIP LOCKED) and mark it
-        running until ``lease_until``; None when there is nothing to do."""
-
-    def finish_job(self, job: Job, at: datetime) -> None: ...
-
-    def retry_job(self, job: Job, not_before: datetime, reason: str) -> None: ...
-
-    def fail_job(self, job: Job, at: datetime, reason: str) -> None: ...
+OmsTransaction = WorkflowRepository
+"""One open transaction, as the engine uses it: the unit of work's workflow repository (the
+order's lock, its items' states and history, timers and jobs)."""
 
 
 Tx = TypeVar("Tx", bound=OmsTransaction)
