@@ -107,6 +107,7 @@ class OrderDetail:
     facts: OrderFacts
     payments: tuple[PaymentRecord, ...]  # authorizations, captures, refunds, each oldest first
     buyer: OrderBuyer = field(default_factory=OrderBuyer)  # who bought, where it ships
+    order_reference_state: str | None = None  # Amazon's order reference, when it is known
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +141,8 @@ class QueryService:
             facts = tx.order_facts(reference)
             payments = [p for kind in PaymentKind for p in tx.payments(reference, kind)]
             buyer = tx.order_buyer(reference)
-            return OrderDetail(tx.order(reference), facts, tuple(payments), buyer)
+            state = tx.order_reference_state(reference)
+            return OrderDetail(tx.order(reference), facts, tuple(payments), buyer, state)
 
     def order_of_amazon_reference(self, amazon_order_reference_id: str) -> str | None:
         """The order whose Amazon order reference this is, if one is stored."""

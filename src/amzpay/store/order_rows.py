@@ -146,18 +146,7 @@ class OrderRows(Rows):
     def _line_refunds(self, order_id: int, currency: str) -> dict[LineId, Refunded]:
         """What the order's refunds hold of its lines, from the refunds' own states and lines
         (a refund's state lives on its record only)."""
-        rows = self.conn.execute(
-            select(
-                t.refunds.c.id,
-                t.refunds.c.state,
-                t.refund_lines.c.kind,
-                t.refund_lines.c.line_id,
-                t.refund_lines.c.amount,
-            )
-            .join(t.refund_lines, t.refund_lines.c.refund_id == t.refunds.c.id)
-            .where(t.refunds.c.order_id == order_id)
-            .order_by(t.refunds.c.id, t.refund_lines.c.id)
-        ).all()
+        rows = self.conn.execute(_LINE_REFUNDS, {"order_id": order_id}).all()
         asked = [
             (RefundState(state), [_refund_line(row, currency) for row in lines])
             for (_, state), lines in groupby(rows, key=lambda row: (row.id, row.state))
@@ -192,6 +181,18 @@ _ORDER_PARTS: Final = {
     .where(t.shipments.c.order_id == bindparam("order_id"))
     .order_by(t.shipments.c.id),
 }
+_LINE_REFUNDS: Final = (
+    select(
+        t.refunds.c.id,
+        t.refunds.c.state,
+        t.refund_lines.c.kind,
+        t.refund_lines.c.line_id,
+        t.refund_lines.c.amount,
+    )
+    .join(t.refund_lines, t.refund_lines.c.refund_id == t.refunds.c.id)
+    .where(t.refunds.c.order_id == bindparam("order_id"))
+    .order_by(t.refunds.c.id, t.refund_lines.c.id)
+)
 _ITEM_NAMES: Final = select(t.items.c.item_id, t.items.c.name).where(
     t.items.c.order_id == bindparam("order_id"),
     t.items.c.item_id.in_(bindparam("lines", expanding=True)),

@@ -82,12 +82,9 @@ def read_order_page(services: Services, reference: str) -> OrderPage:
     views = {view.id: view for view in services.orders.items(reference)}
     standing = {line.line_id: line for line in services.refunds.standing(reference)}
     money = services.ledger.money_summary(reference)
-    with services.database.read() as tx:
-        order = tx.order(reference)
-        process = tx.order_head(reference).process
-        reference_state = tx.order_reference_state(reference)
-        buyer = tx.order_buyer(reference)
-        payments = {kind: tx.payments(reference, kind) for kind in PaymentKind}
+    detail = services.queries.order(reference)
+    order = detail.order
+    payments = {kind: [p for p in detail.payments if p.kind is kind] for kind in PaymentKind}
 
     def line(line_id: str, name: str) -> Line:
         view = views.get(line_id)
@@ -98,15 +95,15 @@ def read_order_page(services: Services, reference: str) -> OrderPage:
     return OrderPage(
         reference=order.reference,
         currency=order.currency,
-        process=process,
+        process=detail.facts.process,
         amazon_order_reference_id=order.amazon_order_reference_id,
-        order_reference_state=reference_state,
+        order_reference_state=detail.order_reference_state,
         groups=tuple(_groups(order, [line(i.id, i.name) for i in order.items])),
         expenses=tuple(line(e.id, e.name) for e in order.expenses),
         payments=payments,
         names={line.id: line.name for line in order.lines()},
         money=money,
-        buyer=buyer,
+        buyer=detail.buyer,
     )
 
 
