@@ -157,7 +157,9 @@ def test_the_served_simulator_on_the_real_clock_skips_amazons_delays(served: str
         )[0]
         auth_id = text(pending, "AmazonAuthorizationId")
 
-        before = SystemClock().now()
+        started = SystemClock().now()
+        # The simulator states its time to the millisecond: ``before`` likewise.
+        before = started.replace(microsecond=started.microsecond // 1000 * 1000)
         moved = http.post("/_sim/clock/advance", json={"seconds": 31})
         details = amazon.ok("GetAuthorizationDetails", AmazonAuthorizationId=auth_id)[0]
 
