@@ -7,10 +7,11 @@
 
 The gateway is the one the settings describe: with ``amazon_v2.enabled``, ``V2Gateway`` over
 the API v2 client with the v2 key (the region's endpoint, or ``amazon_v2.endpoint_url``);
-else, with Amazon credentials, ``MwsGateway`` over the legacy API client at Amazon's quotas for
+with Amazon credentials, ``MwsGateway`` over the legacy API client at Amazon's quotas for
 the environment (the region's endpoint, or ``amazon.endpoint_url``, e.g. a local simulator);
-without them, ``UnavailableGateway``, whose every call is retried later with its reference
-id. Tests and the demo hand in their own
+with both, a ``RoutingGateway`` sending each order's calls to the adapter of the API the
+order is paid through (``Order.api``, as stored); without either, ``UnavailableGateway``,
+whose every call is retried later with its reference id. Tests and the demo hand in their own
 ``gateway_factory``, ``http`` client (its transport is the test seam), clock, mailer,
 certificate fetcher and a cheaper argon2 ``password_hasher``. Nothing is built at import time.
 """
@@ -39,6 +40,7 @@ from amzpay.amazonpay.mws.client import MwsClient
 from amzpay.amazonpay.mws.gateway import MwsGateway
 from amzpay.amazonpay.mws.regions import Endpoint, Environment, Region, widgets_url
 from amzpay.amazonpay.mws.transport import Credentials, Pacing
+from amzpay.amazonpay.routing import Gateways, RoutingGateway
 from amzpay.amazonpay.throttle import LIVE_QUOTAS, SANDBOX_QUOTAS, Throttle, WaitTally
 from amzpay.amazonpay.unavailable import UnavailableGateway
 from amzpay.amazonpay.v2 import quotas as v2_quotas, regions as v2_regions
@@ -47,6 +49,7 @@ from amzpay.amazonpay.v2.gateway import V2Gateway
 from amzpay.amazonpay.v2.keys import KeyFileError, read_private_key
 from amzpay.amazonpay.v2.signing import Signer
 from amzpay.config import AmazonV2Settings, Settings, SettingsError
+from amzpay.domain.order import AmazonApi
 from amzpay.mail.messages import Shop
 from amzpay.mail.render import environment
 from amzpay.mail.sender import SmtpMailer, SmtpSettings
@@ -61,18 +64,21 @@ from amzpay.services.inbox import InboxProcessor
 from amzpay.services.ipn import IpnReceiver
 from amzpay.services.ledger import LedgerService
 from amzpay.services.mailbox import MailLog
-from amzpay.services.orders import OrderService
+from amzpay.services.orders import CheckoutSessions, OrderService
 from amzpay.services.outbox import Mailer, Outbox
 from amzpay.services.polling import Poller
 from amzpay.services.queries import QueryService
 from amzpay.services.refunds import RefundService
+from amzpay.services.routing import StoredApis
 from amzpay.store.database import Database
 from amzpay.worker import Worker
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-GatewayFactory = Callable[[Settings, CallLog], PaymentGateway]
+GatewayFactory = Callable[[Settings, CallLog], PaymentGateway | Gateways]
+"""The gateway for the settings: one adapter for every order, or one per API (``Gateways``),
+which ``build`` routes by each order's API."""
 
 
 def utc_now() -> datetime:
@@ -96,30 +102,43 @@ def configured_gateway(
     """The gateway ``settings.amazon`` describes, sending over ``http``; its throttle adds
     every wait to ``waits``."""
 
-    def gateway(settings: Settings, call_log: CallLog) -> PaymentGateway:
-        if settings.amazon_v2.enabled:
-            return v2_gateway(settings.amazon_v2, http, clock, call_log, waits)
-        amazon = settings.amazon
-        if not amazon_configured(settings):  # the legacy API's credentials, v2 being off
-            return UnavailableGateway()
-        secret = amazon.secret_key.get_secret_value()
-        environment_name = Environment(amazon.release_environment)
-        endpoint = (
-            _endpoint_at(amazon.endpoint_url)
-            if amazon.endpoint_url
-            else Endpoint.of(Region(amazon.region), environment_name)
-        )
-        quotas = SANDBOX_QUOTAS if amazon.sandbox else LIVE_QUOTAS
-        client = MwsClient(
-            http,
-            endpoint,
-            Credentials(amazon.seller_id, amazon.access_key_id, secret),
-            pacing=Pacing(throttle=Throttle(quotas, tally=waits), now=clock),
-            call_log=call_log,
-        )
-        return MwsGateway(client, now=clock, quotas=quotas)
+    def gateway(settings: Settings, call_log: CallLog) -> PaymentGateway | Gateways:
+        legacy = legacy_gateway(settings, http, clock, call_log, waits)
+        if not settings.amazon_v2.enabled:
+            return legacy or UnavailableGateway()
+        v2 = v2_gateway(settings.amazon_v2, http, clock, call_log, waits)
+        return v2 if legacy is None else Gateways(legacy, v2, AmazonApi.LEGACY)
 
     return gateway
+
+
+def legacy_gateway(
+    settings: Settings,
+    http: httpx.Client,
+    clock: Clock,
+    call_log: CallLog,
+    waits: WaitTally | None = None,
+) -> MwsGateway | None:
+    """``MwsGateway`` over the legacy API client, or None without its credentials."""
+    amazon = settings.amazon
+    if not (amazon.seller_id and amazon.access_key_id and amazon.secret_key.get_secret_value()):
+        return None
+    secret = amazon.secret_key.get_secret_value()
+    environment_name = Environment(amazon.release_environment)
+    endpoint = (
+        _endpoint_at(amazon.endpoint_url)
+        if amazon.endpoint_url
+        else Endpoint.of(Region(amazon.region), environment_name)
+    )
+    quotas = SANDBOX_QUOTAS if amazon.sandbox else LIVE_QUOTAS
+    client = MwsClient(
+        http,
+        endpoint,
+        Credentials(amazon.seller_id, amazon.access_key_id, secret),
+        pacing=Pacing(throttle=Throttle(quotas, tally=waits), now=clock),
+        call_log=call_log,
+    )
+    return MwsGateway(client, now=clock, quotas=quotas)
 
 
 def v2_gateway(
@@ -233,7 +252,12 @@ def build(
     waits = WaitTally()
     factory = gateway_factory or configured_gateway(http, clock, waits)
     call_log = StoreCallLog(database)
-    gateway = factory(settings, call_log)
+    made = factory(settings, call_log)
+    gateway: PaymentGateway = (
+        RoutingGateway(made, StoredApis(database)) if isinstance(made, Gateways) else made
+    )
+    v2 = made.v2 if isinstance(made, Gateways) else made
+    sessions = v2 if isinstance(v2, CheckoutSessions) else None
     engine = build_engine(gateway, clock, settings.polling.schedule, call_log)
     if certificates is None:
         certificates = HttpxCertificateFetcher(http)
@@ -246,7 +270,9 @@ def build(
         database, verifier, clock, inbox if at_receipt else None, on_waiting=ipn_waiting.set
     )
     outbox = _outbox(settings, database, mailer, clock)
-    orders = OrderService(database, engine, clock, settings.process, gateway, call_log)
+    orders = OrderService(
+        database, engine, clock, settings.process, gateway, call_log, sessions=sessions
+    )
     return App(
         settings=settings,
         database=database,

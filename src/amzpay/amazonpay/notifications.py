@@ -43,6 +43,7 @@ from amzpay.amazonpay.ipn.verifier import (
 )
 from amzpay.amazonpay.mws import observations
 from amzpay.amazonpay.mws.errors import UnexpectedResponse
+from amzpay.domain.order import AmazonApi
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,19 @@ HINT_KINDS: Final[Mapping[str, tuple[ObjectKind, ...]]] = {
     "REFUND": (ObjectKind.REFUND,),
 }
 """API v2's ObjectType as the port's objects; a CHARGEBACK is not read (no port object)."""
+
+
+NOTIFICATION_TYPES: Final[Mapping[AmazonApi, tuple[str, ...]]] = {
+    AmazonApi.LEGACY: (
+        "OrderReferenceNotification",
+        "PaymentAuthorize",
+        "PaymentCapture",
+        "PaymentRefund",
+    ),
+    AmazonApi.V2: ("CHARGE_PERMISSION", "CHARGE", "REFUND", "CHARGEBACK"),
+}
+"""The notification types each API sends, as a ``Notice`` names them (the legacy
+NotificationType, v2's ObjectType)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,20 +20,16 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from amzpay.amazonpay.calllog import CallLog
-from amzpay.amazonpay.gateway import ObjectKind
 from amzpay.amazonpay.ipn import HttpxCertificateFetcher
 from amzpay.amazonpay.mws.client import MwsClient
 from amzpay.amazonpay.mws.gateway import MwsGateway
 from amzpay.amazonpay.mws.regions import Endpoint
 from amzpay.amazonpay.mws.transport import Credentials, Pacing
 from amzpay.amazonpay.throttle import SANDBOX_QUOTAS
-from amzpay.amazonpay.v2 import wire
 from amzpay.amazonpay.v2.client import PaymentIntent, V2Client
-from amzpay.amazonpay.v2.errors import Subject
 from amzpay.amazonpay.v2.gateway import SandboxSimulations, V2Gateway
 from amzpay.amazonpay.v2.regions import Endpoint as V2Endpoint
 from amzpay.amazonpay.v2.signing import Signer
-from amzpay.amazonpay.v2.transport import Request, V2Transport
 from amzpay.domain.money import Money
 from amzpay.services.errors import IpnNotStored, IpnRejected
 from amzpay.simulator import (
@@ -159,24 +155,12 @@ class LocalAmazon:
         picks a card (the simulator's control API), the shop completes the session. Returns
         the Chargeable charge permission's id: the order's Amazon id, nothing charged yet."""
         client = self.v2_client()
-        transport = V2Transport(
-            self.http, self.v2_endpoint, self._signer(), pacing=self._pacing(), quotas={}
-        )
         number = next(self._checkouts)
-        body = {
-            "webCheckoutDetails": {"checkoutReviewReturnUrl": f"{SHOP_URL}/review"},
-            "storeId": "amzn1.application-oa2-client.local",
-        }
-        subject = Subject(ObjectKind.ORDER_REFERENCE, "")
-        create = Request(
-            "CreateCheckoutSession",
-            "POST",
-            "/v2/checkoutSessions",
-            subject,
-            body,
-            f"checkout-{number:04d}",
-        )
-        session = transport.call(create, wire.read_checkout_session).checkout_session_id
+        session = client.create_checkout_session(
+            review_return_url=f"{SHOP_URL}/review",
+            store_id="amzn1.application-oa2-client.local",
+            reference_id=f"checkout-{number:04d}",
+        ).checkout_session_id
         client.update_checkout_session(
             session,
             checkout_result_return_url=f"{SHOP_URL}/result",

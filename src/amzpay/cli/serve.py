@@ -114,7 +114,7 @@ def serve(
     running = built_app(settings)  # before the logs are set: a database it cannot open ends it
     logs = configure(settings.log)
     record_simulator(running, url if sandbox is not None else None)  # for the other commands
-    web = create_app(running)
+    web = create_app(running, region=settings.amazon.region)
     if sandbox is not None:
         web.include_router(storefront.router())  # the demo shop pays at the simulator
         web.mount(PREFIX, sandbox.app)

@@ -108,6 +108,15 @@ class Shipment:
     method: str
 
 
+class AmazonApi(StrEnum):
+    """Which of Amazon Pay's APIs an order is paid through: the legacy API (an order
+    reference) or API v2 (a charge permission). Every later call about the order, its
+    authorizations, captures and refunds speaks the same API."""
+
+    LEGACY = "legacy"
+    V2 = "v2"
+
+
 class RefundStatus(StrEnum):
     """Where an item or expense stands with refunds."""
 
@@ -128,7 +137,8 @@ class Refunded:
 
 @dataclass(frozen=True, slots=True)
 class Order:
-    """A placed order, paid with Amazon Pay under ``amazon_order_reference_id``."""
+    """A placed order, paid with Amazon Pay under ``amazon_order_reference_id`` (the legacy
+    API's order reference, or API v2's charge permission: ``api`` says which)."""
 
     reference: str
     currency: str
@@ -140,6 +150,7 @@ class Order:
     bundles: tuple[Bundle, ...] = ()
     shipments: tuple[Shipment, ...] = ()
     refunds: Mapping[LineId, Refunded] = field(default_factory=dict)
+    api: AmazonApi = AmazonApi.LEGACY
 
     def __post_init__(self) -> None:
         _validate(self)

@@ -8,14 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from amzpay.domain.order import AmazonApi
+
 
 @dataclass(frozen=True, slots=True)
 class OrderHead:
-    """An order as the engine sees it: its process and whether it is closed."""
+    """An order as the engine sees it: its process, whether it is closed, and the Amazon
+    API it is paid through."""
 
     reference: str
     process: str
     closed: bool
+    api: AmazonApi = AmazonApi.LEGACY
 
 
 @dataclass(frozen=True, slots=True)

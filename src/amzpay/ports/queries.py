@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from amzpay.domain.money import Money
+from amzpay.domain.order import AmazonApi
 from amzpay.domain.payment import UNSETTLED, PaymentKind, PaymentState, RefundState
 
 
@@ -68,6 +69,7 @@ class OrderSummary:
     total: Money  # every item's and expense's price to pay
     item_count: int
     states: tuple[tuple[str, int], ...]  # (item state, how many items are in it), by state
+    api: AmazonApi = AmazonApi.LEGACY  # the Amazon API the order is paid through
 
 
 @dataclass(frozen=True, slots=True)

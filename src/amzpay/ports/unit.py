@@ -384,9 +384,16 @@ class QueryRepository(Protocol):
         """One page of refund records, oldest request first, and how many match in all."""
 
     def ipn_page(
-        self, notification_type: str | None, errors_only: bool, limit: int, offset: int
+        self,
+        notification_type: str | None,
+        errors_only: bool,
+        limit: int,
+        offset: int,
+        *,
+        among: Collection[str] | None = None,
     ) -> tuple[list[IpnRow], int]:
-        """One page of the IPN inbox, newest first, and how many match in all."""
+        """One page of the IPN inbox, newest first, and how many match in all; with
+        ``among``, only messages of those notification types (one API's)."""
 
     def ipns_of_order(self, order: str) -> list[IpnRow]:
         """The messages about the order, as read at receipt, oldest first."""

@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
-from amzpay.amazonpay.gateway import Observation, PaymentState
+from amzpay.amazonpay.gateway import CallRefused, Observation, PaymentState
 from amzpay.domain.buyer import OrderBuyer
 from amzpay.domain.money import Money
-from amzpay.domain.order import Order
+from amzpay.domain.order import AmazonApi, Order
 from amzpay.oms.engine import Engine
 from amzpay.oms.model import Process
 from amzpay.ports.errors import DuplicateOrder, OrderNotFound
 from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.processes.call_log import CallBatch, StoreCallLog
-from amzpay.services.errors import OrderReferenceNotOpen, ServiceError
+from amzpay.services.errors import InvalidOrderSpec, OrderReferenceNotOpen, ServiceError
 from amzpay.services.order_spec import read_order
 
 Clock = Callable[[], datetime]
@@ -38,6 +38,16 @@ class OrderReferenceSetup(Protocol):
     ) -> Observation: ...
 
     def confirm_order_reference(self, order_reference_id: str) -> None: ...
+
+
+@runtime_checkable
+class CheckoutSessions(Protocol):
+    """What an import of an API v2 order needs of Amazon before the order exists: the charge
+    permission a completed checkout session left (Amazon Pay API v2, "Get Checkout Session")."""
+
+    def charge_permission_of(self, checkout_session_id: str) -> str | None:
+        """The session's charge permission id; None while the session is not completed.
+        Raises CallRefused (no such session: ``ResourceNotFound``) or CallFailed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +67,10 @@ class OrderService:
         process: str,
         checkout: OrderReferenceSetup | None = None,
         call_log: StoreCallLog | None = None,
+        sessions: CheckoutSessions | None = None,
     ) -> None:
         self.database, self.engine, self.clock, self.process = database, engine, clock, process
-        self.checkout, self.call_log = checkout, call_log
+        self.checkout, self.call_log, self.sessions = checkout, call_log, sessions
 
     def import_order(
         self,
@@ -68,8 +79,13 @@ class OrderService:
         process: str | None = None,
         confirm: bool = False,
         buyer: OrderBuyer | None = None,
+        api: AmazonApi = AmazonApi.LEGACY,
     ) -> str:
         """Store the order ``spec`` describes and start its process; return its reference.
+
+        ``api`` is the Amazon API the order is paid through: its ``amazon_order_reference_id``
+        is the legacy API's order reference, or API v2's charge permission (a checkout
+        session's: ``charge_permission_of``). Every later call about the order speaks it.
 
         With ``confirm`` the buyer's Draft order reference is first given the order's total
         and number and confirmed (no transaction is open meanwhile); without, it is taken to
@@ -83,7 +99,11 @@ class OrderService:
             CallRefused, CallFailed: Amazon refused or could not be asked to confirm
                 (``ConstraintsExist``: the buyer must choose again); nothing is stored.
         """
-        order = read_order(spec)
+        order = replace(read_order(spec), api=api)
+        if confirm and api is AmazonApi.V2:
+            raise InvalidOrderSpec(
+                "confirm", "an API v2 charge permission is confirmed by completing its checkout"
+            )
         name = process or self.process
         self.engine.process(name)  # an unknown process fails before anything is stored
         with self.database.read() as tx:
@@ -105,6 +125,36 @@ class OrderService:
             calls.rescue()  # the calls were made: they are logged even if the order is not
             raise
         return order.reference
+
+    def charge_permission_of(self, checkout_session_id: str) -> str:
+        """The charge permission the buyer's completed checkout session left, read from Amazon
+        (no transaction open), to import the order on.
+
+        Raises:
+            InvalidOrderSpec (``checkout_session_id``): Amazon knows no such session, or it is
+                not completed; ServiceError: no API v2 gateway is configured.
+            CallRefused, CallFailed: Amazon refused or could not be asked otherwise.
+        """
+        if self.sessions is None:
+            raise InvalidOrderSpec(
+                "checkout_session_id", "no Amazon Pay API v2 credentials are configured to read it"
+            )
+        field = "checkout_session_id"
+        try:
+            permission = self.sessions.charge_permission_of(checkout_session_id)
+        except CallRefused as refused:
+            if refused.code != "ResourceNotFound":
+                raise
+            raise InvalidOrderSpec(
+                field, f"Amazon knows no checkout session {checkout_session_id!r}"
+            ) from None
+        if permission is None:
+            raise InvalidOrderSpec(
+                field,
+                f"checkout session {checkout_session_id!r} is not completed: "
+                "it has no charge permission yet",
+            )
+        return permission
 
     def _calls(self) -> AbstractContextManager[CallBatch]:
         """Hold the confirming calls to log them with the order they confirmed."""

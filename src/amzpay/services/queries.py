@@ -19,9 +19,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
 from amzpay.amazonpay.ipn import IpnError
-from amzpay.amazonpay.notifications import read_stored
+from amzpay.amazonpay.notifications import NOTIFICATION_TYPES, read_stored
 from amzpay.domain.buyer import OrderBuyer
-from amzpay.domain.order import Order
+from amzpay.domain.order import AmazonApi, Order
 from amzpay.domain.payment import STATES, PaymentKind, PaymentRecord
 from amzpay.ports.logs import CallRecord
 from amzpay.ports.queries import (
@@ -171,11 +171,14 @@ class QueryService:
         errors_only: bool = False,
         limit: int = 50,
         offset: int = 0,
+        api: AmazonApi | None = None,
     ) -> Page[IpnEntry]:
-        """The IPN inbox newest first, each message with the order it concerns if known."""
+        """The IPN inbox newest first, each message with the order it concerns if known;
+        with ``api``, only the messages that API sends."""
         limit, offset = _paging(limit, offset)
+        among = None if api is None else NOTIFICATION_TYPES[api]
         with self.database.read() as tx:
-            rows, total = tx.ipn_page(notification_type, errors_only, limit, offset)
+            rows, total = tx.ipn_page(notification_type, errors_only, limit, offset, among=among)
             entries = tuple(_entry(tx, row) for row in rows)
         return Page(entries, total, limit, offset)
 

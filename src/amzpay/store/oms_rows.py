@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, exists, insert, or_, select, update
 
+from amzpay.domain.order import AmazonApi
 from amzpay.ports.errors import OrderNotFound
 from amzpay.ports.process import Job, OrderHead, Timer
 from amzpay.store import tables as t
@@ -42,7 +43,9 @@ class OmsRows(Rows):
         return (
             None
             if row is None
-            else OrderHead(row.reference, row.process, row.closed_at is not None)
+            else OrderHead(
+                row.reference, row.process, row.closed_at is not None, AmazonApi(row.amazon_api)
+            )
         )
 
     def item_states(self, order: str) -> dict[str, str | None]:
@@ -254,6 +257,6 @@ def _runnable(now: datetime) -> ColumnElement[bool]:
 def _head_of(order: str) -> Select[Any]:
     """The order's reference, process and closing time."""
     orders = t.orders
-    return select(orders.c.reference, orders.c.process, orders.c.closed_at).where(
-        orders.c.reference == order
-    )
+    return select(
+        orders.c.reference, orders.c.process, orders.c.closed_at, orders.c.amazon_api
+    ).where(orders.c.reference == order)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from amzpay.domain import ledger
 from amzpay.domain.money import Money
 from amzpay.domain.order import (
+    AmazonApi,
     Bundle as DomainBundle,
     BundleId,
     CaptureId,
@@ -48,6 +49,7 @@ class OrderRows(Rows):
                     customer_email=order.customer_email,
                     locale=order.locale,
                     amazon_order_reference_id=order.amazon_order_reference_id,
+                    amazon_api=order.api.value,
                     process=process,
                     created_at=at,
                 )
@@ -141,6 +143,7 @@ class OrderRows(Rows):
             ),
             shipments=tuple(Shipment(ShipmentId(s.shipment_id), s.method) for s in shipments),
             refunds=self._line_refunds(order_id, currency),
+            api=AmazonApi(head.amazon_api),
         )
 
     def _line_refunds(self, order_id: int, currency: str) -> dict[LineId, Refunded]:

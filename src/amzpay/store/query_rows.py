@@ -7,12 +7,13 @@ orders, one each for their lines and item states), whatever the page's size.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from amzpay.domain.money import Money
+from amzpay.domain.order import AmazonApi
 from amzpay.domain.payment import PaymentKind, RefundState, state_of
 from amzpay.ports.errors import OrderNotFound
 from amzpay.ports.queries import (
@@ -58,6 +59,7 @@ class QueryRows(Rows):
                 total=Money(totals.get(head.id, 0), head.currency),
                 item_count=sum(n for _, n in states.get(head.id, ())),
                 states=tuple(states.get(head.id, ())),
+                api=AmazonApi(head.amazon_api),
             )
             for head in heads
         ]
@@ -159,13 +161,21 @@ class QueryRows(Rows):
     # -- IPNs -------------------------------------------------------------------------------
 
     def ipn_page(
-        self, notification_type: str | None, errors_only: bool, limit: int, offset: int
+        self,
+        notification_type: str | None,
+        errors_only: bool,
+        limit: int,
+        offset: int,
+        *,
+        among: Collection[str] | None = None,
     ) -> tuple[list[IpnRow], int]:
         """One page of the IPN inbox, newest first, and how many match in all."""
         inbox = t.ipn_inbox
         conditions: list[ColumnElement[bool]] = []
         if notification_type is not None:
             conditions.append(inbox.c.notification_type == notification_type)
+        if among is not None:
+            conditions.append(inbox.c.notification_type.in_(list(among)))
         if errors_only:
             conditions.append(inbox.c.error.is_not(None))
         total = self.conn.scalar(select(func.count()).select_from(inbox).where(*conditions))

@@ -55,6 +55,8 @@ orders = Table(
     Column("customer_email", String(320), nullable=False),
     Column("locale", String(16), nullable=False),
     Column("amazon_order_reference_id", String(32)),
+    # The Amazon API the order is paid through (domain.order.AmazonApi's values).
+    Column("amazon_api", String(8), nullable=False, server_default="legacy"),
     Column("process", String(64), nullable=False),
     Column("created_at", Stamp, nullable=False),
     Column("closed_at", Stamp),

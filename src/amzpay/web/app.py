@@ -12,8 +12,9 @@ from amzpay.web.context import Services
 from amzpay.web.errors import install_json_errors, install_outage_answers
 
 
-def create_app(services: Services) -> FastAPI:
-    """The web application over ``services`` (``request.app.state.services`` in handlers)."""
+def create_app(services: Services, *, region: str = "eu") -> FastAPI:
+    """The web application over ``services`` (``request.app.state.services`` in handlers);
+    the back office links Amazon's ids to Seller Central of ``region`` (na, eu, jp)."""
     app = FastAPI(
         title="amzpay",
         version=__version__,
@@ -22,6 +23,7 @@ def create_app(services: Services) -> FastAPI:
         redoc_url=None,
     )
     app.state.services = services
+    app.state.region = region
     install_json_errors(app)  # JSON errors under /api and /amazonpay only
     install_outage_answers(app, outage_page)  # a database outage: 503 with Retry-After
     # Amazon's IPNs come first: the busiest route by far, matched before the others are tried.

@@ -114,7 +114,7 @@ class MemoryOmsRows(MemoryRows):
         if order_id is None:
             return None
         row = self.tables.orders[order_id]
-        return OrderHead(order, row.process, row.closed_at is not None)
+        return OrderHead(order, row.process, row.closed_at is not None, row.order.api)
 
     def item_states(self, order: str) -> dict[str, str | None]:
         order_id = self.tables.references.get(order)

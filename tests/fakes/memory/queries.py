@@ -3,7 +3,7 @@ refunds, IPNs and mails with their filters and counts, and an order's history ro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from amzpay.domain.money import Money
 from amzpay.domain.payment import PaymentKind, RefundState
@@ -70,13 +70,20 @@ class MemoryQueryRows(MemoryRows):
     # -- IPNs -------------------------------------------------------------------------------
 
     def ipn_page(
-        self, notification_type: str | None, errors_only: bool, limit: int, offset: int
+        self,
+        notification_type: str | None,
+        errors_only: bool,
+        limit: int,
+        offset: int,
+        *,
+        among: Collection[str] | None = None,
     ) -> tuple[list[IpnRow], int]:
         """One page of the IPN inbox, newest first, and how many match in all."""
         found = [
             row
             for row in self.tables.inbox.values()
             if (notification_type is None or row.notification_type == notification_type)
+            and (among is None or row.notification_type in among)
             and (not errors_only or row.error is not None)
         ]
         found.sort(key=lambda row: row.id, reverse=True)
@@ -223,4 +230,5 @@ def _summary(row: OrderRow) -> OrderSummary:
         total=Money(total, order.currency),
         item_count=sum(n for _, n in states),
         states=states,
+        api=order.api,
     )

@@ -91,6 +91,22 @@ class V2Client:
 
     # -- checkout sessions ----------------------------------------------------------------
 
+    def create_checkout_session(
+        self, *, review_return_url: str, store_id: str, reference_id: str
+    ) -> wire.CheckoutSession:
+        """Open a checkout session for the buyer's visit; Amazon's pages send the buyer back
+        to ``review_return_url`` (webCheckoutDetails.checkoutReviewReturnUrl). ``store_id`` is
+        the shop's Login with Amazon client id; ``reference_id`` our id of the visit (the
+        idempotency key: a retry opens no second session)."""
+        operation = "CreateCheckoutSession"
+        body = {
+            "webCheckoutDetails": {"checkoutReviewReturnUrl": review_return_url},
+            "storeId": store_id,
+        }
+        subject = Subject(ObjectKind.ORDER_REFERENCE, "", reference_id)
+        request = Request(operation, "POST", "/v2/checkoutSessions", subject, body, reference_id)
+        return self._write(request, wire.read_checkout_session)
+
     def get_checkout_session(self, checkout_session_id: str) -> wire.CheckoutSession:
         operation = "GetCheckoutSession"
         path = f"/v2/checkoutSessions/{_id(operation, checkout_session_id)}"

@@ -92,6 +92,11 @@ class V2Gateway:
         self._client, self._now = client, now
         self.simulations = simulations if simulations is not None else SandboxSimulations()
 
+    def charge_permission_of(self, checkout_session_id: str) -> str | None:
+        """The charge permission a checkout session left once completed; None before (Get
+        Checkout Session). Not a port operation: what importing a v2 order needs."""
+        return self._client.get_checkout_session(checkout_session_id).charge_permission_id
+
     # -- order reference: the charge permission ---------------------------------------------
 
     def set_order_reference_details(

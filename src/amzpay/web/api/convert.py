@@ -157,6 +157,7 @@ def history_out(entry: HistoryEntry) -> HistoryOut:
 def summary_out(summary: OrderSummary) -> OrderSummaryOut:
     return OrderSummaryOut(
         reference=summary.reference,
+        api=summary.api,
         amazon_order_reference_id=summary.amazon_order_reference_id,
         customer_email=summary.customer_email,
         placed_at=summary.placed_at,

@@ -11,6 +11,7 @@ from pydantic import AwareDatetime
 
 from amzpay.oms.errors import TransitionRefused
 from amzpay.services.queries import OrderFilter
+from amzpay.web.api.amazon_ids import ID_FIELDS, amazon_id_of
 from amzpay.web.api.auth import ClientDep, ServicesDep
 from amzpay.web.api.convert import (
     address_out,
@@ -59,19 +60,22 @@ Offset = Annotated[int, Query(ge=0, le=1_000_000)]
     responses=error_responses(409, 503),
 )
 def import_order(spec: OrderSpec, services: ServicesDep) -> OrderOut:
-    """Store the order and start its process (authorization follows). With ``confirm`` the
-    buyer's order reference is first given the total and confirmed at Amazon."""
-    amazon_id = spec.amazon_order_reference_id
+    """Store the order and start its process (authorization follows), paid through the
+    legacy API (``amazon_order_reference_id``) or API v2 (``charge_permission_id``, or the
+    ``checkout_session_id`` whose charge permission Amazon is asked for). With ``confirm``
+    the buyer's legacy order reference is first given the total and confirmed at Amazon."""
+    api, amazon_id, field = amazon_id_of(spec, services)
     taken = services.queries.order_of_amazon_reference(amazon_id)
     if taken is not None and taken != spec.reference:  # the same order: DuplicateOrder
         raise ApiError(
             409,
             "duplicate_order_reference",
-            f"Amazon order reference {amazon_id!r} belongs to order {taken!r}",
-            "amazon_order_reference_id",
+            f"Amazon id {amazon_id!r} belongs to order {taken!r}",
+            field,
         )
-    payload = spec.model_dump(exclude={"confirm"}, exclude_none=True)
-    reference = services.orders.import_order(payload, confirm=spec.confirm)
+    payload = spec.model_dump(exclude={"confirm", *ID_FIELDS}, exclude_none=True)
+    payload["amazon_order_reference_id"] = amazon_id
+    reference = services.orders.import_order(payload, confirm=spec.confirm, api=api)
     return read_order(services, reference)
 
 
@@ -182,6 +186,7 @@ def read_order(services: Services, reference: str) -> OrderOut:
     summary = services.ledger.money_summary(reference)
     return OrderOut(
         reference=order.reference,
+        api=order.api,
         amazon_order_reference_id=order.amazon_order_reference_id,
         currency=order.currency,
         customer_email=order.customer_email,

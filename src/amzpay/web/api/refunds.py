@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
+from amzpay.domain.order import AmazonApi
 from amzpay.services.queries import RefundFilter
 from amzpay.web.api.auth import ServicesDep
 from amzpay.web.api.convert import (
@@ -107,16 +108,28 @@ def check_refund(reference_id: ReferenceId, services: ServicesDep) -> CheckOut:
 def list_ipns(
     services: ServicesDep,
     notification_type: Annotated[
-        str | None, Query(max_length=64, pattern=PRINTABLE, description="e.g. PaymentRefund")
+        str | None,
+        Query(
+            max_length=64,
+            pattern=PRINTABLE,
+            description="e.g. PaymentRefund (legacy API) or REFUND (API v2)",
+        ),
     ] = None,
     noted_only: Annotated[
         bool, Query(description="Only messages the worker noted (nothing changed, a failure)")
     ] = False,
+    api: Annotated[
+        AmazonApi | None, Query(description="Only the messages of one of Amazon's APIs")
+    ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> IpnsPage:
     page = services.queries.ipns(
-        notification_type=notification_type, errors_only=noted_only, limit=limit, offset=offset
+        notification_type=notification_type,
+        errors_only=noted_only,
+        limit=limit,
+        offset=offset,
+        api=api,
     )
     return IpnsPage(
         ipns=[ipn_out(e) for e in page.rows], total=page.total, limit=page.limit, offset=page.offset

@@ -104,12 +104,30 @@ class ExpenseSpec(_Strict):
 
 
 class OrderSpec(_Strict):
-    """An order the shop placed, with the buyer's Amazon order reference."""
+    """An order the shop placed, paid through one of Amazon's APIs: give exactly one of
+    ``amazon_order_reference_id`` (the legacy API's order reference), ``charge_permission_id``
+    (API v2) or ``checkout_session_id`` (API v2: the buyer's completed checkout session, whose
+    charge permission Amazon is asked for)."""
 
     reference: Id
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(examples=["EUR"])]
     customer: Customer
-    amazon_order_reference_id: Annotated[str, text(32)]
+    amazon_order_reference_id: Annotated[str, text(32)] | None = Field(
+        None,
+        description="The legacy API's order reference (OffAmazonPayments)",
+        examples=["S02-1234567-1234567"],
+    )
+    charge_permission_id: Annotated[str, text(32)] | None = Field(
+        None,
+        description="API v2: the buyer's charge permission (NNN-NNNNNNN-NNNNNNN)",
+        examples=["S02-7654321-7654321"],
+    )
+    checkout_session_id: Annotated[str, text(64)] | None = Field(
+        None,
+        description="API v2: the buyer's completed checkout session (a UUID); the order is "
+        "imported on the charge permission it left",
+        examples=["bd504926-f659-4ad7-a1a9-9a747aaf5275"],
+    )
     shipments: Annotated[list[ShipmentSpec], Field(max_length=50)] = []
     lines: Annotated[list[LineSpec], Field(max_length=MAX_LINES)] = []
     bundles: Annotated[list[BundleSpec], Field(max_length=MAX_LINES)] = []

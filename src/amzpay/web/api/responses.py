@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from amzpay.domain.money import Money
+from amzpay.domain.order import AmazonApi
 
 UtcTime = Annotated[
     datetime, Field(description="UTC, ISO 8601 with the zone: 2026-03-02T09:30:00Z")
@@ -152,6 +153,10 @@ class AddressOut(BaseModel):
 
 class OrderOut(BaseModel):
     reference: str
+    api: AmazonApi = Field(
+        description="The Amazon API the order is paid through: legacy (order reference) or "
+        "v2 (charge permission, in amazon_order_reference_id)"
+    )
     amazon_order_reference_id: str | None
     currency: str
     customer_email: str
@@ -178,6 +183,7 @@ class OrderOut(BaseModel):
 
 class OrderSummaryOut(BaseModel):
     reference: str
+    api: AmazonApi
     amazon_order_reference_id: str | None
     customer_email: str
     placed_at: UtcTime

@@ -9,6 +9,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from amzpay.amazonpay.notifications import NOTIFICATION_TYPES as TYPES_OF_API
+from amzpay.domain.order import AmazonApi
 from amzpay.ports.errors import OrderNotFound
 from amzpay.services.queries import OrderFilter
 from amzpay.web.backoffice.paging import PAGE_SIZE, Query, pager
@@ -17,12 +19,9 @@ from amzpay.web.backoffice.security import NotFound, PageStaff, services_of
 
 router = APIRouter()
 
-NOTIFICATION_TYPES = (
-    "OrderReferenceNotification",
-    "PaymentAuthorize",
-    "PaymentCapture",
-    "PaymentRefund",
-)
+NOTIFICATION_TYPES = tuple(t for api in AmazonApi for t in TYPES_OF_API[api])
+"""Both APIs' notification types: the legacy API's, then v2's object types."""
+APIS = tuple(api.value for api in AmazonApi)
 HISTORY_KINDS = ("state", "payment", "api_call", "ipn", "mail")
 
 
@@ -75,8 +74,10 @@ def history_page(request: Request, reference: str, staff: PageStaff) -> Response
 @router.get("/ipns")
 def ipn_log(request: Request, staff: PageStaff) -> Response:
     query = Query(request)
+    api = query.choice("api", APIS)
     found = services_of(request).queries.ipns(
         notification_type=query.choice("type", NOTIFICATION_TYPES),
+        api=None if api is None else AmazonApi(api),
         errors_only=query.text("errors") == "1",
         limit=PAGE_SIZE,
         offset=query.offset,
@@ -89,6 +90,7 @@ def ipn_log(request: Request, staff: PageStaff) -> Response:
         pager=pager(query, len(found.rows), found.total),
         query=query,
         types=NOTIFICATION_TYPES,
+        apis=APIS,
     )
 
 

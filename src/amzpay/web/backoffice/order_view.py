@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from amzpay.domain.buyer import OrderBuyer
 from amzpay.domain.money import Money
 from amzpay.domain.money_summary import MoneySummary
-from amzpay.domain.order import Order
+from amzpay.domain.order import AmazonApi, Order
 from amzpay.domain.payment import PaymentKind, PaymentRecord
 from amzpay.services.refunds import REFUND_EVENT  # fired through the refund form, not a button
 from amzpay.web.context import Services
@@ -47,6 +47,7 @@ class OrderPage:
     reference: str
     currency: str
     process: str
+    api: AmazonApi
     amazon_order_reference_id: str | None
     order_reference_state: str | None
     groups: tuple[Group, ...]
@@ -96,6 +97,7 @@ def read_order_page(services: Services, reference: str) -> OrderPage:
         reference=order.reference,
         currency=order.currency,
         process=detail.facts.process,
+        api=order.api,
         amazon_order_reference_id=order.amazon_order_reference_id,
         order_reference_state=detail.order_reference_state,
         groups=tuple(_groups(order, [line(i.id, i.name) for i in order.items])),

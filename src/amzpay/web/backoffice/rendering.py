@@ -23,7 +23,16 @@ from amzpay.web.backoffice.security import (
     services_of,
     session_of,
 )
-from amzpay.web.backoffice.words import is_normal, reason_in_words, reason_words, tone
+from amzpay.web.backoffice.words import (
+    AMAZON_IDS,
+    SELLER_CENTRAL,
+    api_name,
+    is_normal,
+    reason_in_words,
+    reason_words,
+    seller_central_url,
+    tone,
+)
 
 HEADERS = {
     "Cache-Control": "no-store",
@@ -54,8 +63,13 @@ def environment() -> Environment:
         "reason_words": reason_words,
         "normal_reason": is_normal,
         "tone": tone,
+        "api_name": api_name,
     }
-    env.globals |= {"csrf_header": CSRF_HEADER}
+    env.globals |= {
+        "csrf_header": CSRF_HEADER,
+        "seller_central_url": seller_central_url,
+        "amazon_ids": AMAZON_IDS,
+    }
     return env
 
 
@@ -70,9 +84,20 @@ def render(
     body = (
         environment()
         .get_template(template)
-        .render(request=request, staff=staff, now=services_of(request).clock(), **context)
+        .render(
+            request=request,
+            staff=staff,
+            now=services_of(request).clock(),
+            seller_central=seller_central_of(request),
+            **context,
+        )
     )
     return HTMLResponse(body, status_code=status, headers=HEADERS)
+
+
+def seller_central_of(request: Request) -> str:
+    """Seller Central of the shop's region (``create_app``'s), Europe's when it names none."""
+    return SELLER_CENTRAL[getattr(request.app.state, "region", "eu")]
 
 
 def redirect(url: str) -> RedirectResponse:

@@ -1,10 +1,14 @@
 """Amazon's reason codes and our states in words staff read at a glance.
 
-The reason codes are Amazon's (Amazon Pay API reference, "Authorization states and reason
-codes", "Capture ...", "Refund states and reason codes"); an unknown code is shown as it is.
+The reason codes are Amazon's, of both APIs (legacy API reference, "Authorization states and
+reason codes", "Capture ...", "Refund states and reason codes"; API v2's Charge, Charge
+Permission and Refund objects, their ``statusDetails.reasonCode``); an unknown code is shown
+as it is.
 """
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 REASONS = {
     # refunds and captures
@@ -27,6 +31,29 @@ REASONS = {
     "AmazonClosed": "Amazon closed it",
     "SellerClosed": "the shop closed it",
     "OrderReferenceCanceled": "the order reference was cancelled",
+    # API v2: charges
+    "SoftDeclined": (
+        "the buyer's payment method was declined for now; the charge may be tried again, or "
+        "the buyer may choose another payment method"
+    ),
+    "HardDeclined": (
+        "the buyer's payment method was declined for good; the buyer must choose another"
+    ),
+    "MFANotCompleted": "the buyer did not complete the bank's authentication (3-D Secure)",
+    "PaymentMethodNotAllowed": "the buyer's payment method is not allowed for this charge",
+    "Declined": "Amazon declined it",
+    "MerchantCanceled": "the shop cancelled the charge",
+    "AmazonCanceled": "Amazon cancelled it",
+    "ChargePermissionCanceled": "the charge permission was closed with its pending charges",
+    # API v2: charge permissions
+    "ChargeInProgress": "a charge is being decided; the charge permission takes none meanwhile",
+    "PaymentMethodInvalid": "the buyer's payment method is no longer valid",
+    "PaymentMethodDeleted": "the buyer deleted the payment method",
+    "PaymentMethodExpired": "the buyer's payment method has expired",
+    "BillingAddressDeleted": "the buyer deleted the billing address",
+    "MerchantClosed": "the shop closed it",
+    "BuyerClosed": "the buyer closed it",
+    "Expired": "it expired (180 days after it was made)",
     # calls Amazon refused
     "InvalidOrderReferenceStatus": (
         "Amazon's order reference is not Open (suspended, closed or cancelled), so the call "
@@ -34,6 +61,30 @@ REASONS = {
         "choose another payment method"
     ),
 }
+
+API_NAMES = {"legacy": "legacy API", "v2": "API v2"}
+"""Each of Amazon's APIs (``AmazonApi``'s values) as staff read it."""
+
+AMAZON_IDS = {"legacy": "Amazon order reference", "v2": "charge permission"}
+"""What the order's Amazon id is called in each API."""
+
+SELLER_CENTRAL = {
+    "na": "https://sellercentral.amazon.com",
+    "eu": "https://sellercentral-europe.amazon.com",
+    "jp": "https://sellercentral-japan.amazon.com",
+}
+"""Seller Central by region; its payment details page finds a legacy order reference and a
+v2 charge permission by the same parameter."""
+
+
+def seller_central_url(base: str, amazon_id: str) -> str:
+    """The Seller Central page of the order reference or charge permission ``amazon_id``."""
+    return f"{base}/hz/me/pmd/payment-details?orderReferenceId={quote(amazon_id, safe='')}"
+
+
+def api_name(api: str) -> str:
+    return API_NAMES.get(api, api)
+
 
 NORMAL = frozenset({"MaxCapturesProcessed", "MaxAmountCharged", "SellerClosed"})
 """Reason codes of an ordinary course of events (an authorization closed because it was
