@@ -150,10 +150,19 @@ class LocalAmazon:
         return V2Gateway(self.v2_client(call_log), now=self.clock.now, simulations=self.simulations)
 
     def v2_checkout(self, amount: Money) -> str:
-        """A charge permission as a buyer leaves it at the end of checkout: the shop creates
-        a checkout session and sets ``amount`` with the Confirm intent, the buyer signs in and
-        picks a card (the simulator's control API), the shop completes the session. Returns
-        the Chargeable charge permission's id: the order's Amazon id, nothing charged yet."""
+        """A charge permission as a buyer leaves it at the end of checkout (``v2_session``).
+        Returns the Chargeable charge permission's id: the order's Amazon id, nothing charged
+        yet."""
+        _, permission = self.v2_session(amount)
+        if permission is None:
+            raise RuntimeError("the checkout session was completed without a permission")
+        return permission
+
+    def v2_session(self, amount: Money, *, complete: bool = True) -> tuple[str, str | None]:
+        """A buyer's checkout session: the shop creates it and sets ``amount`` with the
+        Confirm intent, the buyer signs in and picks a card (the simulator's control API),
+        and (with ``complete``) the shop completes it. Returns the session's id and the charge
+        permission it left (None while it is not completed)."""
         client = self.v2_client()
         number = next(self._checkouts)
         session = client.create_checkout_session(
@@ -172,12 +181,12 @@ class LocalAmazon:
             json={"card": "visa"},
         )
         buyer.raise_for_status()
+        if not complete:
+            return session, None
         done = client.complete_checkout_session(
             session, amount, reference_id=f"complete-{number:04d}"
         )
-        if done.charge_permission_id is None:
-            raise RuntimeError(f"checkout session {session} was completed without a permission")
-        return done.charge_permission_id
+        return session, done.charge_permission_id
 
     def advance(self, seconds: float) -> None:
         """Amazon's time moves on: due work is done and IPNs are delivered, in order."""
