@@ -295,3 +295,42 @@ def test_what_amazon_would_refuse_is_refused_before_anything_is_sent(
     assert refused.value.code == "InvalidRequest"
     assert amazon.requests == []
     assert call_log.calls == []
+
+
+def test_a_checkout_session_is_created_for_the_review_page_with_the_visit_as_idempotency_key(
+    client, amazon, call_log
+):
+    amazon.reply(201, checkout_session_json("Open"))
+
+    session = client.create_checkout_session(
+        review_return_url="https://shop.example/review",
+        store_id="amzn1.application-oa2-client.shop",
+        reference_id="visit-0001",
+    )
+
+    [sent] = amazon.requests
+    assert (sent.method, sent.url.path) == ("POST", "/v2/checkoutSessions")
+    assert sent.headers["x-amz-pay-idempotency-key"] == "visit-0001"
+    assert amazon.bodies() == [
+        {
+            "webCheckoutDetails": {"checkoutReviewReturnUrl": "https://shop.example/review"},
+            "storeId": "amzn1.application-oa2-client.shop",
+        }
+    ]
+    assert (session.checkout_session_id, session.status.state) == (
+        CHECKOUT_SESSION,
+        CheckoutSessionState.OPEN,
+    )
+    assert [call.operation for call in call_log.calls] == ["CreateCheckoutSession"]
+
+
+def test_a_checkout_session_is_not_created_with_a_reference_id_amazon_would_refuse(client, amazon):
+    with pytest.raises(CallRefused) as refused:
+        client.create_checkout_session(
+            review_return_url="https://shop.example/review",
+            store_id="amzn1.application-oa2-client.shop",
+            reference_id="not a key!",
+        )
+
+    assert refused.value.code == "InvalidRequest"
+    assert amazon.requests == []
