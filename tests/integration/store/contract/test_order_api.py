@@ -27,7 +27,8 @@ def test_an_order_is_a_legacy_order_unless_stored_with_api_v2(storage):
         head = tx.lock_order(v2.reference)
 
     assert orders == heads == {legacy.reference: AmazonApi.LEGACY, v2.reference: AmazonApi.V2}
-    assert locked is not None and locked.api is AmazonApi.V2
+    assert locked is not None
+    assert locked.api is AmazonApi.V2
     assert head.api is AmazonApi.V2
 
 
