@@ -12,6 +12,7 @@ from amzpay.bootstrap import App, build
 from amzpay.domain.money import Money
 from amzpay.domain.order import AmazonApi
 from amzpay.mail.sink import SmtpSink
+from amzpay.services.order_spec import read_order
 from shop import SELLER, Shop, SimulatedAmazon, order_spec, settings
 
 MIXED_SELLER: Final = replace(SELLER, public_key_id="SANDBOX-AFLOWMIXEDKEY01")
@@ -44,10 +45,12 @@ class MixedShop(Shop):
     def place_v2(self, **changes: Any) -> str:
         """A buyer's completed v2 checkout, its charge permission imported as a v2 order and
         its charge authorized."""
-        permission = self.amazon.v2_checkout(ORDER_TOTAL)
-        order = self.app.orders.import_order(
-            self.spec(amazon_order_reference_id=permission, **changes), api=AmazonApi.V2
-        )
+        spec = self.spec(**changes)
+        lines = read_order({**spec, "amazon_order_reference_id": "(at checkout)"}).lines()
+        total = Money.total((line.price_to_pay for line in lines), spec["currency"])
+        permission = self.amazon.v2_checkout(total)
+        spec["amazon_order_reference_id"] = permission
+        order = self.app.orders.import_order(spec, api=AmazonApi.V2)
         self.work()
         return order
 

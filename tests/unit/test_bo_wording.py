@@ -8,7 +8,7 @@ import pytest
 
 from amzpay.web.backoffice.rendering import age
 from amzpay.web.backoffice.security import safe_next
-from amzpay.web.backoffice.words import reason_in_words, reason_words, tone
+from amzpay.web.backoffice.words import reason_in_words, reason_words, seller_central_url, tone
 
 
 @pytest.mark.parametrize(
@@ -68,3 +68,28 @@ def test_a_state_looks_like_what_it_means(state, looks):
 )
 def test_after_logging_in_staff_go_only_to_a_page_of_this_site(given, goes):
     assert safe_next(given) == goes
+
+
+@pytest.mark.parametrize(
+    ("code", "meaning"),
+    [
+        ("SoftDeclined", "declined for now"),
+        ("HardDeclined", "declined for good"),
+        ("ChargeInProgress", "a charge is being decided"),
+        ("MerchantClosed", "the shop closed it"),
+        ("PaymentMethodExpired", "has expired"),
+    ],
+)
+def test_api_v2s_reason_codes_come_with_their_meaning(code, meaning):
+    assert reason_in_words(code).startswith(f"{code}: ")
+    assert meaning in reason_words(code)
+
+
+def test_both_apis_ids_link_to_the_same_seller_central_page():
+    base = "https://sellercentral-europe.amazon.com"
+
+    legacy = seller_central_url(base, "S02-1234567-1234567")
+    v2 = seller_central_url(base, "S01-7654321-7654321")
+
+    assert legacy == f"{base}/hz/me/pmd/payment-details?orderReferenceId=S02-1234567-1234567"
+    assert v2 == f"{base}/hz/me/pmd/payment-details?orderReferenceId=S01-7654321-7654321"

@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -68,26 +68,9 @@ class BackOfficeShop(Shop):
     def add_staff(self, username: str = USERNAME, password: str = PASSWORD) -> None:
         self.app.access.add_user(username, password, display_name=username.capitalize())
 
-    @contextmanager
-    def serve(self) -> Iterator[str]:
+    def serve(self) -> AbstractContextManager[str]:
         """The web app on a free loopback port, in a thread; yields its base URL."""
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.bind(("127.0.0.1", 0))
-        port = listener.getsockname()[1]
-        config = uvicorn.Config(self.web, log_level="warning", lifespan="off", ws="none")
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-        thread.start()
-        while not server.started:
-            if not thread.is_alive():
-                raise RuntimeError("the back office's server did not start")
-            time.sleep(0.01)
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
-            listener.close()
+        return serve(self.web)
 
 
 @contextmanager
@@ -99,6 +82,28 @@ def opened_shop(folder: Path, mailer: Mailer | None = None) -> Iterator[BackOffi
         yield made
     finally:
         made.close()
+
+
+@contextmanager
+def serve(web: FastAPI) -> Iterator[str]:
+    """``web`` on a free loopback port, in a thread; yields its base URL."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    config = uvicorn.Config(web, log_level="warning", lifespan="off", ws="none")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError("the back office's server did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        listener.close()
 
 
 def log_in(client: httpx.Client, username: str = USERNAME, password: str = PASSWORD) -> str:
