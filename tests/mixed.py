@@ -42,15 +42,15 @@ def built_mixed(
 class MixedShop(Shop):
     """A ``Shop`` whose orders may be paid through API v2 too."""
 
-    def place_v2(self, **changes: Any) -> str:
-        """A buyer's completed v2 checkout, its charge permission imported as a v2 order and
-        its charge authorized."""
+    def place_v2(self, process: str | None = None, **changes: Any) -> str:
+        """A buyer's completed v2 checkout, its charge permission imported as a v2 order (in
+        ``process``, the settings' by default) and its charge made."""
         spec = self.spec(**changes)
         lines = read_order({**spec, "amazon_order_reference_id": "(at checkout)"}).lines()
         total = Money.total((line.price_to_pay for line in lines), spec["currency"])
         permission = self.amazon.v2_checkout(total)
         spec["amazon_order_reference_id"] = permission
-        order = self.app.orders.import_order(spec, api=AmazonApi.V2)
+        order = self.app.orders.import_order(spec, process=process, api=AmazonApi.V2)
         self.work()
         return order
 

@@ -7,17 +7,29 @@ certificate host (this server's) is trusted, in this mode only. Its clock is the
 so a sandbox IPN arrives seconds after the change, as Amazon's do; the sandbox's throttling
 is on, as Amazon's is. The seller is the one the settings name, or the simulator's own test
 seller when they name none.
+
+The simulator serves both of Amazon's APIs and the shop speaks both, each order through the
+API it is paid by: API v2 with the key the settings name (``AMZPAY_AMAZON_V2__PUBLIC_KEY_ID``
+and ``__PRIVATE_KEY_FILE``), or with a sandbox key made once on this machine
+(``sandbox_v2_key``), whose public half the simulator registers for its seller.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.applications import Starlette
 
+from amzpay.amazonpay.v2.keys import read_private_key
+from amzpay.cli.local_amazon import public_pem
 from amzpay.config import Settings
 from amzpay.simulator import Seller, SimulatorConfig, Throttling, create_simulator, simulator_of
 
@@ -31,6 +43,7 @@ WIDGETS_PATH: Final = "/OffAmazonPayments/de/sandbox/lpa/js/Widgets.js"  # the b
 SANDBOX_PATH: Final = "/OffAmazonPayments_Sandbox/2013-01-01"
 IPN_PATH: Final = "/amazonpay/ipn"
 TICK_SECONDS: Final = 0.2  # how often the simulator's due work and IPNs are looked at
+SANDBOX_V2_KEY_ID: Final = "SANDBOX-ASIMULATORKEY0001"  # the sandbox key's public key id
 
 
 _ANY_INTERFACE: Final = frozenset({"0.0.0.0", "::", ""})
@@ -62,16 +75,51 @@ def wired_like_serve(settings: Settings, served_at: str | None = None) -> Settin
 
 
 def seller_of(settings: Settings, base_url: str) -> Seller:
-    """The simulator's seller: the configured credentials, else the simulator's test seller."""
+    """The simulator's seller: the configured credentials, else the simulator's test seller;
+    its API v2 public key the half of the key ``sandbox_v2_key`` names."""
     amazon, default = settings.amazon, Seller()
     secret = amazon.secret_key.get_secret_value()
+    key_id, key_file = sandbox_v2_key(settings)
     return Seller(
         seller_id=amazon.seller_id or default.seller_id,
         access_key_id=amazon.access_key_id or default.access_key_id,
         secret_key=secret or default.secret_key,
         ipn_url=base_url + IPN_PATH,
         client_id=amazon.client_id or default.client_id,
+        public_key_id=key_id,
+        public_key_pem=public_pem(read_private_key(key_file)),
     )
+
+
+def sandbox_v2_key(settings: Settings, folder: Path | None = None) -> tuple[str, Path]:
+    """The API v2 public key id and private key file of sandbox-simulator mode: the
+    configured ones, else ``SANDBOX_V2_KEY_ID`` with a key made once in ``folder`` (a
+    folder of this user's in the temporary directory), so that ``serve`` and the commands
+    beside it sign with the same key."""
+    v2 = settings.amazon_v2
+    if v2.public_key_id and v2.private_key_file is not None:
+        return v2.public_key_id, v2.private_key_file
+    folder = folder or Path(tempfile.gettempdir()) / f"amzpay-sandbox-{os.getuid()}"
+    path = folder / "v2-private-key.pem"
+    if not path.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        made = folder / f".v2-key-{os.getpid()}.pem"
+        made.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        made.chmod(0o600)
+        try:
+            os.link(made, path)  # never replaces a key another process made meanwhile
+        except FileExistsError:
+            pass
+        finally:
+            made.unlink()
+    return SANDBOX_V2_KEY_ID, path
 
 
 def sandbox_settings(settings: Settings, base_url: str) -> Settings:
@@ -90,7 +138,17 @@ def sandbox_settings(settings: Settings, base_url: str) -> Settings:
             "widgets_url": f"{base_url}{PREFIX}{WIDGETS_PATH}?sellerId={seller.seller_id}",
         }
     )
-    return settings.model_copy(update={"amazon": amazon})
+    key_id, key_file = sandbox_v2_key(settings)
+    amazon_v2 = settings.amazon_v2.model_copy(
+        update={
+            "enabled": True,
+            "sandbox": True,
+            "public_key_id": key_id,
+            "private_key_file": key_file,
+            "endpoint_url": base_url + PREFIX,  # API v2 at the mounted simulator's root
+        }
+    )
+    return settings.model_copy(update={"amazon": amazon, "amazon_v2": amazon_v2})
 
 
 @dataclass

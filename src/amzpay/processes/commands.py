@@ -102,6 +102,10 @@ class AuthorizeCommand:
                 )
             )
         captured = self._capture_details(outcome)
+        if isinstance(captured, Observation) and captured.reference_id is None:
+            # API v2's Get Charge does not say our reference id: the capture Amazon made with
+            # the charge is the one stored with the authorization's reference id (``plan``).
+            captured = replace(captured, reference_id=auth.reference_id)
 
         def record(tx: UnitOfWork) -> None:
             now, settlement, actor = self.clock(), self.settlement, f"command {job.command}"

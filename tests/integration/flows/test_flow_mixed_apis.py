@@ -14,6 +14,7 @@ from amzpay.domain.payment import PaymentKind
 from mixed import MixedShop, mixed_shop_on
 from shop import REFUND_SETTLES
 
+SYNC = "amazon-pay-sync"  # authorize and capture in one call
 LEGACY_CALLS = {"Authorize", "Capture", "Refund"}
 V2_CALLS = {"CreateCharge", "CaptureCharge", "CreateRefund"}
 
@@ -69,3 +70,19 @@ def test_a_v2_refund_ipn_is_looked_up_with_api_v2_while_legacy_orders_stay_on_th
     assert [(row.processed_at is not None, row.error) for row in rows] == [(True, None)]
     assert shop.refunds(v2)[0].state == "completed"
     assert shop.refunds(legacy) == []
+
+
+def test_a_v2_charge_captured_at_once_closes_its_order_as_a_legacy_capture_now_does(
+    shop: MixedShop,
+):
+    buyer = shop.amazon.sim.create_order_reference(payment_method="visa")
+    spec = shop.spec(amazon_order_reference_id=buyer)
+    legacy = shop.app.orders.import_order(spec, process=SYNC, confirm=True)
+    v2 = shop.place_v2(process=SYNC)
+    shop.later(1)
+
+    for order in (legacy, v2):
+        [capture] = shop.payments(order, PaymentKind.CAPTURE)
+        assert capture.state == "completed"
+        assert shop.states(order) == {"closed"}
+    assert "CreateCharge" in operations(shop, v2)
