@@ -30,7 +30,7 @@ from amzpay.cli.failures import CommandFailed
 from amzpay.cli.local_amazon import LocalAmazon
 from amzpay.config import Settings
 from amzpay.domain.money import Money
-from amzpay.domain.order import Order
+from amzpay.domain.order import AmazonApi, Order
 from amzpay.mail.sink import SmtpSink
 from amzpay.services.ledger import OrderBooks
 from amzpay.services.order_spec import read_order
@@ -198,7 +198,8 @@ def run_v2(demo: Demo) -> None:
     app, order = demo.app, str(ORDER["reference"])
     before_checkout = read_order(ORDER | {"amazon_order_reference_id": "(at checkout)"})
     permission = demo.amazon.v2_checkout(_total(before_checkout))
-    show_order(demo, app.orders.import_order(ORDER | {"amazon_order_reference_id": permission}))
+    spec = ORDER | {"amazon_order_reference_id": permission}
+    show_order(demo, app.orders.import_order(spec, api=AmazonApi.V2))
     demo.step("order imported on the buyer's charge permission; Amazon authorizes a charge",
               demo.work)  # fmt: skip
     capture_and_refund(
