@@ -112,3 +112,24 @@ def test_none_or_two_amazon_ids_or_one_of_the_wrong_shape_are_refused_naming_the
 
     assert error_of(answer) == (422, field)
     assert api.get("/api/v1/orders").json()["total"] == 0
+
+
+def test_the_ipn_log_is_read_one_apis_messages_at_a_time(shop, api):
+    buyer = shop.amazon.sim.create_order_reference(payment_method="visa")
+    imported(shop, api, {**spec_with(amazon_order_reference_id=buyer), "confirm": True})
+    imported(shop, api, spec_with(charge_permission_id=shop.amazon.v2_checkout(ORDER_TOTAL)))
+    shop.later(60)  # the legacy authorization's IPN, the v2 charge's and charge permission's
+
+    def types(query: str) -> set[str]:
+        answer = api.get(f"/api/v1/ipns{query}")
+        assert answer.status_code == 200, answer.text
+        return {ipn["notification_type"] for ipn in answer.json()["ipns"]}
+
+    legacy, v2, both = types("?api=legacy"), types("?api=v2"), types("")
+
+    assert legacy
+    assert v2
+    assert legacy <= {"OrderReferenceNotification", "PaymentAuthorize", "PaymentCapture"}
+    assert v2 <= {"CHARGE", "CHARGE_PERMISSION"}
+    assert both == legacy | v2
+    assert api.get("/api/v1/ipns?api=v3").status_code == 422
