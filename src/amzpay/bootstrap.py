@@ -90,8 +90,11 @@ def amazon_configured(settings: Settings) -> bool:
     settings refuse it without a key id and a key file), or the legacy API's; without them
     every Amazon call waits (``UnavailableGateway``), which ``amzpay serve`` and ``amzpay
     worker`` say when they start."""
-    if settings.amazon_v2.enabled:
-        return True
+    return settings.amazon_v2.enabled or legacy_configured(settings)
+
+
+def legacy_configured(settings: Settings) -> bool:
+    """Whether ``settings`` hold the legacy API's credentials."""
     amazon = settings.amazon
     return bool(amazon.seller_id and amazon.access_key_id and amazon.secret_key.get_secret_value())
 
@@ -121,7 +124,7 @@ def legacy_gateway(
 ) -> MwsGateway | None:
     """``MwsGateway`` over the legacy API client, or None without its credentials."""
     amazon = settings.amazon
-    if not (amazon.seller_id and amazon.access_key_id and amazon.secret_key.get_secret_value()):
+    if not legacy_configured(settings):
         return None
     secret = amazon.secret_key.get_secret_value()
     environment_name = Environment(amazon.release_environment)
