@@ -10,7 +10,9 @@ import os
 import pytest
 
 from amzpay.amazonpay.mws.gateway import MwsGateway
+from amzpay.amazonpay.routing import RoutingGateway
 from amzpay.amazonpay.unavailable import UnavailableGateway
+from amzpay.amazonpay.v2.gateway import V2Gateway
 from amzpay.cli import main
 from amzpay.cli.wiring import open_app, record_simulator
 from amzpay.config import load_settings
@@ -43,13 +45,21 @@ def _gateway_and_endpoint() -> tuple[type, str | None]:
         running.close()
 
 
-def test_a_command_calls_the_simulator_serve_recorded(environ):
+def test_a_command_calls_the_simulator_serve_recorded_through_both_apis(environ):
     _record(SERVED_AT)
 
-    gateway, endpoint = _gateway_and_endpoint()
+    running = open_app(load_settings(os.environ))
+    try:
+        gateway, settings = running.gateway, running.settings
+    finally:
+        running.close()
 
-    assert gateway is MwsGateway
-    assert endpoint == f"{SERVED_AT}/simulator/OffAmazonPayments_Sandbox/2013-01-01"
+    assert isinstance(gateway, RoutingGateway)
+    assert (type(gateway.gateways.legacy), type(gateway.gateways.v2)) == (MwsGateway, V2Gateway)
+    assert settings.amazon.endpoint_url == (
+        f"{SERVED_AT}/simulator/OffAmazonPayments_Sandbox/2013-01-01"
+    )
+    assert settings.amazon_v2.endpoint_url == f"{SERVED_AT}/simulator"
 
 
 def test_without_a_record_amazon_is_unavailable(environ):
