@@ -40,6 +40,7 @@ def test_a_v2_refund_whose_answer_was_lost_is_sent_again_with_its_key_and_made_o
     assert calls == [(201, None, reference)] * sent  # the saved answer to every repeat
     assert (refund.state, refund.amazon_id) == ("completed", at_amazon.id)
     assert at_amazon.status.state == "Refunded"
+    assert v2.app.external_refunds.list_all() == []  # Amazon's IPN named our own refund
     assert v2.item_states(order)["L1-1"] == "refund completed"
     assert_books_equal_amazons(v2, order)  # type: ignore[arg-type]
 
@@ -96,3 +97,28 @@ def test_a_throttled_batch_of_60_v2_refunds_all_completes_with_no_throttling_err
             assert set(v2.item_states(order).values()) == {"refund completed"}
             v2.amazon.advance(10)  # the books' own reads stay within their quotas
             assert_books_equal_amazons(v2, order)  # type: ignore[arg-type]
+
+
+def test_a_v2_refund_ipn_that_comes_before_the_lost_answer_is_not_taken_for_an_outside_one(
+    v2: V2Shop,
+):
+    order, charge = v2.captured_order()
+    v2.amazon.sim.faults.update({"lose_responses": 4})  # the client's four attempts
+
+    reference = v2.refund(order, ["L1-1"])
+    v2.settle()
+    v2.amazon.sim.faults.update({"fail_calls": 1000, "fail_status": 503})
+    v2.later(30)  # the worker's retry finds Amazon away
+    v2.amazon.sim.faults.update({"fail_calls": 0})
+    v2.later(10)  # Refunded: its IPN names a refund whose id amzpay has not heard yet
+    waiting = v2.refunds(order)[0].state
+    for _ in range(4):
+        v2.later(REFUND_SETTLES)
+
+    [refund] = v2.refunds(order)
+    [at_amazon] = v2.amazon.refunds_of(charge)
+    assert waiting == "requested"
+    assert v2.app.external_refunds.list_all() == []
+    assert {key for _, _, key in v2.amazon.calls("CreateRefund")} == {reference}
+    assert (refund.state, refund.amazon_id) == ("completed", at_amazon.id)
+    assert_books_equal_amazons(v2, order)  # type: ignore[arg-type]
