@@ -1,11 +1,16 @@
 """Conflicting refunds on Amazon Pay API v2, end to end on SQLite and PostgreSQL: several
 staff clients ask the REST API at the same moment to refund the same items, through several
 shop instances on one database (each with its own connections, as separate processes have),
-and then the workers of every instance run at once. Exactly one request is accepted, the
-others are refused with an error naming the item, and Amazon makes one refund."""
+and then the workers of every instance run at once, in this process or as separate worker
+processes built from the settings alone (``crashworker.py``) calling the simulator over HTTP.
+Exactly one request is accepted, the others are refused with an error naming the item, and
+Amazon makes one refund."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -13,15 +18,27 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from v2shop import REFUND_SETTLES, V2Shop, key_file, v2_app, v2_settings
+from test_flow_worker_crash import wait_for
+from v2shop import (
+    REFUND_SETTLES,
+    V2Amazon,
+    V2Shop,
+    key_file,
+    v2_app,
+    v2_environ,
+    v2_settings,
+    v2_shop,
+)
 
 from amzpay.bootstrap import App
+from amzpay.mail.sink import SmtpSink
 from amzpay.simulator import InProcessTransport
 from amzpay.web.app import create_app
 
 INSTANCES = 3  # shop instances on one database
 CLIENTS = 6  # staff clients asking at once, two per instance
 ITEMS = ["L1-1", "B1"]
+WORKER = Path(__file__).with_name("crashworker.py")
 
 
 def instances(v2: V2Shop, database_url: str, folder: Path) -> list[App]:
@@ -65,6 +82,41 @@ def work_at_once(apps: list[App]) -> None:
         list(pool.map(work, range(len(apps))))
 
 
+def worker_processes(v2: V2Shop, environ: dict[str, str]) -> list[subprocess.Popen[bytes]]:
+    """``amzpay worker`` in ``INSTANCES`` processes of their own, configured by ``environ``
+    alone, their clocks starting at the simulator's time."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("AMZPAY_")}
+    start = v2.amazon.clock.now().isoformat()
+    return [
+        subprocess.Popen(
+            [sys.executable, str(WORKER), f"worker-{n}", start],
+            env=inherited | environ,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for n in range(INSTANCES)
+    ]
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=30)
+
+
+def assert_one_accepted(answers: list[httpx.Response], reference_id: str) -> None:
+    """One answer accepted (``reference_id``'s refund), the others refused naming the item."""
+    statuses = Counter(answer.status_code for answer in answers)
+    [accepted] = [a.json() for a in answers if a.status_code == 201]
+    refused: list[dict[str, Any]] = [a.json()["error"] for a in answers if a.status_code != 201]
+    assert statuses == {201: 1, 409: CLIENTS - 1}
+    assert [made["reference_id"] for made in accepted] == [reference_id]
+    for error in refused:
+        assert (error["code"], error["field"]) == ("item_not_refundable", "items")
+        assert error["message"] == "'L1-1' cannot be refunded: refund pending"
+
+
 def test_of_conflicting_v2_refund_requests_one_is_accepted_and_amazon_refunds_once(
     v2: V2Shop, database_url: str, tmp_path: Path
 ):
@@ -78,16 +130,36 @@ def test_of_conflicting_v2_refund_requests_one_is_accepted_and_amazon_refunds_on
             app.close()
     v2.later(REFUND_SETTLES)
 
-    statuses = Counter(answer.status_code for answer in answers)
-    [accepted] = [a.json() for a in answers if a.status_code == 201]
-    refused: list[dict[str, Any]] = [a.json()["error"] for a in answers if a.status_code != 201]
     [refund] = v2.app.refunds.refunds(order)
-    assert statuses == {201: 1, 409: CLIENTS - 1}
-    assert [made["reference_id"] for made in accepted] == [refund.reference_id]
-    for error in refused:
-        assert (error["code"], error["field"]) == ("item_not_refundable", "items")
-        assert error["message"] == "'L1-1' cannot be refunded: refund pending"
+    assert_one_accepted(answers, refund.reference_id)
     assert v2.amazon.calls("CreateRefund") == [(201, None, refund.reference_id)]
     [at_amazon] = v2.amazon.refunds_of(charge)
     assert (refund.state, refund.amazon_id) == ("completed", at_amazon.id)
     assert set(v2.item_states(order).values()) == {"refund completed", "closed"}
+
+
+def test_of_conflicting_v2_refund_requests_worker_processes_send_the_one_refund_once(
+    database_url: str, sink: SmtpSink, tmp_path: Path
+):
+    amazon = V2Amazon()
+    endpoint = amazon.serve_v2()
+    with v2_shop(database_url, tmp_path, sink, amazon) as v2:
+        order, charge = v2.captured_order()
+        apps = instances(v2, database_url, tmp_path)
+        try:
+            answers = ask_at_once(apps, order)
+        finally:
+            for app in apps[1:]:
+                app.close()
+        workers = worker_processes(v2, v2_environ(database_url, key_file(tmp_path), endpoint))
+        try:
+            wait_for("Amazon's answer", lambda: v2.refunds(order)[0].state == "pending")
+        finally:
+            stop(workers)
+        v2.later(REFUND_SETTLES)
+
+        [refund] = v2.app.refunds.refunds(order)
+        assert_one_accepted(answers, refund.reference_id)
+        assert v2.amazon.calls("CreateRefund") == [(201, None, refund.reference_id)]
+        [at_amazon] = v2.amazon.refunds_of(charge)
+        assert (refund.state, refund.amazon_id) == ("completed", at_amazon.id)

@@ -42,7 +42,7 @@ def test_a_v2_refund_whose_answer_was_lost_is_sent_again_with_its_key_and_made_o
     assert at_amazon.status.state == "Refunded"
     assert v2.app.external_refunds.list_all() == []  # Amazon's IPN named our own refund
     assert v2.item_states(order)["L1-1"] == "refund completed"
-    assert_books_equal_amazons(v2, order)  # type: ignore[arg-type]
+    assert_books_equal_amazons(v2, order)
 
 
 def mugs() -> dict[str, object]:
@@ -96,7 +96,7 @@ def test_a_throttled_batch_of_60_v2_refunds_all_completes_with_no_throttling_err
             assert len(v2.amazon.refunds_of(charge)) == MUGS
             assert set(v2.item_states(order).values()) == {"refund completed"}
             v2.amazon.advance(10)  # the books' own reads stay within their quotas
-            assert_books_equal_amazons(v2, order)  # type: ignore[arg-type]
+            assert_books_equal_amazons(v2, order)
 
 
 def test_a_v2_refund_ipn_that_comes_before_the_lost_answer_is_not_taken_for_an_outside_one(
@@ -121,4 +121,4 @@ def test_a_v2_refund_ipn_that_comes_before_the_lost_answer_is_not_taken_for_an_o
     assert v2.app.external_refunds.list_all() == []
     assert {key for _, _, key in v2.amazon.calls("CreateRefund")} == {reference}
     assert (refund.state, refund.amazon_id) == ("completed", at_amazon.id)
-    assert_books_equal_amazons(v2, order)  # type: ignore[arg-type]
+    assert_books_equal_amazons(v2, order)

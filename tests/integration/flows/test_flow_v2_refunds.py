@@ -42,7 +42,7 @@ def test_a_v2_refund_is_completed_by_amazons_ipn_hint(v2: V2Shop):
     assert refund_ipns(v2) == [at_amazon.id]
     assert v2.refunds(order)[0].polls == 0  # the IPN settled it, not the poll
     assert v2.item_states(order)["L1-1"] == "refund completed"
-    assert_books_equal_amazons(v2, order)  # type: ignore[arg-type]
+    assert_books_equal_amazons(v2, order)
 
 
 def test_a_v2_refund_amazon_declines_releases_its_items_and_staff_read_why(v2: V2Shop, sink):
@@ -67,7 +67,7 @@ def test_a_v2_refund_amazon_declines_releases_its_items_and_staff_read_why(v2: V
         log_in(staff, "ada", "correct horse battery")
         page = staff.get(f"/orders/{order}").text
     assert re.search(r"AmazonRejected</span><br><span[^>]*>Amazon rejected it", page)
-    assert_books_equal_amazons(v2, order)  # type: ignore[arg-type]
+    assert_books_equal_amazons(v2, order)
 
     v2.refund(order, ["B1"])  # refundable again: a new record, a new refund at Amazon
     v2.settle()
@@ -75,7 +75,7 @@ def test_a_v2_refund_amazon_declines_releases_its_items_and_staff_read_why(v2: V
     declined, completed = v2.app.refunds.refunds(order)
     assert (declined.state, completed.state) == ("declined", "completed")
     assert [r.status.state for r in v2.amazon.refunds_of(charge)] == ["Declined", "Refunded"]
-    assert_books_equal_amazons(v2, order)  # type: ignore[arg-type]
+    assert_books_equal_amazons(v2, order)
 
 
 def test_a_v2_refund_whose_ipn_is_lost_is_completed_by_the_shops_poll(v2: V2Shop):
@@ -95,7 +95,7 @@ def test_a_v2_refund_whose_ipn_is_lost_is_completed_by_the_shops_poll(v2: V2Shop
     assert (refund.state, refund.amazon_id) == ("completed", at_amazon.id)
     assert refund.polls >= 1
     assert v2.item_states(order)["L1-1"] == "refund completed"
-    assert_books_equal_amazons(v2, order)  # type: ignore[arg-type]
+    assert_books_equal_amazons(v2, order)
 
 
 def test_a_v2_refund_made_in_seller_central_is_flagged_to_staff_as_an_external_refund(

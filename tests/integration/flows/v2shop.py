@@ -33,7 +33,7 @@ from amzpay.amazonpay.v2.quotas import SANDBOX_QUOTAS
 from amzpay.amazonpay.v2.regions import Endpoint
 from amzpay.amazonpay.v2.signing import Signer
 from amzpay.bootstrap import App, build
-from amzpay.cli.local_amazon import LocalAmazon
+from amzpay.cli.local_amazon import SANDBOX_PATH
 from amzpay.config import Settings
 from amzpay.domain.money import Money
 from amzpay.domain.payment import PaymentKind
@@ -41,7 +41,7 @@ from amzpay.mail.sink import SmtpSink
 from amzpay.simulator import InProcessTransport, Throttling
 from amzpay.simulator.v2.model import Refund
 from integration.simulator.v2kit import KEY, SANDBOX_SELLER, Checkout, Pay
-from shop import BaseShop, mail, order_spec
+from shop import BaseShop, SimulatedAmazon, mail, order_spec
 
 HOST: Final = "sim.test"
 START: Final = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -51,15 +51,17 @@ REFUND_SETTLES: Final = 40  # seconds: the simulator keeps a refund RefundInitia
 DECLINE: Final = "RefundDeclined"  # API v2's sandbox simulation code for a declined refund
 
 
-class V2Amazon(LocalAmazon):
+class V2Amazon(SimulatedAmazon):
     """The simulator for the v2 seller (``SANDBOX_SELLER``, its key ``KEY``), on a clock the
     test moves; ``throttled`` turns Amazon's throttling on at the sandbox's quotas."""
 
-    def __init__(self, *, throttled: bool = False, seed: int = 5) -> None:
+    def __init__(
+        self, *, throttled: bool = False, seed: int = 5, start: datetime | None = START
+    ) -> None:
         super().__init__(
             SANDBOX_SELLER,
             HOST,
-            start=START,
+            start=start,
             seed=seed,
             v2_key=KEY,
             throttling=Throttling(enabled=throttled),
@@ -70,6 +72,11 @@ class V2Amazon(LocalAmazon):
         # The seller's own calls made outside amzpay (Seller Central), signed by the
         # simulator tests' signer, which shares nothing with amzpay's client.
         self.seller_central = Checkout(Pay(seller_central, self.clock))
+
+    def serve_v2(self) -> str:
+        """Serve the simulator on a free loopback port; its API v2 endpoint's URL (v2 is
+        served at the root) for another process's settings."""
+        return self.serve().removesuffix(SANDBOX_PATH)
 
     def refunds_of(self, charge_id: str) -> list[Refund]:
         """Every refund Amazon's books hold of the charge, oldest first."""
@@ -96,28 +103,29 @@ def key_file(folder: Path) -> Path:
     return path
 
 
-def v2_settings(
+def v2_environ(
     database_url: str,
     key: Path,
     endpoint_url: str = f"http://{HOST}",
     sink: SmtpSink | None = None,
-    **extra: str,
-) -> Settings:
-    """amzpay's settings for a shop on API v2: the seller's v2 key and the simulator at
-    ``endpoint_url``; its IPNs accepted from the simulator's certificate host."""
-    return Settings.load(
-        {
-            "AMZPAY_DATABASE_URL": database_url,
-            "AMZPAY_AMAZON__SELLER_ID": SANDBOX_SELLER.seller_id,
-            "AMZPAY_AMAZON__SIMULATOR_HOST": HOST,
-            "AMZPAY_AMAZON_V2__ENABLED": "true",
-            "AMZPAY_AMAZON_V2__PUBLIC_KEY_ID": str(SANDBOX_SELLER.public_key_id),
-            "AMZPAY_AMAZON_V2__PRIVATE_KEY_FILE": str(key),
-            "AMZPAY_AMAZON_V2__ENDPOINT_URL": endpoint_url,
-            **mail(sink),
-            **extra,
-        }
-    )
+) -> dict[str, str]:
+    """amzpay's settings (``AMZPAY_*``) for a shop on API v2: the seller's v2 key and the
+    simulator at ``endpoint_url``; its IPNs accepted from the simulator's certificate host."""
+    return {
+        "AMZPAY_DATABASE_URL": database_url,
+        "AMZPAY_AMAZON__SELLER_ID": SANDBOX_SELLER.seller_id,
+        "AMZPAY_AMAZON__SIMULATOR_HOST": HOST,
+        "AMZPAY_AMAZON_V2__ENABLED": "true",
+        "AMZPAY_AMAZON_V2__PUBLIC_KEY_ID": str(SANDBOX_SELLER.public_key_id),
+        "AMZPAY_AMAZON_V2__PRIVATE_KEY_FILE": str(key),
+        "AMZPAY_AMAZON_V2__ENDPOINT_URL": endpoint_url,
+        **mail(sink),
+    }
+
+
+def v2_settings(database_url: str, key: Path, sink: SmtpSink | None = None) -> Settings:
+    """``v2_environ``'s settings, for a shop in this process."""
+    return Settings.load(v2_environ(database_url, key, sink=sink))
 
 
 def v2_gateway(settings: Settings, call_log: CallLog, amazon: V2Amazon) -> V2Gateway:
