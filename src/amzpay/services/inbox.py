@@ -109,6 +109,9 @@ class InboxProcessor:
                     return False  # another worker has it, or had it
                 note = read if isinstance(read, str) else self._apply_notice(tx, read, looked)
                 tx.mark_ipn_processed(message.message_id, self.clock(), note)
+        except AnswerAwaited as waiting:  # the normal course after a lost answer
+            log.info("IPN %s waits: %s", message.message_id, waiting)
+            self._failed(message, waiting)
         except Exception as error:  # one bad message must not stop the inbox
             log.exception("IPN %s could not be applied", message.message_id)
             self._failed(message, error)

@@ -45,6 +45,13 @@ def test_a_v2_refund_whose_answer_was_lost_is_sent_again_with_its_key_and_made_o
     assert_books_equal_amazons(v2, order)
 
 
+def refund_ipns(v2: V2Shop) -> list[tuple[bool, str | None]]:
+    """The shop's stored REFUND IPNs, oldest first: whether processed, and the note."""
+    with v2.app.database.read() as tx:
+        rows, _ = tx.ipn_page("REFUND", False, 100, 0)
+    return [(row.processed_at is not None, row.error) for row in reversed(rows)]
+
+
 def mugs() -> dict[str, object]:
     """An order of ``MUGS`` mugs at 1.99 (one line) and its delivery."""
     line = {
@@ -112,12 +119,15 @@ def test_a_v2_refund_ipn_that_comes_before_the_lost_answer_is_not_taken_for_an_o
     v2.amazon.sim.faults.update({"fail_calls": 0})
     v2.later(10)  # Refunded: its IPN names a refund whose id amzpay has not heard yet
     waiting = v2.refunds(order)[0].state
+    [held] = refund_ipns(v2)
     for _ in range(4):
         v2.later(REFUND_SETTLES)
 
     [refund] = v2.refunds(order)
     [at_amazon] = v2.amazon.refunds_of(charge)
     assert waiting == "requested"
+    assert (held[0], "may be ours" in str(held[1])) == (False, True)  # kept, saying why
+    assert refund_ipns(v2) == [(True, None)]  # applied once the answer came
     assert v2.app.external_refunds.list_all() == []
     assert {key for _, _, key in v2.amazon.calls("CreateRefund")} == {reference}
     assert (refund.state, refund.amazon_id) == ("completed", at_amazon.id)
