@@ -1,8 +1,10 @@
 """Amazon Pay API v2 misbehaving, end to end on SQLite and PostgreSQL: a Create Refund that
 Amazon performed but whose answer never arrived is sent again with the same idempotency key
 and makes exactly one refund at Amazon, whether the client's own retry or the worker's later
-one sends it again; a batch of 60 refunds (ten of each of six orders) meeting Amazon's throttling (HTTP 429) ends with
-every refund completed and no throttling error in any refund's state."""
+one sends it again, and the refund's IPN, should it come first, waits for that answer instead
+of being taken for a refund made in Seller Central; a batch of 60 refunds (ten of each of six
+orders) meeting Amazon's throttling (HTTP 429) ends with every refund completed and no
+throttling error in any refund's state."""
 
 from __future__ import annotations
 

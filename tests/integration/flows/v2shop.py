@@ -2,7 +2,7 @@
 
 amzpay is built by ``bootstrap.build`` from settings that switch the whole shop to API v2
 (``AMZPAY_AMAZON_V2__ENABLED`` with the seller's public key id, its private key file and the
-simulator as the endpoint): ``v2_settings`` is the one place the tests choose the API. The
+simulator as the endpoint): ``v2_environ`` is the one place the tests choose the API. The
 gateway is ``V2Gateway`` over amzpay's v2 client, made from those settings, talking to the
 simulator in-process on the simulator's clock, its waits between retries costing no time and
 its own token buckets off, so that the simulator's throttling (HTTP 429) is what a burst of
@@ -66,12 +66,16 @@ class V2Amazon(SimulatedAmazon):
             v2_key=KEY,
             throttling=Throttling(enabled=throttled),
         )
-        seller_central = httpx.Client(
+        self._outside = httpx.Client(
             transport=InProcessTransport(self.app), base_url=f"http://{HOST}"
         )
         # The seller's own calls made outside amzpay (Seller Central), signed by the
         # simulator tests' signer, which shares nothing with amzpay's client.
-        self.seller_central = Checkout(Pay(seller_central, self.clock))
+        self.seller_central = Checkout(Pay(self._outside, self.clock))
+
+    def close(self) -> None:
+        self._outside.close()
+        super().close()
 
     def serve_v2(self) -> str:
         """Serve the simulator on a free loopback port; its API v2 endpoint's URL (v2 is
