@@ -111,8 +111,9 @@ class SimulatedAmazon(LocalAmazon):
         start: datetime | None = START,
         seed: int = 3,
         sleep: Sleep = no_wait,
+        **options: Any,  # LocalAmazon's others: v2_key, throttling
     ) -> None:
-        super().__init__(seller, host, start=start, seed=seed, sleep=sleep)
+        super().__init__(seller, host, start=start, seed=seed, sleep=sleep, **options)
         self.host = host
         self._server: tuple[uvicorn.Server, threading.Thread] | None = None
         self.client = self.mws_client()  # calls the tests make straight at Amazon

@@ -13,7 +13,11 @@ flagged for staff; types and states we do not read are recorded and acknowledged
 An API v2 message is a hint: it names an object and says nothing of its state. It is not
 applied at receipt (no transaction is held open across a call to Amazon); the worker asks the
 gateway for the object, outside any transaction, and applies what Amazon says through
-``apply_observation`` as above, a refund of no record of ours becoming an external refund. A
+``apply_observation`` as above, a refund of no record of ours becoming an external refund. As
+v2's refunds do not carry our reference id, a refund named while one of ours of the same amount
+on its order still awaits Amazon's answer (lost, to be asked again with the same idempotency
+key) is not judged yet: the message is tried again later, by when our record has Amazon's id
+(after the last try it is given up with that note, and staff see it in the IPN list). A
 failed call to Amazon is a failed application, tried again like any other. A message
 whose application fails (a deadlock, the database away for a moment, a bug a deploy fixes) is
 tried again after each of ``RETRIES``; after the last it is marked processed with its error,
@@ -30,7 +34,7 @@ from typing import Final
 from amzpay.amazonpay.gateway import ObjectKind, Observation, PaymentGateway
 from amzpay.amazonpay.ipn import IpnError
 from amzpay.amazonpay.notifications import Notice, look, read_stored
-from amzpay.domain.payment import OrderReferenceState, PaymentRecord
+from amzpay.domain.payment import OrderReferenceState, PaymentKind, PaymentRecord, RefundState
 from amzpay.oms.engine import Engine
 from amzpay.ports.flow import ExternalRefund, InboxMessage
 from amzpay.ports.unit import Storage, UnitOfWork
@@ -105,6 +109,9 @@ class InboxProcessor:
                     return False  # another worker has it, or had it
                 note = read if isinstance(read, str) else self._apply_notice(tx, read, looked)
                 tx.mark_ipn_processed(message.message_id, self.clock(), note)
+        except AnswerAwaited as waiting:  # the normal course after a lost answer
+            log.info("IPN %s waits: %s", message.message_id, waiting)
+            self._failed(message, waiting)
         except Exception as error:  # one bad message must not stop the inbox
             log.exception("IPN %s could not be applied", message.message_id)
             self._failed(message, error)
@@ -178,6 +185,8 @@ class InboxProcessor:
         record = located.record
         if record is None:
             if seen.kind is ObjectKind.REFUND:
+                if seen.reference_id is None and _answer_awaited(tx, seen, located.order):
+                    raise AnswerAwaited(seen.amazon_id)
                 return self._external_refund(tx, seen, located.order)
             return f"no {PAYMENT_KINDS[seen.kind]} {seen.amazon_id} of ours: ignored"
         tx.lock_order(record.order)
@@ -234,6 +243,31 @@ class InboxProcessor:
 
 class NoGateway(RuntimeError):
     """A message needs Amazon asked, and no gateway was given."""
+
+
+class AnswerAwaited(RuntimeError):
+    """A refund Amazon names without our reference id (API v2's) may be ours whose answer
+    was lost: the message waits until our record has Amazon's id."""
+
+    def __init__(self, amazon_refund_id: str) -> None:
+        super().__init__(
+            f"refund {amazon_refund_id} may be ours: a refund of that amount still awaits "
+            "Amazon's answer; tried again later"
+        )
+
+
+def _answer_awaited(tx: UnitOfWork, seen: Observation, order: str | None) -> bool:
+    """Whether ``order`` has a refund of ``seen``'s amount sent to Amazon (or about to be)
+    whose answer, and so whose Amazon id, has not arrived: Amazon made it and lost the
+    answer, and our retry with the same idempotency key will be answered with that id."""
+    if order is None:
+        return False
+    return any(
+        record.state is RefundState.REQUESTED
+        and record.amazon_id is None
+        and record.amount == seen.amount
+        for record in tx.payments(order, PaymentKind.REFUND)
+    )
 
 
 def _ours(tx: UnitOfWork, seen: Observation) -> bool:

@@ -1,11 +1,14 @@
 """Fixtures: amzpay built by ``bootstrap.build`` on each database, with the fake Amazon or,
-end to end (``e2e``), the real gateway in front of the simulator."""
+end to end (``e2e``; ``v2`` on Amazon Pay API v2), the real gateway in front of the
+simulator."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
+from argon2 import PasswordHasher
+from v2shop import V2Shop, v2_shop
 
 from amzpay.mail.sink import SmtpSink
 from fixtures_store import (  # noqa: F401 - fixtures
@@ -69,4 +72,12 @@ def sim_shop(
 def e2e(database_url: str, sink: SmtpSink) -> Iterator[Shop]:  # noqa: F811
     """amzpay with the real gateway (MwsGateway) in front of the in-process simulator."""
     with shop_on(database_url, sink) as made:
+        yield made
+
+
+@pytest.fixture
+def v2(database_url: str, sink: SmtpSink, tmp_path) -> Iterator[V2Shop]:  # noqa: F811
+    """amzpay on Amazon Pay API v2 (V2Gateway) in front of the in-process simulator."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # staff log in quickly
+    with v2_shop(database_url, tmp_path, sink, password_hasher=cheap) as made:
         yield made
