@@ -36,6 +36,7 @@ from amzpay.bootstrap import App, build
 from amzpay.cli.local_amazon import SANDBOX_PATH
 from amzpay.config import Settings
 from amzpay.domain.money import Money
+from amzpay.domain.order import AmazonApi
 from amzpay.domain.payment import PaymentKind
 from amzpay.mail.sink import SmtpSink
 from amzpay.simulator import InProcessTransport, Throttling
@@ -206,7 +207,9 @@ class V2Shop(BaseShop):
         Amazon id."""
         spec = self.spec(**changes)
         permission = self.amazon.v2_checkout(spec_total(spec))
-        order = self.app.orders.import_order(spec | {"amazon_order_reference_id": permission})
+        order = self.app.orders.import_order(
+            spec | {"amazon_order_reference_id": permission}, api=AmazonApi.V2
+        )
         self.settle()
         self.app.orders.fire(order, "capture", None, actor="staff")
         self.settle()
