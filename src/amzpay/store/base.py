@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Final
 
 from sqlalchemy import bindparam, select
@@ -19,16 +20,33 @@ costs more to build and key for the compiled cache than to run."""
 class Rows:
     def __init__(self, connection: Connection) -> None:
         self.conn = connection
+        # An order's row id never changes and an order is never deleted, so a unit of work
+        # looks each one up once (a unit of work touches its order in many statements).
+        self._order_ids: dict[str, int] = {}
 
     def order_id(self, reference: str) -> int:
+        known = self._order_ids.get(reference)
+        if known is not None:
+            return known
         found = self.conn.scalar(_ORDER_ID, {"reference": reference})
         if found is None:
             raise OrderNotFound(reference)
+        self._order_ids[reference] = int(found)
         return int(found)
 
     def savepoint(self) -> AbstractContextManager[object]:
-        """A nested unit of work: what is done inside is undone alone when it raises."""
-        return self.conn.begin_nested()
+        """A nested unit of work: what is done inside is undone alone when it raises (the
+        row ids it learnt with it: an order added inside may be gone)."""
+        return self._savepoint()
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[object]:
+        try:
+            with self.conn.begin_nested() as nested:
+                yield nested
+        except BaseException:
+            self._order_ids.clear()
+            raise
 
     @staticmethod
     def inserted_id(result: CursorResult[object]) -> int:
