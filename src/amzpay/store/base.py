@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection, CursorResult
 
 from amzpay.ports.errors import OrderNotFound
+from amzpay.ports.process import OrderHead
 from amzpay.store import tables as t
 
 _ORDER_ID: Final = select(t.orders.c.id).where(t.orders.c.reference == bindparam("reference"))
@@ -23,6 +24,10 @@ class Rows:
         # An order's row id never changes and an order is never deleted, so a unit of work
         # looks each one up once (a unit of work touches its order in many statements).
         self._order_ids: dict[str, int] = {}
+        # What a unit of work learnt of the orders it locked: their heads and their items'
+        # states, which only this unit of work can change until it ends (``oms_rows.py``).
+        self._locked: dict[str, OrderHead] = {}
+        self._states: dict[str, dict[str, str | None]] = {}
 
     def order_id(self, reference: str) -> int:
         known = self._order_ids.get(reference)
@@ -45,8 +50,14 @@ class Rows:
             with self.conn.begin_nested() as nested:
                 yield nested
         except BaseException:
-            self._order_ids.clear()
+            self._forget()
             raise
+
+    def _forget(self) -> None:
+        """Drop what this unit of work remembers of its rows (a savepoint was undone)."""
+        self._order_ids.clear()
+        self._locked.clear()
+        self._states.clear()
 
     @staticmethod
     def inserted_id(result: CursorResult[object]) -> int:

@@ -9,6 +9,7 @@ transactions are write transactions that never overlap (``database.py``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Final
 
@@ -32,33 +33,44 @@ from amzpay.store.base import Rows
 
 
 class OmsRows(Rows):
+    """Once a unit of work holds an order's lock, nobody else changes the order's head or its
+    items' states until it ends: it locks the order once, and reads the items' states once
+    (what it changes itself, ``move_items`` and ``close_order`` note as they write)."""
+
     def lock_order(self, order: str) -> OrderHead:
-        head = self._head(_LOCK_HEAD, order)
+        head = self._locked.get(order) or self._head(_LOCK_HEAD, order, lock=True)
         if head is None:
             raise OrderNotFound(order)
         return head
 
     def order_head(self, order: str) -> OrderHead:
         """The order's process and whether it is closed, read without a lock."""
-        head = self._head(_HEAD, order)
+        head = self._locked.get(order) or self._head(_HEAD, order, lock=False)
         if head is None:
             raise OrderNotFound(order)
         return head
 
     def try_lock_order(self, order: str) -> OrderHead | None:
-        return self._head(_TRY_LOCK_HEAD, order)
+        return self._locked.get(order) or self._head(_TRY_LOCK_HEAD, order, lock=True)
 
-    def _head(self, query: Select[Any], order: str) -> OrderHead | None:
+    def _head(self, query: Select[Any], order: str, *, lock: bool) -> OrderHead | None:
         row = self.conn.execute(query, {"reference": order}).first()
-        return (
-            None
-            if row is None
-            else OrderHead(row.reference, row.process, row.closed_at is not None)
-        )
+        if row is None:
+            return None
+        head = OrderHead(row.reference, row.process, row.closed_at is not None)
+        self._order_ids[order] = int(row.id)
+        if lock:
+            self._locked[order] = head
+        return head
 
     def item_states(self, order: str) -> dict[str, str | None]:
-        rows = self.conn.execute(_ITEM_STATES, {"reference": order})
-        return {row.item_id: row.state for row in rows}
+        known = self._states.get(order)
+        if known is None:
+            rows = self.conn.execute(_ITEM_STATES, {"reference": order})
+            known = {row.item_id: row.state for row in rows}
+            if order in self._locked and known:
+                self._states[order] = known
+        return dict(known)
 
     def move_items(
         self,
@@ -70,6 +82,9 @@ class OmsRows(Rows):
     ) -> None:
         source, target, event = transition
         order_id = self.order_id(order)
+        known = self._states.get(order)
+        if known is not None:
+            known.update((item, target) for item in items if item in known)
         self.conn.execute(
             _MOVE_ITEMS,
             {
@@ -101,6 +116,9 @@ class OmsRows(Rows):
             .where(t.orders.c.reference == order, t.orders.c.closed_at.is_(None))
             .values(closed_at=at)
         )
+        head = self._locked.get(order)
+        if head is not None:
+            self._locked[order] = replace(head, closed=True)
 
     def history(self, order: str) -> list[tuple[str, str | None, str, str | None]]:
         """(item, from, to, event) of every move of the order's items, oldest first."""
@@ -222,10 +240,10 @@ def _runnable() -> ColumnElement[bool]:
     )
 
 
-_HEAD: Final = select(t.orders.c.reference, t.orders.c.process, t.orders.c.closed_at).where(
-    t.orders.c.reference == bindparam("reference")
-)
-"""The order's reference, process and closing time."""
+_HEAD: Final = select(
+    t.orders.c.id, t.orders.c.reference, t.orders.c.process, t.orders.c.closed_at
+).where(t.orders.c.reference == bindparam("reference"))
+"""The order's row id, reference, process and closing time."""
 _LOCK_HEAD: Final = _HEAD.with_for_update()
 _TRY_LOCK_HEAD: Final = _HEAD.with_for_update(skip_locked=True)
 _ITEM_STATES: Final = (
