@@ -13,7 +13,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import Row, Select, Table, and_, bindparam, insert, or_, select, update
+from sqlalchemy import (
+    Row,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 
 from amzpay.domain.money import Money
 from amzpay.domain.order import ExpenseId, ItemId
@@ -79,7 +91,7 @@ _OF_JOB: Final = {
     for kind, (table, _) in _TABLES.items()
 }
 _POLLS_DUE: Final = {
-    kind: _select_of(kind)
+    kind: select(literal(kind.value).label("kind"), table.c.id)
     .where(
         table.c.state == STATES[kind].PENDING.value,
         table.c[amazon_column].is_not(None),
@@ -93,8 +105,13 @@ _POLLS_DUE: Final = {
     )
     .order_by(table.c.id)
     .limit(bindparam("limit"))
+    .subquery()
     for kind, (table, amazon_column) in _TABLES.items()
 }
+_POLLS_DUE_IDS: Final = union_all(*(select(due.c.kind, due.c.id) for due in _POLLS_DUE.values()))
+"""The kind and id of each record whose poll is due, up to ``limit`` of each kind: one
+statement for the worker's every round, which mostly finds none."""
+_KINDS: Final = list(_TABLES)
 _UPDATE: Final = {
     kind: update(table).where(table.c.id == bindparam("record_id"))
     for kind, (table, _) in _TABLES.items()
@@ -202,11 +219,13 @@ class PaymentRows(Rows):
         """Pending records with an Amazon id whose next poll is due: the scheduled one, or,
         before the first poll, ``first_after`` since the record last changed
         (``processes/polls.py``)."""
-        due: list[PaymentRecord] = []
         values = {"now": now, "changed_before": now - first_after, "limit": limit}
-        for kind, statement in _POLLS_DUE.items():
-            due += [self._record(kind, row) for row in self.conn.execute(statement, values)]
-        return due
+        found = [
+            (PaymentKind(kind), record_id)
+            for kind, record_id in self.conn.execute(_POLLS_DUE_IDS, values)
+        ]
+        found.sort(key=lambda due: (_KINDS.index(due[0]), due[1]))
+        return [self.payment(kind, record_id) for kind, record_id in found]
 
     def update_payment(
         self, record: PaymentRecord, at: datetime, **changes: object
