@@ -21,6 +21,9 @@ _LOG_CALL: Final = insert(t.api_calls)
 _ORDER_OF_REFERENCE_ID: Final = tuple(
     select(table.c.order_id).where(table.c.reference_id == bindparam("key")) for table in _PAYMENTS
 )
+_ORDER_REFERENCE_STATE: Final = select(t.order_references.c.state).where(
+    t.order_references.c.order_id == bindparam("key")
+)
 _ORDER_OF_AMAZON_ORDER: Final = select(t.orders.c.id).where(
     t.orders.c.amazon_order_reference_id == bindparam("key")
 )
@@ -141,11 +144,7 @@ class LogRows(Rows):
             )
 
     def order_reference_state(self, order: str) -> OrderReferenceState | None:
-        state = self.conn.scalar(
-            select(t.order_references.c.state).where(
-                t.order_references.c.order_id == self.order_id(order)
-            )
-        )
+        state = self.conn.scalar(_ORDER_REFERENCE_STATE, {"key": self.order_id(order)})
         return None if state is None else OrderReferenceState(state)
 
 

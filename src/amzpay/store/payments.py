@@ -120,6 +120,12 @@ _INSERT: Final = {kind: insert(table) for kind, (table, _) in _TABLES.items()}
 _BOOKED: Final = select(t.refund_bookings.c.id).where(
     t.refund_bookings.c.refund_id == bindparam("refund_id")
 )
+_BOOKINGS: Final = (
+    select(t.refund_bookings)
+    .join(t.refunds, t.refunds.c.id == t.refund_bookings.c.refund_id)
+    .where(t.refunds.c.order_id == bindparam("order_id"))
+    .order_by(t.refund_bookings.c.id)
+)
 _REFUND_LINES: Final = (
     select(t.refund_lines)
     .where(t.refund_lines.c.refund_id == bindparam("refund_id"))
@@ -254,12 +260,7 @@ class PaymentRows(Rows):
         return True
 
     def refund_bookings(self, order: str) -> list[tuple[int, Money]]:
-        rows = self.conn.execute(
-            select(t.refund_bookings)
-            .join(t.refunds, t.refunds.c.id == t.refund_bookings.c.refund_id)
-            .where(t.refunds.c.order_id == self.order_id(order))
-            .order_by(t.refund_bookings.c.id)
-        )
+        rows = self.conn.execute(_BOOKINGS, {"order_id": self.order_id(order)})
         return [(r.refund_id, Money(r.amount, r.currency)) for r in rows]
 
     def _add_lines(self, refund_id: int, new: NewPayment) -> None:
