@@ -1,6 +1,6 @@
 """Commits and CPU time of whole order lifecycles on SQLite with the in-process simulator.
 
-    .venv/bin/python bench/bench_lifecycle.py [--orders 40] [--runs 3]
+    .venv/bin/python bench/bench_lifecycle.py [--orders 40] [--runs 3] [--before TREE]
 
 One lifecycle: an order is imported (checkout confirmed at Amazon, authorization asked),
 Amazon opens the authorization (IPN), staff capture every item and the order closes, then two
@@ -14,7 +14,16 @@ Reported, per run:
   second of wall time;
 - the SQLAlchemy single-row commit rate on the same engine settings (an INSERT of one row per
   transaction, in a table of the same database file), measured in the same run, and the ratio
-  of the lifecycle rate to what that commit rate allows for this many commits per lifecycle.
+  of the lifecycle rate to what that commit rate allows for this many commits per lifecycle;
+- where a lifecycle's CPU goes: Amazon's side (the simulator answering requests, in the helper
+  thread the in-process transport runs it on, and its clock's work: settling, signing and
+  sending IPNs, opening a buyer's order reference), the in-process transport's own plumbing
+  (the rest of that helper thread), and amzpay (everything else: its services, worker, store,
+  client, IPN receipt), with the rate and ratio amzpay alone would reach on CPU time.
+
+``--before TREE`` runs the same measurement on another source tree (say the one before a
+change, ``git archive COMMIT src | tar -x -C TREE``) in a child process, alternating with this
+tree's runs so both see the same machine load.
 
 The ratio is taken on wall time: what a commit costs is mostly the flush to disk that
 SQLite's WAL does at every commit, which CPU time does not see. On CPU time alone (also
@@ -25,20 +34,25 @@ SQLAlchemy's statement overhead than about commits. Results go to docs/performan
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, event, insert
 
 from amzpay.bootstrap import App, build
 from amzpay.cli.local_amazon import LocalAmazon
 from amzpay.config import Settings
-from amzpay.simulator import Seller
+from amzpay.simulator import InProcessTransport, Seller
 
 SELLER = Seller(seller_id="A1BENCHSHOP", access_key_id="AKIABENCH", secret_key="bench-secret")
 HOST = "simulator.bench"
@@ -92,10 +106,100 @@ class CommitCounter:
         return self.commits, self.writes
 
 
+class TimedApp:
+    """The simulator's ASGI app, with the CPU its requests take in the thread they run on."""
+
+    def __init__(self, app: Any) -> None:
+        self.app, self.cpu = app, 0.0
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        start = time.thread_time()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.cpu += time.thread_time() - start
+
+
+class TimedTransport(httpx.BaseTransport):
+    """The in-process transport, with the CPU its calls take in the caller's thread."""
+
+    def __init__(self, transport: httpx.BaseTransport) -> None:
+        self.transport, self.cpu = transport, 0.0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        start = time.thread_time()
+        try:
+            return self.transport.handle_request(request)
+        finally:
+            self.cpu += time.thread_time() - start
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+class Split:
+    """Where the CPU goes: Amazon's side, the in-process transport, amzpay.
+
+    The simulator's requests run in the caller's thread or in the transport's helper threads
+    (``TimedApp`` times them wherever they run); its clock's work (``advance``: its pending
+    work, IPNs signed and sent) and a buyer's checkout run in this thread, timed here less the
+    time amzpay's IPN receiver takes inside them. The transport's plumbing is what its calls
+    take in this thread (``TimedTransport``) and in helper threads, less the app's own time.
+    """
+
+    def __init__(self, app: TimedApp, transport: TimedTransport) -> None:
+        self.app, self.transport = app, transport
+        self.amazon_here = 0.0  # this thread's CPU inside the simulator
+        self._process = self._thread = 0.0
+
+    def start(self) -> None:
+        self.app.cpu = self.transport.cpu = self.amazon_here = 0.0
+        self._process, self._thread = time.process_time(), time.thread_time()
+
+    def stop(self) -> dict[str, float]:
+        process = time.process_time() - self._process
+        helpers = process - (time.thread_time() - self._thread)
+        amazon = self.app.cpu + self.amazon_here
+        transport = max(self.transport.cpu + helpers - self.app.cpu, 0.0)
+        return {"simulator": amazon, "transport": transport, "amzpay": process - amazon - transport}
+
+    def amazon(self, work: Callable[..., Any]) -> Callable[..., Any]:
+        """``work`` (the simulator's) timed as Amazon's side in this thread."""
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.thread_time()
+            try:
+                return work(*args, **kwargs)
+            finally:
+                self.amazon_here += time.thread_time() - start
+
+        return timed
+
+    def amzpay(self, work: Callable[..., Any]) -> Callable[..., Any]:
+        """``work`` (amzpay's, called by the simulator) taken back out of Amazon's side."""
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.thread_time()
+            try:
+                return work(*args, **kwargs)
+            finally:
+                self.amazon_here -= time.thread_time() - start
+
+        return timed
+
+
+class Receiver:
+    """amzpay's IPN receiver, its time counted as amzpay's when the simulator calls it."""
+
+    def __init__(self, receiver: Any, split: Split) -> None:
+        self.receive = split.amzpay(receiver.receive)
+
+
 @dataclass
 class Shop:
     app: App
     amazon: LocalAmazon
+    split: Split
 
     def work(self) -> None:
         worker = self.app.worker("bench")
@@ -103,12 +207,12 @@ class Shop:
             pass
 
     def later(self, seconds: float) -> None:
-        self.amazon.advance(seconds)
+        self.split.amazon(self.amazon.advance)(seconds)
         self.work()
 
     def lifecycle(self, reference: str) -> None:
         app = self.app
-        buyer = self.amazon.sim.create_order_reference(payment_method="visa")
+        buyer = self.split.amazon(self.amazon.sim.create_order_reference)(payment_method="visa")
         app.orders.import_order(order_spec(reference, buyer), confirm=True)
         self.work()
         self.later(31)  # the authorization opens
@@ -127,6 +231,10 @@ class Shop:
 
 def open_shop(folder: Path) -> Shop:
     amazon = LocalAmazon(SELLER, HOST)
+    timed = TimedApp(amazon.app)
+    transport = TimedTransport(InProcessTransport(timed))
+    split = Split(timed, transport)
+    http = httpx.Client(transport=transport)
     settings = Settings.load(
         {
             "AMZPAY_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
@@ -137,12 +245,12 @@ def open_shop(folder: Path) -> Shop:
     )
     app = build(
         settings,
-        gateway_factory=lambda _, call_log: amazon.gateway(call_log),
+        gateway_factory=lambda _, call_log: amazon.gateway(call_log, http=http),
         clock=amazon.clock.now,
         certificates=amazon.certificates,
     )
-    amazon.receiver = app.ipn
-    return Shop(app, amazon)
+    amazon.receiver = Receiver(app.ipn, split)
+    return Shop(app, amazon, split)
 
 
 @dataclass(frozen=True)
@@ -176,11 +284,17 @@ class Result:
     idle_commits: int
     lifecycles: Rate
     single_commits: Rate
+    split: dict[str, float]  # CPU seconds per lifecycle: simulator, transport, amzpay
 
     def ratio(self, on: str = "wall") -> float:
         """The lifecycle rate over what the commit rate allows for ``commits`` each."""
         allowed = getattr(self.single_commits, on) / self.commits
         return float(getattr(self.lifecycles, on)) / allowed
+
+    def amzpay_ratio(self) -> float:
+        """The CPU ratio were amzpay's own CPU all a lifecycle took (no simulator, no
+        in-process transport): what amzpay's side of the goal would read against Amazon."""
+        return (1 / self.split["amzpay"]) / (self.single_commits.cpu / self.commits)
 
 
 def measure(orders: int, commit_seconds: float) -> Result:
@@ -189,10 +303,12 @@ def measure(orders: int, commit_seconds: float) -> Result:
         try:
             shop.lifecycle("WARM-UP")  # statement caches, first-use imports
             counter = CommitCounter(shop.app.database.engine)
+            shop.split.start()
             cpu, wall = time.process_time(), time.perf_counter()
             for number in range(orders):
                 shop.lifecycle(f"BENCH-{number:05d}")
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            split = {name: seconds / orders for name, seconds in shop.split.stop().items()}
             commits, writes = counter.snapshot()
             before = counter.commits
             shop.app.worker("bench").run_once()
@@ -201,21 +317,50 @@ def measure(orders: int, commit_seconds: float) -> Result:
         finally:
             shop.app.close()
             shop.amazon.close()
-    return Result(commits / orders, writes / orders, idle, Rate(orders / cpu, orders / wall), rate)
+            shop.split.transport.close()
+    lifecycles = Rate(orders / cpu, orders / wall)
+    return Result(commits / orders, writes / orders, idle, lifecycles, rate, split)
 
 
-def report(results: list[Result], show: Callable[[str], None] = print) -> None:
+def report(results: list[Result], show: Callable[[str], None] = print, name: str = "") -> None:
     for number, result in enumerate(results, 1):
-        lifecycles, commits = result.lifecycles, result.single_commits
+        lifecycles, commits, split = result.lifecycles, result.single_commits, result.split
         show(
-            f"run {number}: {result.commits:.1f} commits per lifecycle "
+            f"{name}run {number}: {result.commits:.1f} commits per lifecycle "
             f"({result.writes:.1f} wrote), idle round {result.idle_commits} commits; "
             f"{lifecycles.wall:.1f} lifecycles/s against {commits.wall:.0f} single-row "
             f"commits/s: ratio {result.ratio():.0%}; per CPU second {lifecycles.cpu:.1f} "
             f"against {commits.cpu:.0f}: ratio {result.ratio('cpu'):.0%}"
         )
+        show(
+            f"{name}run {number}: CPU per lifecycle {1000 / lifecycles.cpu:.1f} ms = simulator "
+            f"{split['simulator'] * 1000:.1f} + in-process transport "
+            f"{split['transport'] * 1000:.1f} + amzpay {split['amzpay'] * 1000:.1f} ms; "
+            f"amzpay alone: {1 / split['amzpay']:.1f} lifecycles per CPU second, "
+            f"ratio {result.amzpay_ratio():.0%}"
+        )
     for on in ("wall", "cpu"):
-        show(f"median ratio ({on}): {statistics.median(r.ratio(on) for r in results):.0%}")
+        median = statistics.median(r.ratio(on) for r in results)
+        show(f"{name}median ratio ({on}): {median:.0%}")
+    show(f"{name}median ratio (amzpay's CPU alone): "
+         f"{statistics.median(r.amzpay_ratio() for r in results):.0%}")  # fmt: skip
+
+
+def measure_tree(tree: Path, orders: int, commit_seconds: float) -> Result:
+    """One run of this benchmark on the amzpay source tree ``tree``, in a child process."""
+    environment = os.environ | {"PYTHONPATH": str(tree / "src")}
+    command = [sys.executable, __file__, "--orders", str(orders), "--runs", "1"]
+    command += ["--commit-seconds", str(commit_seconds), "--json"]
+    out = subprocess.run(command, env=environment, check=True, capture_output=True, text=True)
+    fields = json.loads(out.stdout.splitlines()[-1])
+    return Result(
+        fields["commits"],
+        fields["writes"],
+        fields["idle_commits"],
+        Rate(**fields["lifecycles"]),
+        Rate(**fields["single_commits"]),
+        fields["split"],
+    )
 
 
 def main() -> None:
@@ -223,8 +368,22 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=40)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--commit-seconds", type=float, default=2.0)
+    parser.add_argument("--before", type=Path, help="a source tree to measure alternately")
+    parser.add_argument("--json", action="store_true", help="one run's result as JSON")
     args = parser.parse_args()
-    report([measure(args.orders, args.commit_seconds) for _ in range(args.runs)])
+    if args.json:
+        result = measure(args.orders, args.commit_seconds)
+        print(json.dumps(asdict(result)))
+        return
+    ours: list[Result] = []
+    before: list[Result] = []
+    for _ in range(args.runs):
+        if args.before is not None:
+            before.append(measure_tree(args.before, args.orders, args.commit_seconds))
+        ours.append(measure_tree(Path(__file__).parents[1], args.orders, args.commit_seconds))
+    if before:
+        report(before, name=f"before ({args.before}) ")
+    report(ours)
 
 
 if __name__ == "__main__":

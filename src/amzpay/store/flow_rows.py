@@ -95,13 +95,10 @@ class FlowRows(Rows):
     def unprocessed_ipns(self, limit: int, now: datetime | None = None) -> list[InboxMessage]:
         """Messages not processed yet, oldest first; with ``now``, only those whose next
         attempt (after a failed one) is due."""
-        inbox = t.ipn_inbox
-        query = select(inbox).where(inbox.c.processed_at.is_(None))
-        if now is not None:
-            query = query.where(
-                or_(inbox.c.next_attempt_at.is_(None), inbox.c.next_attempt_at <= now)
-            )
-        rows = self.conn.execute(query.order_by(inbox.c.id).limit(limit))
+        if now is None:
+            rows = self.conn.execute(_UNPROCESSED, {"limit": limit})
+        else:
+            rows = self.conn.execute(_UNPROCESSED_DUE, {"limit": limit, "now": now})
         return [InboxMessage(r.message_id, r.notification_type, r.body, r.attempts) for r in rows]
 
     def retry_ipn(self, message_id: str, next_attempt_at: datetime, error: str) -> None:
@@ -267,3 +264,15 @@ def _order_of_payment(kind: PaymentKind) -> Select[Any]:
 
 _ORDER_OF_PAYMENT: Final = {kind: _order_of_payment(kind) for kind in PaymentKind}
 """Built once per kind: what an IPN stored for the worker is about, asked at its receipt."""
+
+
+# Built once, bound on each call: every worker round looks at the inbox.
+_UNPROCESSED: Final = (
+    select(t.ipn_inbox)
+    .where(t.ipn_inbox.c.processed_at.is_(None))
+    .order_by(t.ipn_inbox.c.id)
+    .limit(bindparam("limit"))
+)
+_UNPROCESSED_DUE: Final = _UNPROCESSED.where(
+    or_(t.ipn_inbox.c.next_attempt_at.is_(None), t.ipn_inbox.c.next_attempt_at <= bindparam("now"))
+)

@@ -16,26 +16,38 @@ from amzpay.store import tables as t
 from amzpay.store.base import Rows
 
 _PAYMENTS = (t.authorizations, t.captures, t.refunds)
+# Built once, bound on each call: every call Amazon answers is logged.
+_LOG_CALL: Final = insert(t.api_calls)
+_ORDER_OF_REFERENCE_ID: Final = tuple(
+    select(table.c.order_id).where(table.c.reference_id == bindparam("key")) for table in _PAYMENTS
+)
+_ORDER_REFERENCE_STATE: Final = select(t.order_references.c.state).where(
+    t.order_references.c.order_id == bindparam("key")
+)
+_ORDER_OF_AMAZON_ORDER: Final = select(t.orders.c.id).where(
+    t.orders.c.amazon_order_reference_id == bindparam("key")
+)
 
 
 class LogRows(Rows):
     def log_call(self, call: CallRecord) -> None:
         """Store one call, linked to its order when its ids name one."""
         self.conn.execute(
-            insert(t.api_calls).values(
-                order_id=self._order_of(call),
-                operation=call.operation,
-                attempt=call.attempt,
-                reference_id=call.reference_id,
-                amazon_id=call.amazon_id,
-                outcome=call.outcome,
-                http_status=call.http_status,
-                request_id=call.request_id,
-                error_code=call.error_code,
-                parameters=dict(call.parameters),
-                started_at=call.started_at,
-                duration_ms=call.duration_ms,
-            )
+            _LOG_CALL,
+            {
+                "order_id": self._order_of(call),
+                "operation": call.operation,
+                "attempt": call.attempt,
+                "reference_id": call.reference_id,
+                "amazon_id": call.amazon_id,
+                "outcome": call.outcome,
+                "http_status": call.http_status,
+                "request_id": call.request_id,
+                "error_code": call.error_code,
+                "parameters": dict(call.parameters),
+                "started_at": call.started_at,
+                "duration_ms": call.duration_ms,
+            },
         )
 
     def api_calls(self, order: str) -> list[CallRecord]:
@@ -65,18 +77,14 @@ class LogRows(Rows):
         """The order a call was about: by our reference id, else by the Amazon order
         reference id among its parameters (None when neither is known here)."""
         if call.reference_id is not None:
-            for table in _PAYMENTS:
-                found = self.conn.scalar(
-                    select(table.c.order_id).where(table.c.reference_id == call.reference_id)
-                )
+            for statement in _ORDER_OF_REFERENCE_ID:
+                found = self.conn.scalar(statement, {"key": call.reference_id})
                 if found is not None:
                     return int(found)
         amazon_order = call.parameters.get("AmazonOrderReferenceId")
         if amazon_order is None:
             return None
-        found = self.conn.scalar(
-            select(t.orders.c.id).where(t.orders.c.amazon_order_reference_id == amazon_order)
-        )
+        found = self.conn.scalar(_ORDER_OF_AMAZON_ORDER, {"key": amazon_order})
         return None if found is None else int(found)
 
     def receive_ipn(
@@ -136,11 +144,7 @@ class LogRows(Rows):
             )
 
     def order_reference_state(self, order: str) -> OrderReferenceState | None:
-        state = self.conn.scalar(
-            select(t.order_references.c.state).where(
-                t.order_references.c.order_id == self.order_id(order)
-            )
-        )
+        state = self.conn.scalar(_ORDER_REFERENCE_STATE, {"key": self.order_id(order)})
         return None if state is None else OrderReferenceState(state)
 
 

@@ -13,7 +13,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import Row, Select, Table, and_, bindparam, insert, or_, select, update
+from sqlalchemy import (
+    Row,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 
 from amzpay.domain.money import Money
 from amzpay.domain.order import ExpenseId, ItemId
@@ -64,6 +76,56 @@ _REFUND_ITEMS: Final = (
     .where(t.refunds.c.order_id == bindparam("order_id"))
     .order_by(t.refunds.c.id, t.refund_lines.c.id)
 )
+_BY_ID: Final = {
+    kind: _select_of(kind).where(table.c.id == bindparam("key"))
+    for kind, (table, _) in _TABLES.items()
+}
+_OF_ORDER: Final = {
+    kind: _select_of(kind)
+    .where(t.orders.c.reference == bindparam("reference"))
+    .order_by(table.c.id)
+    for kind, (table, _) in _TABLES.items()
+}
+_OF_JOB: Final = {
+    kind: _select_of(kind).where(table.c.job_id == bindparam("key")).order_by(table.c.id)
+    for kind, (table, _) in _TABLES.items()
+}
+_POLLS_DUE: Final = {
+    kind: select(literal(kind.value).label("kind"), table.c.id)
+    .where(
+        table.c.state == STATES[kind].PENDING.value,
+        table.c[amazon_column].is_not(None),
+        or_(
+            and_(
+                table.c.next_poll_at.is_(None),
+                table.c.updated_at <= bindparam("changed_before", type_=table.c.updated_at.type),
+            ),
+            table.c.next_poll_at <= bindparam("now", type_=table.c.next_poll_at.type),
+        ),
+    )
+    .order_by(table.c.id)
+    .limit(bindparam("limit"))
+    .subquery()
+    for kind, (table, amazon_column) in _TABLES.items()
+}
+_POLLS_DUE_IDS: Final = union_all(*(select(due.c.kind, due.c.id) for due in _POLLS_DUE.values()))
+"""The kind and id of each record whose poll is due, up to ``limit`` of each kind: one
+statement for the worker's every round, which mostly finds none."""
+_KINDS: Final = list(_TABLES)
+_UPDATE: Final = {
+    kind: update(table).where(table.c.id == bindparam("record_id"))
+    for kind, (table, _) in _TABLES.items()
+}
+_INSERT: Final = {kind: insert(table) for kind, (table, _) in _TABLES.items()}
+_BOOKED: Final = select(t.refund_bookings.c.id).where(
+    t.refund_bookings.c.refund_id == bindparam("refund_id")
+)
+_BOOKINGS: Final = (
+    select(t.refund_bookings)
+    .join(t.refunds, t.refunds.c.id == t.refund_bookings.c.refund_id)
+    .where(t.refunds.c.order_id == bindparam("order_id"))
+    .order_by(t.refund_bookings.c.id)
+)
 _REFUND_LINES: Final = (
     select(t.refund_lines)
     .where(t.refund_lines.c.refund_id == bindparam("refund_id"))
@@ -78,7 +140,6 @@ def payment_table(kind: PaymentKind) -> tuple[Table, str]:
 
 class PaymentRows(Rows):
     def add_payment(self, order: str, new: NewPayment, at: datetime) -> PaymentRecord:
-        table, _ = _TABLES[new.kind]
         values: dict[str, object] = {
             "order_id": self.order_id(order),
             "reference_id": new.reference_id,
@@ -96,23 +157,21 @@ class PaymentRows(Rows):
         else:
             over = new.over_refund.minor if new.over_refund else 0
             values |= {"capture_id": new.parent_id, "over_refund": over}
-        record_id = self.inserted_id(self.conn.execute(insert(table).values(values)))
+        record_id = self.inserted_id(self.conn.execute(_INSERT[new.kind], values))
         if new.kind is PaymentKind.REFUND:
             self._add_lines(record_id, new)
         return self.payment(new.kind, record_id)
 
     def payment(self, kind: PaymentKind, record_id: int) -> PaymentRecord:
-        table, _ = _TABLES[kind]
-        row = self.conn.execute(self._select(kind).where(table.c.id == record_id)).first()
+        row = self.conn.execute(_BY_ID[kind], {"key": record_id}).first()
         if row is None:
             raise RecordNotFound(kind.value, str(record_id))
         return self._record(kind, row)
 
     def payments(self, order: str, kind: PaymentKind) -> list[PaymentRecord]:
-        table, _ = _TABLES[kind]
-        rows = self.conn.execute(
-            self._select(kind).where(table.c.order_id == self.order_id(order)).order_by(table.c.id)
-        )
+        rows = self.conn.execute(_OF_ORDER[kind], {"reference": order}).all()
+        if not rows:
+            self.order_id(order)  # an order with no records, or no such order
         return [self._record(kind, row) for row in rows]
 
     def payment_items(self, order: str, kind: PaymentKind) -> list[tuple[int, tuple[str, ...]]]:
@@ -130,10 +189,7 @@ class PaymentRows(Rows):
 
     def job_payments(self, job_id: int, kind: PaymentKind) -> list[PaymentRecord]:
         """The records the job's ``plan`` stored, oldest first."""
-        table, _ = _TABLES[kind]
-        rows = self.conn.execute(
-            self._select(kind).where(table.c.job_id == job_id).order_by(table.c.id)
-        )
+        rows = self.conn.execute(_OF_JOB[kind], {"key": job_id})
         return [self._record(kind, row) for row in rows]
 
     def find_payment(
@@ -169,41 +225,28 @@ class PaymentRows(Rows):
         """Pending records with an Amazon id whose next poll is due: the scheduled one, or,
         before the first poll, ``first_after`` since the record last changed
         (``processes/polls.py``)."""
-        due: list[PaymentRecord] = []
-        for kind, (table, amazon_column) in _TABLES.items():
-            first_due = and_(
-                table.c.next_poll_at.is_(None), table.c.updated_at <= now - first_after
-            )
-            rows = self.conn.execute(
-                self._select(kind)
-                .where(
-                    table.c.state == STATES[kind].PENDING.value,
-                    table.c[amazon_column].is_not(None),
-                    or_(first_due, table.c.next_poll_at <= now),
-                )
-                .order_by(table.c.id)
-                .limit(limit)
-            )
-            due += [self._record(kind, row) for row in rows]
-        return due
+        values = {"now": now, "changed_before": now - first_after, "limit": limit}
+        found = [
+            (PaymentKind(kind), record_id)
+            for kind, record_id in self.conn.execute(_POLLS_DUE_IDS, values)
+        ]
+        found.sort(key=lambda due: (_KINDS.index(due[0]), due[1]))
+        return [self.payment(kind, record_id) for kind, record_id in found]
 
     def update_payment(
         self, record: PaymentRecord, at: datetime, **changes: object
     ) -> PaymentRecord:
         """Change ``state``, ``reason_code``, ``amazon_id``, ``error_code``, ``error_message``
         or ``observed_at`` of one record."""
-        table, amazon_column = _TABLES[record.kind]
+        _, amazon_column = _TABLES[record.kind]
         values = {amazon_column if k == "amazon_id" else k: v for k, v in changes.items()}
-        self.conn.execute(
-            update(table).where(table.c.id == record.id).values(updated_at=at, **values)
-        )
+        values |= {"record_id": record.id, "updated_at": at}
+        self.conn.execute(_UPDATE[record.kind], values)
         return self.payment(record.kind, record.id)
 
     def book_refund(self, record: PaymentRecord, at: datetime) -> bool:
         """Book a completed refund's amount, once: False when it was booked before."""
-        booked = self.conn.scalar(
-            select(t.refund_bookings.c.id).where(t.refund_bookings.c.refund_id == record.id)
-        )
+        booked = self.conn.scalar(_BOOKED, {"refund_id": record.id})
         if booked is not None:
             return False
         self.conn.execute(
@@ -217,12 +260,7 @@ class PaymentRows(Rows):
         return True
 
     def refund_bookings(self, order: str) -> list[tuple[int, Money]]:
-        rows = self.conn.execute(
-            select(t.refund_bookings)
-            .join(t.refunds, t.refunds.c.id == t.refund_bookings.c.refund_id)
-            .where(t.refunds.c.order_id == self.order_id(order))
-            .order_by(t.refund_bookings.c.id)
-        )
+        rows = self.conn.execute(_BOOKINGS, {"order_id": self.order_id(order)})
         return [(r.refund_id, Money(r.amount, r.currency)) for r in rows]
 
     def _add_lines(self, refund_id: int, new: NewPayment) -> None:
