@@ -9,9 +9,10 @@
 The message is applied in the same transaction that stores it (``inbox.py``), so one commit
 both keeps and applies it; when applying fails it stays stored for the worker, which tries
 again. Given no inbox processor (``AMZPAY_AMAZON__IPN_APPLY=worker``), the receiver only
-stores, in one statement (``Storage.store_ipn``), and the worker applies. A message left to the worker either way is announced after its commit
-(``on_waiting``: ``amzpay serve`` wakes its worker with it). Either way a message is never lost
-between its acknowledgement and its effect (Spryker swallowed errors and answered 200:
+stores, in one statement (``Storage.store_ipn``), and the worker applies. A message left to
+the worker either way is announced after its commit (``on_waiting``: ``amzpay serve`` wakes
+its worker with it). Either way a message is never lost between its acknowledgement and its
+effect (Spryker swallowed errors and answered 200:
 research §3.4).
 """
 
