@@ -39,7 +39,8 @@ IDLE_SECONDS: Final = 0.5  # the worker's pause after a round with nothing to do
 @dataclass
 class BackgroundWorker:
     """``App.worker(name).run`` in a thread of its own, until ``stop``; woken from its pause
-    when an IPN is stored for it to apply."""
+    when an IPN is stored for it to apply, and giving way to the endpoint while IPNs keep
+    arriving (``worker.GiveWay``: for up to 2 s)."""
 
     running: App
     name: str
@@ -48,8 +49,14 @@ class BackgroundWorker:
     _thread: threading.Thread | None = None
 
     def start(self) -> None:
-        worker = self.running.worker(self.name)
-        pause = (self._stop, self.idle_seconds, self.running.ipn_waiting)
+        from amzpay.services.inbox import BATCH
+        from amzpay.worker import GiveWay
+
+        # Short rounds, each after giving way to the endpoint while a burst of IPNs arrives:
+        # the worker shares the process's interpreter lock with the requests.
+        worker = self.running.worker(self.name, ipns_per_round=BATCH)
+        waiting = self.running.ipn_waiting
+        pause = (self._stop, self.idle_seconds, waiting, GiveWay(waiting))
         self._thread = threading.Thread(target=worker.run, args=pause, name="worker", daemon=True)
         self._thread.start()
 
