@@ -25,8 +25,8 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from amzpay.ports.errors import StorageFailed, StorageUnavailable
@@ -119,7 +119,10 @@ class Database:
         invalidated when the driver says it is lost), for ``_storage_errors``."""
         dialect = self.engine.dialect
         parameters = write.parameters(values)
-        pooled = self.engine.raw_connection()
+        try:
+            pooled = self.engine.raw_connection()
+        except dialect.loaded_dbapi.Error as error:  # the pool hands the driver's error on
+            raise _wrapped(error, write.sql, dialect, lost=False) from error
         try:
             cursor = pooled.cursor()
             try:
@@ -134,15 +137,7 @@ class Database:
                     pooled.invalidate(error)
                 else:
                     pooled.rollback()
-                raise DBAPIError.instance(
-                    write.sql,
-                    None,
-                    error,
-                    dialect.loaded_dbapi.Error,
-                    hide_parameters=True,
-                    dialect=dialect,
-                    connection_invalidated=lost,
-                ) from error
+                raise _wrapped(error, write.sql, dialect, lost) from error
             finally:
                 cursor.close()
         finally:
@@ -191,6 +186,20 @@ def _storage_errors() -> Iterator[None]:
         raise (StorageUnavailable if database_unavailable(error) else StorageFailed)(
             kind
         ) from error
+
+
+def _wrapped(error: Exception, statement: str, dialect: Dialect, lost: bool) -> StatementError:
+    """The driver's ``error`` as SQLAlchemy raises it from a ``Connection`` (its parameters
+    never shown), for ``_storage_errors`` to tell an outage from a failure."""
+    return DBAPIError.instance(
+        statement,
+        None,
+        error,
+        dialect.loaded_dbapi.Error,
+        hide_parameters=True,
+        dialect=dialect,
+        connection_invalidated=lost,
+    )
 
 
 def _engine(url: str) -> Engine:
