@@ -193,11 +193,12 @@ class App:
     ipn_waiting: Arrivals = field(default_factory=Arrivals)
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
-    def worker(self, name: str, ipns_per_round: int = 100) -> Worker:
-        """A worker that also applies stored IPNs (at most ``ipns_per_round`` a round), polls,
-        sends queued mails and drops expired sessions and old failed logins."""
+    def worker(self, name: str, ipn_pause: Callable[[], None] | None = None) -> Worker:
+        """A worker that also applies stored IPNs (calling ``ipn_pause`` before each
+        transaction of them), polls, sends queued mails and drops expired sessions and old
+        failed logins."""
         tasks = (
-            partial(self.inbox.apply_due, ipns_per_round),
+            partial(self.inbox.apply_due, pause=ipn_pause),
             self.poller.poll_due,
             self.outbox.send_due,
             self.access.prune,

@@ -49,14 +49,15 @@ class BackgroundWorker:
     _thread: threading.Thread | None = None
 
     def start(self) -> None:
-        from amzpay.services.inbox import BATCH
         from amzpay.worker import GiveWay
 
-        # Short rounds, each after giving way to the endpoint while a burst of IPNs arrives:
-        # the worker shares the process's interpreter lock with the requests.
-        worker = self.running.worker(self.name, ipns_per_round=BATCH)
+        # Before each round and each transaction of IPNs, the worker gives way to the
+        # endpoint while a burst of IPNs arrives: it shares the process's interpreter lock
+        # with the requests.
         waiting = self.running.ipn_waiting
-        pause = (self._stop, self.idle_seconds, waiting, GiveWay(waiting))
+        give_way = GiveWay(waiting)
+        worker = self.running.worker(self.name, ipn_pause=lambda: give_way(self._stop, False))
+        pause = (self._stop, self.idle_seconds, waiting, give_way)
         self._thread = threading.Thread(target=worker.run, args=pause, name="worker", daemon=True)
         self._thread.start()
 

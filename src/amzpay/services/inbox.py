@@ -71,26 +71,35 @@ class InboxProcessor:
         self.max_body_bytes, self.retries = max_body_bytes, tuple(retries)
         self.settlement = Settlement(engine)
 
-    def apply_due(self, limit: int = 100) -> int:
+    def apply_due(self, limit: int = 100, pause: Callable[[], None] | None = None) -> int:
         """Apply the unprocessed messages due now, oldest first; return how many were
         handled (applied, noted, or failed and put off). Messages that say their state are
         applied ``BATCH`` to a transaction (``_apply_batch``); a hint, which needs Amazon
-        asked outside any transaction, is applied on its own."""
+        asked outside any transaction, is applied on its own. ``pause`` is called before
+        each transaction (``amzpay serve``'s worker gives way to the endpoint there)."""
         with self.database.read() as tx:
             waiting = tx.unprocessed_ipns(limit, self.clock())
         handled, batch = 0, list[tuple[InboxMessage, Notice | str]]()
+
+        def flush() -> int:
+            if batch and pause is not None:
+                pause()
+            done = self._apply_batch(batch)
+            batch.clear()
+            return done
+
         for message in waiting:
             read = self._read(message)
             if isinstance(read, Exception) or (isinstance(read, Notice) and read.hint is not None):
-                handled += self._apply_batch(batch)  # those before it first: oldest first
-                batch = []
+                handled += flush()  # those before it first: oldest first
+                if pause is not None:
+                    pause()
                 handled += self._handle(message, read)  # a hint, or a body that cannot be read
                 continue
             batch.append((message, read))
             if len(batch) == BATCH:
-                handled += self._apply_batch(batch)
-                batch = []
-        return handled + self._apply_batch(batch)
+                handled += flush()
+        return handled + flush()
 
     def apply_received(
         self,

@@ -113,3 +113,22 @@ def test_a_batch_whose_transaction_fails_is_applied_again_one_message_at_a_time(
         assert worker_shop.item_states(order)["L1-1"] == "refund completed"
         assert bookings(worker_shop, order) == [Money(1999, "EUR")]
         assert inbox_of(worker_shop, refund.reference_id) == (0, None, True)
+
+
+def test_the_worker_may_pause_before_each_transaction_of_stored_ipns(
+    worker_shop,  # noqa: F811 - the fixture imported above
+    simulated,
+    monkeypatch,
+):
+    refunds_completed_at_amazon(worker_shop, simulated, 3)
+    waiting = len(unprocessed(worker_shop))
+    inbox = worker_shop.app.inbox
+    watched = Watched(inbox.database)
+    monkeypatch.setattr(inbox, "database", watched)
+    pauses: list[int] = []
+
+    handled = inbox.apply_due(pause=lambda: pauses.append(watched.transactions))
+
+    assert handled == waiting > BATCH
+    assert pauses == list(range(watched.transactions))  # one before each transaction
+    assert unprocessed(worker_shop) == []
