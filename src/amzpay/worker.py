@@ -13,7 +13,8 @@ to stop, and while the database does not answer it pauses longer and longer (1 s
 up to 30 s), saying once that the database went and once that it is back. Given a ``wake``
 event, ``run``'s pause after an idle round ends the moment it is set (``amzpay serve`` sets
 it when an IPN is stored for the worker to apply), so that work arriving in this process is
-taken up at once rather than after the pause.
+taken up at once rather than after the pause; in the server's own process it gives way to the
+endpoint while a burst of IPNs arrives (``GiveWay``).
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ class Arrivals(threading.Event):
 
 @dataclass
 class GiveWay:
-    """What a worker in the web server's process does before each round: while IPNs keep
+    """What a worker in the web server's process does before each round (and before each
+    transaction of stored IPNs, ``InboxProcessor.apply_due``'s ``pause``): while IPNs keep
     arriving (one stored less than ``quiet`` seconds ago), it waits, so that the endpoint has
     the process (one interpreter lock) to itself during a burst; it never waits once it has
     been behind for ``longest`` seconds (since the last round that found nothing to do), so
