@@ -14,7 +14,8 @@ directory:
 - **amzpay-worker**: the same app with ``AMZPAY_AMAZON__IPN_APPLY=worker`` and the worker
   thread ``amzpay serve`` runs: the endpoint verifies, stores and answers; the worker, woken
   by the messages stored, applies them in the same process, giving way to the endpoint while
-  a burst arrives (for up to 2 s), ten to a transaction (its CPU is counted).
+  a burst arrives (for up to 2 s), ten to a transaction (its CPU is counted, until the
+  process is quiet again: the jobs the applied IPNs queued included).
 - **amzpay-worker-apart**: ``AMZPAY_AMAZON__IPN_APPLY=worker`` with no worker in the process
   (``amzpay serve --no-worker`` beside an ``amzpay worker`` elsewhere): the endpoint's own
   cost; the application is not in its figures, and nothing applies the IPNs during the run.
@@ -488,8 +489,23 @@ def measured(
         raise SystemExit(f"{kind}: {result.failures} answers were not 200")
     if kind in ("amzpay", "amzpay-worker", BEFORE):
         result.applied_after = _applied(folder / f"{kind}.db") - started
+    if kind == "amzpay-worker":
+        _quiet(pid)  # what the applied IPNs queued (jobs) is the worker's too
     result.cpu_per_request = (_cpu_seconds(pid) - before) / len(bodies)
     return result
+
+
+def _quiet(pid: int, limit: float = 60.0) -> None:
+    """Wait until the process spends no CPU for 100 ms (its worker has nothing left to do),
+    so that its work is counted and does not run during the next server's round."""
+    deadline = time.perf_counter() + limit
+    spent = _cpu_seconds(pid)
+    while time.perf_counter() < deadline:
+        time.sleep(0.1)
+        now = _cpu_seconds(pid)
+        if now - spent < 0.005:
+            return
+        spent = now
 
 
 def _applied(database: Path, limit: float = 120.0) -> float:
