@@ -19,10 +19,10 @@ certificate fetcher and a cheaper argon2 ``password_hasher``. Nothing is built a
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 import httpx
 from argon2 import PasswordHasher
@@ -71,7 +71,7 @@ from amzpay.services.queries import QueryService
 from amzpay.services.refunds import RefundService
 from amzpay.services.routing import StoredApis
 from amzpay.store.database import Database
-from amzpay.worker import Worker
+from amzpay.worker import Arrivals, Worker
 
 log = logging.getLogger(__name__)
 
@@ -211,15 +211,16 @@ class App:
     checkout: CheckoutService
     throttle_waits: WaitTally = field(default_factory=WaitTally)  # this process's, for /metrics
     # Set when an IPN is stored for the worker to apply: the worker of ``amzpay serve`` waits
-    # on it between rounds (``Worker.run``'s ``wake``).
-    ipn_waiting: threading.Event = field(default_factory=threading.Event)
+    # on it between rounds (``Worker.run``'s ``wake``) and gives way to the endpoint by it.
+    ipn_waiting: Arrivals = field(default_factory=Arrivals)
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
-    def worker(self, name: str) -> Worker:
-        """A worker that also applies stored IPNs, polls, sends queued mails and drops expired
-        sessions and old failed logins."""
+    def worker(self, name: str, ipn_pause: Callable[[], None] | None = None) -> Worker:
+        """A worker that also applies stored IPNs (calling ``ipn_pause`` before each
+        transaction of them), polls, sends queued mails and drops expired sessions and old
+        failed logins."""
         tasks = (
-            self.inbox.apply_due,
+            partial(self.inbox.apply_due, pause=ipn_pause),
             self.poller.poll_due,
             self.outbox.send_due,
             self.access.prune,
@@ -267,7 +268,7 @@ def build(
     verifier = _verifier(settings, certificates)
     closers.append(verifier.close)
     inbox = InboxProcessor(database, engine, clock, gateway=gateway)
-    ipn_waiting = threading.Event()
+    ipn_waiting = Arrivals()
     at_receipt = settings.amazon.ipn_apply == "at-receipt"
     receiver = IpnReceiver(
         database, verifier, clock, inbox if at_receipt else None, on_waiting=ipn_waiting.set

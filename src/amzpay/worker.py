@@ -13,12 +13,16 @@ to stop, and while the database does not answer it pauses longer and longer (1 s
 up to 30 s), saying once that the database went and once that it is back. Given a ``wake``
 event, ``run``'s pause after an idle round ends the moment it is set (``amzpay serve`` sets
 it when an IPN is stored for the worker to apply), so that work arriving in this process is
-taken up at once rather than after the pause.
+taken up at once rather than after the pause; in the server's own process it gives way to the
+endpoint while a burst of IPNs arrives (``GiveWay``).
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -68,6 +72,46 @@ class Wake(Protocol):
     def wait(self, timeout: float | None = None) -> bool: ...
 
 
+class Arrivals(threading.Event):
+    """Set when work is stored for the worker (an IPN left to it, by ``IpnReceiver``'s
+    ``on_waiting``), as a ``threading.Event``; it also keeps when it was last set, for a worker
+    that shares the process with the endpoint to give way to it (``GiveWay``)."""
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.monotonic = monotonic
+        self.last = -math.inf
+
+    def set(self) -> None:
+        self.last = self.monotonic()
+        super().set()
+
+
+@dataclass
+class GiveWay:
+    """What a worker in the web server's process does before each round (and before each
+    transaction of stored IPNs, ``InboxProcessor.apply_due``'s ``pause``): while IPNs keep
+    arriving (one stored less than ``quiet`` seconds ago), it waits, so that the endpoint has
+    the process (one interpreter lock) to itself during a burst; it never waits once it has
+    been behind for ``longest`` seconds (since the last round that found nothing to do), so
+    under a load that lasts it takes its share as before, and no IPN waits longer for it."""
+
+    arrivals: Arrivals
+    quiet: float = 0.05
+    longest: float = 2.0
+    _behind_since: float = -math.inf
+
+    def __call__(self, stop: Stop, caught_up: bool) -> None:
+        clock = self.arrivals.monotonic
+        if caught_up:
+            self._behind_since = clock()
+        deadline = self._behind_since + self.longest
+        while (now := clock()) < deadline:
+            since = now - self.arrivals.last
+            if since >= self.quiet or stop.wait(min(self.quiet - since, deadline - now)):
+                return
+
+
 class Worker:
     def __init__(
         self,
@@ -91,11 +135,21 @@ class Worker:
         jobs += self._run_jobs() if done else 0
         return Round(timers, jobs, done)
 
-    def run(self, stop: Stop, idle_seconds: float = 1.0, wake: Wake | None = None) -> None:
+    def run(
+        self,
+        stop: Stop,
+        idle_seconds: float = 1.0,
+        wake: Wake | None = None,
+        give_way: Callable[[Stop, bool], None] | None = None,
+    ) -> None:
         """Work until ``stop`` is set; sleep ``idle_seconds`` after a round with nothing to do
         (or until ``wake`` is set: whoever sets ``stop`` must then set ``wake`` too), and back
-        off while the database does not answer."""
+        off while the database does not answer. ``give_way`` is called before each round, told
+        whether the last one found nothing to do (``GiveWay``)."""
+        caught_up = True
         while not stop.is_set():
+            if give_way is not None:
+                give_way(stop, caught_up)
             if wake is not None:
                 wake.clear()  # set from here on: the round may not have seen what came
             try:
@@ -109,7 +163,8 @@ class Worker:
                 done = Round(0, 0)
             else:
                 self.outage.answered()
-            if not done.busy:
+            caught_up = not done.busy
+            if caught_up:
                 (stop if wake is None else wake).wait(idle_seconds)
 
     def _fire_timers(self, now: datetime) -> int:

@@ -39,7 +39,8 @@ IDLE_SECONDS: Final = 0.5  # the worker's pause after a round with nothing to do
 @dataclass
 class BackgroundWorker:
     """``App.worker(name).run`` in a thread of its own, until ``stop``; woken from its pause
-    when an IPN is stored for it to apply."""
+    when an IPN is stored for it to apply, and giving way to the endpoint while IPNs keep
+    arriving (``worker.GiveWay``: for up to 2 s)."""
 
     running: App
     name: str
@@ -48,8 +49,15 @@ class BackgroundWorker:
     _thread: threading.Thread | None = None
 
     def start(self) -> None:
-        worker = self.running.worker(self.name)
-        pause = (self._stop, self.idle_seconds, self.running.ipn_waiting)
+        from amzpay.worker import GiveWay
+
+        # Before each round and each transaction of IPNs, the worker gives way to the
+        # endpoint while a burst of IPNs arrives: it shares the process's interpreter lock
+        # with the requests.
+        waiting = self.running.ipn_waiting
+        give_way = GiveWay(waiting)
+        worker = self.running.worker(self.name, ipn_pause=lambda: give_way(self._stop, False))
+        pause = (self._stop, self.idle_seconds, waiting, give_way)
         self._thread = threading.Thread(target=worker.run, args=pause, name="worker", daemon=True)
         self._thread.start()
 

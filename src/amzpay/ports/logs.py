@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from amzpay.domain.payment import PaymentKind
+
 
 @dataclass(frozen=True, slots=True)
 class CallRecord:
@@ -33,3 +35,19 @@ class IpnSubject:
     amazon_id: str
     state: str
     order: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class IpnObject:
+    """What a notification is about, as read from it, before our order of it is known: the
+    kind of Amazon object (``ObjectKind``'s value), its id and state; the kind of our record of
+    it (None for an order reference) and our reference id; the Amazon order reference it
+    belongs to. The store finds the order as ``order_of_payment`` does (for an order
+    reference, as ``order_of_amazon_reference``)."""
+
+    object_kind: str
+    amazon_id: str
+    state: str
+    record_kind: PaymentKind | None
+    reference_id: str | None
+    order_reference_id: str | None

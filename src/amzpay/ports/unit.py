@@ -30,7 +30,7 @@ from amzpay.domain.order import Order
 from amzpay.domain.payment import OrderReferenceState, PaymentKind, PaymentRecord
 from amzpay.ports.access import ApiToken, FailureTally, LoginFailureRow, StaffSessionRow, StaffUser
 from amzpay.ports.flow import Addressee, ExternalRefund, InboxMessage, OutboxEntry, QueuedMail
-from amzpay.ports.logs import CallRecord, IpnSubject
+from amzpay.ports.logs import CallRecord, IpnObject, IpnSubject
 from amzpay.ports.payments import NewPayment
 from amzpay.ports.process import Job, OrderHead, Timer
 from amzpay.ports.queries import (
@@ -457,3 +457,19 @@ class Storage(Protocol):
 
     def gauges(self, now: datetime, bounds: Sequence[timedelta]) -> Gauges:
         """What /metrics shows from the storage as of ``now``, read at once."""
+
+    def store_ipn(
+        self,
+        message_id: str,
+        notification_type: str,
+        body: str,
+        at: datetime,
+        about: IpnObject | None = None,
+    ) -> bool:
+        """Put a notification in the inbox for the worker to apply, in a write of its own
+        that is committed when this returns, with what it is ``about`` and our order of it
+        (None when no order of ours is concerned); False when its message id is there
+        already (a duplicate delivery). The IPN endpoint's whole write: one statement that
+        finds the order, inserts unless the message id is there, and says which it did.
+        Raises ``StorageFailed`` (``StorageUnavailable`` for an outage) when it is not
+        stored."""

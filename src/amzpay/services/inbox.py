@@ -3,10 +3,11 @@
 A message is applied where it is received, in the transaction that stores it
 (``apply_received``, inside a savepoint): one commit stores, applies and marks it processed,
 and Amazon's acknowledgement follows that commit. If applying fails there, the savepoint is
-rolled back and the message stays stored for the worker (``apply_due``), which applies each
-waiting message in one transaction that locks its order, then marks it processed with a note
-of what happened. Duplicates never reach here twice (the inbox is unique by message
-id), and ``apply_observation`` ignores late, repeated and out-of-order news. A PaymentRefund
+rolled back and the message stays stored for the worker (``apply_due``), which claims each
+waiting message, applies it under its order's lock and marks it processed with a note of what
+happened, ten messages to a transaction, each in a savepoint of its own. Duplicates never
+reach here twice (the inbox is unique by message id), and ``apply_observation`` ignores late,
+repeated and out-of-order news. A PaymentRefund
 no refund of ours asked for (made in Seller Central) is recorded as an external refund and
 flagged for staff; types and states we do not read are recorded and acknowledged.
 
@@ -36,6 +37,7 @@ from amzpay.amazonpay.ipn import IpnError
 from amzpay.amazonpay.notifications import Notice, look, read_stored
 from amzpay.domain.payment import OrderReferenceState, PaymentKind, PaymentRecord, RefundState
 from amzpay.oms.engine import Engine
+from amzpay.ports.errors import StorageFailed
 from amzpay.ports.flow import ExternalRefund, InboxMessage
 from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.processes.notices import queue_external_refund_notice
@@ -52,6 +54,8 @@ RETRIES: Final = (
     timedelta(hours=2),
 )
 """Waits before each new try of a message whose application failed; then it is given up."""
+BATCH: Final = 10
+"""Stored messages the worker applies in one transaction (one commit instead of ten)."""
 _ORDER_REFERENCE_STATES = {state.value: state for state in OrderReferenceState}
 REAUTHORIZE = "reauthorize"
 
@@ -72,12 +76,35 @@ class InboxProcessor:
         self.max_body_bytes, self.retries = max_body_bytes, tuple(retries)
         self.settlement = Settlement(engine)
 
-    def apply_due(self, limit: int = 100) -> int:
+    def apply_due(self, limit: int = 100, pause: Callable[[], None] | None = None) -> int:
         """Apply the unprocessed messages due now, oldest first; return how many were
-        handled (applied, noted, or failed and put off)."""
+        handled (applied, noted, or failed and put off). Messages that say their state are
+        applied ``BATCH`` to a transaction (``_apply_batch``); a hint, which needs Amazon
+        asked outside any transaction, is applied on its own. ``pause`` is called before
+        each transaction (``amzpay serve``'s worker gives way to the endpoint there)."""
         with self.database.read() as tx:
             waiting = tx.unprocessed_ipns(limit, self.clock())
-        return sum(1 for message in waiting if self._handle(message))
+        handled, batch = 0, list[tuple[InboxMessage, Notice | str]]()
+
+        def flush() -> int:
+            if batch and pause is not None:
+                pause()
+            done = self._apply_batch(batch)
+            batch.clear()
+            return done
+
+        for message in waiting:
+            read = self._read(message)
+            if isinstance(read, Exception) or (isinstance(read, Notice) and read.hint is not None):
+                handled += flush()  # those before it first: oldest first
+                if pause is not None:
+                    pause()
+                handled += self._handle(message, read)  # a hint, or a body that cannot be read
+                continue
+            batch.append((message, read))
+            if len(batch) == BATCH:
+                handled += flush()
+        return handled + flush()
 
     def apply_received(
         self,
@@ -100,40 +127,88 @@ class InboxProcessor:
             return False
         return True
 
-    def _handle(self, message: InboxMessage) -> bool:
+    def _apply_batch(self, batch: Sequence[tuple[InboxMessage, Notice | str]]) -> int:
+        """Apply read messages in one transaction, each claimed, applied and marked inside a
+        savepoint of its own: a message whose application fails is rolled back alone and put
+        off (``_failed``), and one commit keeps what the others did, each exactly once (a
+        message another worker claimed is left to it). When the transaction itself fails
+        (the database, a deadlock between workers), nothing of it stays, and the messages
+        are applied again one transaction each."""
+        if len(batch) < 2:
+            return sum(self._handle(message, read) for message, read in batch)
+        handled = 0
         try:
-            read = self._read(message)
+            with self.database.transaction() as tx:
+                for message, read in batch:
+                    if not tx.claim_ipn(message.message_id):
+                        continue  # another worker has it, or had it
+                    try:
+                        with tx.savepoint():
+                            self._apply_read(tx, message, read)
+                    except StorageFailed:
+                        raise  # the transaction's own failure: the whole batch again
+                    except AnswerAwaited as waiting:  # the normal course after a lost answer
+                        log.info("IPN %s waits: %s", message.message_id, waiting)
+                        self._failed(tx, message, waiting)
+                    except Exception as error:  # one bad message must not stop the others
+                        log.exception("IPN %s could not be applied", message.message_id)
+                        self._failed(tx, message, error)
+                    handled += 1
+        except StorageFailed:
+            log.warning("a batch of %d IPNs failed: applying them one by one", len(batch))
+            return sum(self._handle(message, read) for message, read in batch)
+        return handled
+
+    def _handle(self, message: InboxMessage, read: Notice | str | Exception) -> bool:
+        """Apply one message in a transaction of its own; False when another worker has it."""
+        try:
+            if isinstance(read, Exception):
+                raise read
             looked = self._look(read)  # outside any transaction: it may call Amazon
             with self.database.transaction() as tx:
                 if not tx.claim_ipn(message.message_id):
                     return False  # another worker has it, or had it
-                note = read if isinstance(read, str) else self._apply_notice(tx, read, looked)
-                tx.mark_ipn_processed(message.message_id, self.clock(), note)
+                self._apply_read(tx, message, read, looked)
         except AnswerAwaited as waiting:  # the normal course after a lost answer
             log.info("IPN %s waits: %s", message.message_id, waiting)
-            self._failed(message, waiting)
+            with self.database.transaction() as tx:
+                self._failed(tx, message, waiting)
         except Exception as error:  # one bad message must not stop the inbox
             log.exception("IPN %s could not be applied", message.message_id)
-            self._failed(message, error)
+            with self.database.transaction() as tx:
+                self._failed(tx, message, error)
         return True
 
-    def _failed(self, message: InboxMessage, error: Exception) -> None:
+    def _apply_read(
+        self,
+        tx: UnitOfWork,
+        message: InboxMessage,
+        read: Notice | str,
+        looked: list[Observation] | None = None,
+    ) -> None:
+        """Apply a claimed message and mark it processed, with a note of what happened."""
+        note = read if isinstance(read, str) else self._apply_notice(tx, read, looked)
+        tx.mark_ipn_processed(message.message_id, self.clock(), note)
+
+    def _failed(self, tx: UnitOfWork, message: InboxMessage, error: Exception) -> None:
         """Try the message again later, or give it up after the last of ``retries``."""
         tried, now = message.attempts + 1, self.clock()
-        with self.database.transaction() as tx:
-            if tried <= len(self.retries):
-                wait = self.retries[tried - 1]
-                tx.retry_ipn(message.message_id, now + wait, f"attempt {tried} failed: {error!r}")
-            else:
-                note = f"failed after {tried} attempts: {error!r}"
-                tx.mark_ipn_processed(message.message_id, now, note)
+        if tried <= len(self.retries):
+            wait = self.retries[tried - 1]
+            tx.retry_ipn(message.message_id, now + wait, f"attempt {tried} failed: {error!r}")
+        else:
+            note = f"failed after {tried} attempts: {error!r}"
+            tx.mark_ipn_processed(message.message_id, now, note)
 
-    def _read(self, message: InboxMessage) -> Notice | str:
-        """The stored message read, or a note saying why it cannot be."""
+    def _read(self, message: InboxMessage) -> Notice | str | Exception:
+        """The stored message read, or a note saying why it cannot be (the error when it is
+        not the message's fault, for its application to fail and be tried again)."""
         try:
             return read_stored(message.body, self.max_body_bytes, self.clock())
         except IpnError as error:
             return f"unreadable: {error}"
+        except Exception as error:  # one bad message must not stop the inbox
+            return error
 
     def _look(self, read: Notice | str) -> list[Observation] | None:
         """What Amazon says of the object a hint names; None for a message that is no hint.

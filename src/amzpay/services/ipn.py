@@ -8,10 +8,11 @@
 
 The message is applied in the same transaction that stores it (``inbox.py``), so one commit
 both keeps and applies it; when applying fails it stays stored for the worker, which tries
-again. Given no inbox processor, the receiver only stores (``AMZPAY_AMAZON__IPN_APPLY=worker``)
-and the worker applies. A message left to the worker either way is announced after its commit
-(``on_waiting``: ``amzpay serve`` wakes its worker with it). Either way a message is never lost
-between its acknowledgement and its effect (Spryker swallowed errors and answered 200:
+again. Given no inbox processor (``AMZPAY_AMAZON__IPN_APPLY=worker``), the receiver only
+stores, in one statement (``Storage.store_ipn``), and the worker applies. A message left to
+the worker either way is announced after its commit (``on_waiting``: ``amzpay serve`` wakes
+its worker with it). Either way a message is never lost between its acknowledgement and its
+effect (Spryker swallowed errors and answered 200:
 research §3.4).
 """
 
@@ -31,7 +32,7 @@ from amzpay.ports.logs import IpnSubject
 from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.services.errors import IpnDeferred, IpnNotStored, IpnRejected
 from amzpay.services.inbox import InboxProcessor
-from amzpay.services.notifications import Located, locate, order_of, subject_of
+from amzpay.services.notifications import Located, locate, object_of, subject_of
 
 log = logging.getLogger(__name__)
 
@@ -93,11 +94,15 @@ class IpnReceiver:
         message = InboxMessage(notice.message_id, kind, screened.body.decode("utf-8"))
         applied = False
         try:
-            with self.database.transaction() as tx:
-                located, about = self._subject(tx, notice.seen)
-                fresh = tx.receive_ipn(message.message_id, kind, message.body, now, about)
-                if fresh and self.inbox is not None:
-                    applied = self.inbox.apply_received(tx, message, notice, located)
+            if self.inbox is None:  # the worker applies it: one statement stores it
+                seen = None if notice.seen is None else object_of(notice.seen)
+                fresh = self.database.store_ipn(message.message_id, kind, message.body, now, seen)
+            else:
+                with self.database.transaction() as tx:
+                    located, about = _subject(tx, notice.seen)
+                    fresh = tx.receive_ipn(message.message_id, kind, message.body, now, about)
+                    if fresh:
+                        applied = self.inbox.apply_received(tx, message, notice, located)
         except (StorageFailed, OSError) as error:
             kind = error.kind if isinstance(error, StorageFailed) else type(error).__name__
             log.error("IPN %s not stored: %s", message.message_id, kind)
@@ -106,17 +111,13 @@ class IpnReceiver:
             self.on_waiting()
         return Receipt(message.message_id, kind, duplicate=not fresh, applied=applied)
 
-    def _subject(
-        self, tx: UnitOfWork, seen: Observation | None
-    ) -> tuple[Located | None, IpnSubject | None]:
-        """What the inbox keeps of the message; with the record it is about when it is
-        applied here, else only its order (one query: the worker reads the record)."""
-        if seen is None:
-            return None, None
-        if self.inbox is None:
-            return None, subject_of(seen, Located(None, order_of(tx, seen)))
-        located = locate(tx, seen)
-        return located, subject_of(seen, located)
+
+def _subject(tx: UnitOfWork, seen: Observation | None) -> tuple[Located | None, IpnSubject | None]:
+    """What the inbox keeps of a message applied at receipt, and the record it is about."""
+    if seen is None:
+        return None, None
+    located = locate(tx, seen)
+    return located, subject_of(seen, located)
 
 
 def _refusal(error: IpnError) -> IpnRejected | IpnDeferred:

@@ -12,7 +12,7 @@ from typing import Final
 
 from amzpay.amazonpay.gateway import ObjectKind, Observation
 from amzpay.domain.payment import PaymentKind, PaymentRecord
-from amzpay.ports.logs import IpnSubject
+from amzpay.ports.logs import IpnObject, IpnSubject
 from amzpay.ports.unit import UnitOfWork
 
 PAYMENT_KINDS: Final = {
@@ -64,3 +64,16 @@ def order_of_reference(tx: UnitOfWork, seen: Observation) -> str | None:
 def subject_of(seen: Observation, located: Located) -> IpnSubject:
     """What the inbox keeps of a notification, read once at receipt."""
     return IpnSubject(seen.kind.value, seen.amazon_id, seen.state.value, located.order)
+
+
+def object_of(seen: Observation) -> IpnObject:
+    """What the inbox keeps of a notification stored for the worker: the store finds its
+    order in the statement that stores it (as ``order_of`` would)."""
+    return IpnObject(
+        seen.kind.value,
+        seen.amazon_id,
+        seen.state.value,
+        PAYMENT_KINDS.get(seen.kind),
+        seen.reference_id,
+        seen.order_reference_id,
+    )

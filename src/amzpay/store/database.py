@@ -19,19 +19,21 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, Final
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from amzpay.ports.errors import StorageFailed, StorageUnavailable
+from amzpay.ports.logs import IpnObject
 from amzpay.ports.queries import Gauges
 from amzpay.store.gauges import read_gauges
+from amzpay.store.inbox_write import InboxWrite, inbox_write, key_of, values_of
 from amzpay.store.migrate import upgrade
 from amzpay.store.outage import database_unavailable
 from amzpay.store.transaction import Transaction
@@ -81,14 +83,66 @@ class Database:
     def transaction(self) -> Iterator[Transaction]:
         """A unit of work: commits when the block ends, rolls back when it raises. Never
         make a network call inside one."""
+        with self._queued(), _storage_errors(), self.engine.begin() as connection:
+            yield Transaction(connection)
+
+    def store_ipn(
+        self,
+        message_id: str,
+        notification_type: str,
+        body: str,
+        at: datetime,
+        about: IpnObject | None = None,
+    ) -> bool:
+        """Put a notification in the inbox for the worker, committed on return; False when
+        its message id is there already (``ports.unit.Storage.store_ipn``): one statement
+        (``inbox_write``) on a pooled driver connection."""
+        write = inbox_write(self.engine.dialect, key_of(about))
+        values = values_of(message_id, notification_type, body, at, about)
+        with self._queued(), _storage_errors():
+            return self._run(write, values)
+
+    @contextmanager
+    def _queued(self) -> Iterator[None]:
+        """Writers of this process one after the other (SQLite; nothing to queue else)."""
         queued = self._writer is not None and self._writer.acquire(timeout=_BUSY_TIMEOUT_MS / 1000)
         try:
-            with _storage_errors(), self.engine.begin() as connection:
-                yield Transaction(connection)
+            yield
         finally:
             if queued:
                 assert self._writer is not None
                 self._writer.release()
+
+    def _run(self, write: InboxWrite, values: Mapping[str, object]) -> bool:
+        """``write`` in a transaction of its own on a pooled driver connection; True when the
+        row was inserted. The driver's errors are raised as SQLAlchemy's (the connection
+        invalidated when the driver says it is lost), for ``_storage_errors``."""
+        dialect = self.engine.dialect
+        parameters = write.parameters(values)
+        try:
+            pooled = self.engine.raw_connection()
+        except dialect.loaded_dbapi.Error as error:  # the pool hands the driver's error on
+            raise _wrapped(error, write.sql, dialect, lost=False) from error
+        try:
+            cursor = pooled.cursor()
+            try:
+                if self.is_sqlite:
+                    _sqlite_mode(pooled.info, cursor.execute, read_only=False)
+                cursor.execute(write.sql, parameters)
+                inserted = cursor.fetchone() is not None
+                pooled.commit()
+            except dialect.loaded_dbapi.Error as error:
+                lost = dialect.is_disconnect(error, pooled.dbapi_connection, cursor)
+                if lost:
+                    pooled.invalidate(error)
+                else:
+                    pooled.rollback()
+                raise _wrapped(error, write.sql, dialect, lost) from error
+            finally:
+                cursor.close()
+        finally:
+            pooled.close()  # back to the pool
+        return inserted
 
     @contextmanager
     def read(self) -> Iterator[Transaction]:
@@ -134,6 +188,20 @@ def _storage_errors() -> Iterator[None]:
         ) from error
 
 
+def _wrapped(error: Exception, statement: str, dialect: Dialect, lost: bool) -> StatementError:
+    """The driver's ``error`` as SQLAlchemy raises it from a ``Connection`` (its parameters
+    never shown), for ``_storage_errors`` to tell an outage from a failure."""
+    return DBAPIError.instance(
+        statement,
+        None,
+        error,
+        dialect.loaded_dbapi.Error,
+        hide_parameters=True,
+        dialect=dialect,
+        connection_invalidated=lost,
+    )
+
+
 def _engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
@@ -155,8 +223,13 @@ def _sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
 
 def _sqlite_begin(connection: Connection) -> None:
     read_only = bool(connection.get_execution_options().get(_READ_ONLY))
-    # ``info`` lives as long as the pooled SQLite connection: the pragma is set on a change only.
-    if connection.info.get(_READ_ONLY, False) is not read_only:
-        connection.exec_driver_sql(f"PRAGMA query_only={'ON' if read_only else 'OFF'}")
-        connection.info[_READ_ONLY] = read_only
-    connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+    _sqlite_mode(connection.info, connection.exec_driver_sql, read_only)
+
+
+def _sqlite_mode(info: dict[Any, Any], execute: Callable[[str], object], read_only: bool) -> None:
+    """Begin a reading or a writing transaction. ``info`` lives as long as the pooled SQLite
+    connection: the pragma is set on a change only."""
+    if info.get(_READ_ONLY, False) is not read_only:
+        execute(f"PRAGMA query_only={'ON' if read_only else 'OFF'}")
+        info[_READ_ONLY] = read_only
+    execute("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")

@@ -246,23 +246,27 @@ _ORDER_OF_REFERENCE: Final = select(t.orders.c.reference).where(
 """Built once: every IPN about an order reference, or about no record of ours, asks it."""
 
 
-def _order_of_payment(kind: PaymentKind) -> Select[Any]:
+def order_of_payment_query(kind: PaymentKind, column: str = "reference") -> Select[Any]:
+    """The ``column`` of our order of a payment object of ``kind`` (bound: ``reference_id``,
+    ``amazon_id``, ``order_reference_id``): of our record by our reference id, else by
+    Amazon's id, else of the Amazon order reference; no row when none is ours."""
     table, amazon_column = payment_table(kind)
+    wanted = t.orders.c[column]
 
     def of_record(where: ColumnElement[bool], rank: int) -> Select[Any]:
-        found = select(t.orders.c.reference, literal(rank).label("rank"))
+        found = select(wanted, literal(rank).label("rank"))
         return found.join(table, table.c.order_id == t.orders.c.id).where(where)
 
     by_reference_id = of_record(table.c.reference_id == bindparam("reference_id"), 0)
     by_amazon_id = of_record(table.c[amazon_column] == bindparam("amazon_id"), 1)
-    by_order_reference = select(t.orders.c.reference, literal(2).label("rank")).where(
+    by_order_reference = select(wanted, literal(2).label("rank")).where(
         t.orders.c.amazon_order_reference_id == bindparam("order_reference_id")
     )
     found = union_all(by_reference_id, by_amazon_id, by_order_reference).subquery()
-    return select(found.c.reference).order_by(found.c.rank).limit(1)
+    return select(found.c[column]).order_by(found.c.rank).limit(1)
 
 
-_ORDER_OF_PAYMENT: Final = {kind: _order_of_payment(kind) for kind in PaymentKind}
+_ORDER_OF_PAYMENT: Final = {kind: order_of_payment_query(kind) for kind in PaymentKind}
 """Built once per kind: what an IPN stored for the worker is about, asked at its receipt."""
 
 

@@ -60,6 +60,8 @@ orders = Table(
     Column("process", String(64), nullable=False),
     Column("created_at", Stamp, nullable=False),
     Column("closed_at", Stamp),
+    # Every IPN stored or applied asks which order its Amazon order reference is: 0010.
+    Index("ix_orders_amazon_order_reference_id", "amazon_order_reference_id"),
 )
 
 shipments = Table(

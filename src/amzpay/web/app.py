@@ -27,7 +27,7 @@ def create_app(services: Services, *, region: str = "eu") -> FastAPI:
     install_json_errors(app)  # JSON errors under /api and /amazonpay only
     install_outage_answers(app, outage_page)  # a database outage: 503 with Retry-After
     # Amazon's IPNs come first: the busiest route by far, matched before the others are tried.
-    app.include_router(ipn.router)
+    ipn.install(app)
     app.include_router(api_router())
     backoffice.install(app)
     app.include_router(health.router)

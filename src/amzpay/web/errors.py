@@ -163,18 +163,24 @@ class ApiRoute(APIRoute):
     the JSON error shape, whatever handlers the rest of the application installs."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handle = super().get_route_handler()
-        known = _query_names(self.dependant)
+        return with_json_errors(super().get_route_handler(), _query_names(self.dependant))
 
-        async def handle_with_json_errors(request: Request) -> Response:
-            try:
-                _refuse_large(request.headers.get("content-length"))
-                _refuse_unknown(request.query_params.keys(), known)
-                return await handle(request)
-            except Exception as error:
-                return answer(error)
 
-        return handle_with_json_errors
+def with_json_errors(
+    handle: Callable[[Request], Coroutine[Any, Any, Response]], known: set[str]
+) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+    """``handle`` answering as an ``ApiRoute`` does: a body announced too large and a query
+    parameter not in ``known`` refused, every error in the JSON shape."""
+
+    async def handle_with_json_errors(request: Request) -> Response:
+        try:
+            _refuse_large(request.headers.get("content-length"))
+            _refuse_unknown(request.query_params.keys(), known)
+            return await handle(request)
+        except Exception as error:
+            return answer(error)
+
+    return handle_with_json_errors
 
 
 def _refuse_large(content_length: str | None) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from amzpay.ports.logs import IpnObject, IpnSubject
 from amzpay.ports.queries import Gauges
 from fakes.memory.gauges import gauges_of
 from fakes.memory.tables import Tables
@@ -43,3 +44,32 @@ class MemoryStorage:
     def gauges(self, now: datetime, bounds: Sequence[timedelta]) -> Gauges:
         """What /metrics shows, read from the last commit."""
         return gauges_of(self._committed, now, bounds)
+
+    def store_ipn(
+        self,
+        message_id: str,
+        notification_type: str,
+        body: str,
+        at: datetime,
+        about: IpnObject | None = None,
+    ) -> bool:
+        """Put a notification in the inbox in a transaction of its own, with our order of
+        what it is ``about``; False when its message id is there already."""
+        with self.transaction() as tx:
+            subject = None
+            if about is not None:
+                if about.record_kind is None:
+                    order = (
+                        None
+                        if about.order_reference_id is None
+                        else tx.order_of_amazon_reference(about.order_reference_id)
+                    )
+                else:
+                    order = tx.order_of_payment(
+                        about.record_kind,
+                        about.reference_id,
+                        about.amazon_id,
+                        about.order_reference_id,
+                    )
+                subject = IpnSubject(about.object_kind, about.amazon_id, about.state, order)
+            return tx.receive_ipn(message_id, notification_type, body, at, subject)

@@ -165,6 +165,22 @@ def test_an_ipn_with_a_tampered_signature_is_refused(shop, anonymous):
     assert shop.app.queries.ipns(notification_type="PaymentRefund").total == 0
 
 
+def test_the_ipn_endpoint_answers_as_the_api_does_and_is_described_in_openapi(shop, anonymous):
+    body, headers = undelivered_refund_ipn(shop)
+
+    with_query = anonymous.post("/amazonpay/ipn?retry=1", content=body, headers=headers)
+    read = anonymous.get("/amazonpay/ipn")
+    described = anonymous.get("/openapi.json").json()["paths"]["/amazonpay/ipn"]
+
+    assert with_query.status_code == 422
+    assert with_query.json()["error"]["code"] == "unknown_parameter"
+    assert shop.app.queries.ipns(notification_type="PaymentRefund").total == 0
+    assert read.status_code == 405
+    assert read.json()["error"]["code"] == "method_not_allowed"
+    assert list(described) == ["post"]
+    assert set(described["post"]["responses"]) == {"200", "400", "413", "503"}
+
+
 def test_a_body_larger_than_any_ipn_is_refused_with_413(anonymous):
     too_large = b"x" * (MAX_BODY_BYTES + 1)
 

@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from amzpay.domain.payment import OrderReferenceState
+from amzpay.domain.payment import OrderReferenceState, PaymentKind
 from amzpay.ports.errors import OrderNotFound
 from amzpay.ports.flow import InboxMessage
-from amzpay.ports.logs import CallRecord, IpnSubject
+from amzpay.ports.logs import CallRecord, IpnObject, IpnSubject
 from fakes.orders import make_order
 from integration.store.contract.kit import MINUTE, NOW, paid, stored
 
@@ -116,6 +116,68 @@ def test_what_a_notification_is_about_links_it_to_its_order(storage):
 def test_a_notification_about_an_unknown_order_is_refused(storage):
     with pytest.raises(OrderNotFound), storage.transaction() as tx:
         tx.receive_ipn("m-1", "PaymentRefund", "{}", NOW, IpnSubject("refund", "R", "s", "nope"))
+
+
+def test_a_notification_stored_for_the_worker_is_committed_once_by_its_message_id(storage):
+    first = storage.store_ipn("m-1", "PaymentRefund", "{1}", NOW)
+    second = storage.store_ipn("m-1", "PaymentRefund", '{"again": 1}', NOW + MINUTE)
+    with storage.transaction() as tx:
+        third = tx.receive_ipn("m-1", "PaymentRefund", "{}", NOW)
+
+    assert (first, second, third) == (True, False, False)
+    with storage.read() as tx:
+        assert tx.unprocessed_ipns(10) == [InboxMessage("m-1", "PaymentRefund", "{1}", 0)]
+        [row] = tx.ipn_page(None, False, 10, 0)[0]
+    assert (row.received_at, row.object_kind, row.order) == (NOW, None, None)
+
+
+def test_a_notification_stored_for_the_worker_finds_its_order_as_a_payment_lookup_does(storage):
+    ours, other = stored(storage), stored(storage)
+    _, _, refund = paid(storage, ours.reference)
+    with storage.transaction() as tx:
+        tx.update_payment(refund, NOW, amazon_id="S02-AMAZON-R1")
+    elsewhere = other.amazon_order_reference_id
+
+    def about(reference_id, amazon_id, order_reference_id, kind=PaymentKind.REFUND):
+        return IpnObject("refund", amazon_id, "completed", kind, reference_id, order_reference_id)
+
+    subjects = {
+        "by-ours": about("R-1", "S02-UNKNOWN", elsewhere),
+        "by-amazons": about(None, "S02-AMAZON-R1", elsewhere),
+        "by-order-reference": about("R-unknown", "S02-UNKNOWN", elsewhere),
+        "none": about("R-unknown", "S02-UNKNOWN", None),
+        "other-kind": about("R-1", "S02-AMAZON-R1", None, PaymentKind.CAPTURE),
+        "order-reference": IpnObject("order reference", elsewhere, "open", None, None, elsewhere),
+        "unknown-order-reference": IpnObject(
+            "order reference", "P01-X", "open", None, None, "P01-X"
+        ),
+    }
+    for message_id, subject in subjects.items():
+        assert storage.store_ipn(message_id, "PaymentRefund", "{}", NOW, subject)
+
+    with storage.read() as tx:
+        rows, _ = tx.ipn_page(None, False, 10, 0)
+    found = {row.message_id: (row.object_kind, row.amazon_id, row.state, row.order) for row in rows}
+    assert found == {
+        "by-ours": ("refund", "S02-UNKNOWN", "completed", ours.reference),
+        "by-amazons": ("refund", "S02-AMAZON-R1", "completed", ours.reference),
+        "by-order-reference": ("refund", "S02-UNKNOWN", "completed", other.reference),
+        "none": ("refund", "S02-UNKNOWN", "completed", None),
+        "other-kind": ("refund", "S02-AMAZON-R1", "completed", None),
+        "order-reference": ("order reference", elsewhere, "open", other.reference),
+        "unknown-order-reference": ("order reference", "P01-X", "open", None),
+    }
+
+
+def test_a_notification_is_stored_for_the_worker_after_a_read_on_the_same_connection(storage):
+    with storage.read() as tx:
+        assert tx.unprocessed_ipns(10) == []
+
+    assert storage.store_ipn("m-1", "PaymentRefund", "{}", NOW)
+    with storage.transaction() as tx:
+        tx.mark_ipn_processed("m-1", NOW)
+    with storage.read() as tx:
+        assert tx.ipn_outcomes() == [("m-1", "PaymentRefund", None)]
 
 
 def test_processed_messages_leave_the_queue_and_keep_their_outcome(storage):
