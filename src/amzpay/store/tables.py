@@ -60,7 +60,7 @@ orders = Table(
     Column("process", String(64), nullable=False),
     Column("created_at", Stamp, nullable=False),
     Column("closed_at", Stamp),
-    # Every IPN stored or applied asks which order its Amazon order reference is: 0010.
+    # Every IPN stored or applied asks which order its Amazon order reference is: 0011.
     Index("ix_orders_amazon_order_reference_id", "amazon_order_reference_id"),
 )
 
