@@ -117,5 +117,6 @@ def test_staff_capture_the_buyers_order_refund_one_product_and_the_buyer_is_mail
     text = mail.get_body(("plain",))
     assert text is not None
     body = text.get_content()
+    assert "we have refunded €19.99" in body
     assert "Mug" in body
     assert "Teapot" not in body
