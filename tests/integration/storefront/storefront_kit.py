@@ -1,7 +1,9 @@
 """The demo storefront as ``amzpay serve --simulator`` serves it: amzpay's web app with the
 storefront at /shop and the simulator at /simulator on one loopback port, amzpay on a SQLite
 file with the real gateway in front of that same simulator (in-process), its worker run by
-the test. ``serve`` runs it with uvicorn in a thread for a browser."""
+the test. ``serve`` runs it with uvicorn in a thread for a browser; with an SMTP sink, its mails
+go there, as ``amzpay serve --simulator`` sends them to its own sink. ``pay_with_amazon``,
+``place_order`` and ``staff_log_in`` are a buyer's and staff's steps in a browser."""
 
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ import httpx
 import uvicorn
 from argon2 import PasswordHasher
 from fastapi import FastAPI
+from playwright.sync_api import Page, expect
 
+from amzpay.mail.sink import SmtpSink
 from amzpay.simulator import InProcessTransport
 from amzpay.web import storefront
 from amzpay.web.app import create_app
@@ -24,10 +28,11 @@ from shop import SELLER, Shop, SimulatedAmazon, built
 
 WIDGETS_PATH = "/simulator/OffAmazonPayments/de/sandbox/lpa/js/Widgets.js"
 STAFF, STAFF_PASSWORD = "ada", "correct horse battery"
+BUYER, BUYER_PASSWORD = "erika.mustermann@example.com", "sandbox-password"  # a simulator buyer
 
 
 class Storefront(Shop):
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, sink: SmtpSink | None = None) -> None:
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
@@ -39,6 +44,7 @@ class Storefront(Shop):
         app = built(
             f"sqlite:///{folder / 'storefront.db'}",
             amazon,
+            sink,
             environ=environ,
             password_hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
         )
@@ -75,3 +81,48 @@ class Storefront(Shop):
     def close(self) -> None:
         super().close()
         self.listener.close()
+
+
+def pay_with_amazon(
+    page: Page,
+    products: tuple[str, ...] = ("Mug", "Teapot"),
+    address: str = "1",
+    payment_method: str = "mastercard",
+) -> None:
+    """A buyer puts ``products`` into the cart, pays with Amazon, signs in at the simulator as
+    ``BUYER`` and chooses an address and a payment method in Amazon's widgets: the review page
+    shows Amazon's address and the order can be placed."""
+    for product in products:
+        page.goto("/shop")
+        page.click(f"text=Add {product} to cart")
+    with page.expect_popup() as opened:
+        page.click("text=Pay with Amazon")
+    popup = opened.value
+    popup.fill("#email", BUYER)
+    popup.fill("#password", BUYER_PASSWORD)
+    popup.click("button[type=submit]")
+    page.wait_for_url("**/shop/review?*")
+    chosen = (
+        ("#addressBook", "data-address", address),
+        ("#wallet", "data-payment-method", payment_method),
+    )
+    for widget, attribute, value in chosen:
+        choice = page.frame_locator(f"{widget} iframe").locator(f'[{attribute}="{value}"]')
+        choice.click()
+        expect(choice).to_have_attribute("aria-current", "true")
+    expect(page.locator("button[name=place]")).to_be_enabled()
+
+
+def place_order(page: Page) -> str:
+    """The buyer places the order on the review page; returns the shop's order reference."""
+    page.click("button[name=place]")
+    page.wait_for_url("**/shop/thanks/*")
+    return page.locator("#order-reference").inner_text()
+
+
+def staff_log_in(page: Page) -> None:
+    page.goto("/login")
+    page.fill("#username", STAFF)
+    page.fill("#password", STAFF_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/orders")

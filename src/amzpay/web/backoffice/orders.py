@@ -47,9 +47,10 @@ def order_page(request: Request, reference: str, staff: PageStaff) -> Response:
 
 @router.get("/orders/{reference}/live")
 def order_live(request: Request, reference: str, staff: ActionStaff) -> Response:
-    """The items and payments alone: what the page swaps in while something is pending."""
+    """The items and payments alone: what the page swaps in while something is pending; and
+    the page's actions, swapped in out of band, as what may be refunded changes with them."""
     order = read_order(request, reference)
-    return render(request, "_order_live.html", staff, order=order)
+    return render(request, "_order_live.html", staff, order=order, live=True)
 
 
 @router.post("/orders/{reference}/events")
