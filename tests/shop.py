@@ -111,8 +111,9 @@ class SimulatedAmazon(LocalAmazon):
         start: datetime | None = START,
         seed: int = 3,
         sleep: Sleep = no_wait,
+        pages_url: str | None = None,
     ) -> None:
-        super().__init__(seller, host, start=start, seed=seed, sleep=sleep)
+        super().__init__(seller, host, start=start, seed=seed, sleep=sleep, pages_url=pages_url)
         self.host = host
         self._server: tuple[uvicorn.Server, threading.Thread] | None = None
         self.client = self.mws_client()  # calls the tests make straight at Amazon

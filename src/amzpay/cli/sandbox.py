@@ -12,12 +12,17 @@ seller when they name none.
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from starlette.applications import Starlette
 
+from amzpay.amazonpay.v2.keys import read_private_key
+from amzpay.cli.local_amazon import public_pem
 from amzpay.config import Settings
 from amzpay.simulator import Seller, SimulatorConfig, Throttling, create_simulator, simulator_of
 
@@ -30,6 +35,8 @@ PREFIX: Final = "/simulator"
 WIDGETS_PATH: Final = "/OffAmazonPayments/de/sandbox/lpa/js/Widgets.js"  # the buyer's pages
 SANDBOX_PATH: Final = "/OffAmazonPayments_Sandbox/2013-01-01"
 IPN_PATH: Final = "/amazonpay/ipn"
+CHECKOUT_JS_PATH: Final = "/checkout.js"  # API v2's button script and hosted pages
+SIMULATOR_V2_KEY_ID: Final = "SANDBOX-AMZPAYSIMULATORKEY"
 TICK_SECONDS: Final = 0.2  # how often the simulator's due work and IPNs are looked at
 
 
@@ -90,7 +97,38 @@ def sandbox_settings(settings: Settings, base_url: str) -> Settings:
             "widgets_url": f"{base_url}{PREFIX}{WIDGETS_PATH}?sellerId={seller.seller_id}",
         }
     )
-    return settings.model_copy(update={"amazon": amazon})
+    amazon_v2 = settings.amazon_v2.model_copy(
+        update={
+            "sandbox": True,
+            "endpoint_url": base_url + PREFIX,
+            "checkout_js_url": base_url + PREFIX + CHECKOUT_JS_PATH,
+        }
+    )
+    return settings.model_copy(update={"amazon": amazon, "amazon_v2": amazon_v2})
+
+
+def with_v2_key(settings: Settings) -> tuple[Settings, Path | None]:
+    """``settings`` with an API v2 key for the simulator: the configured one, or a key made
+    now for this run, in a private file (returned, for the caller to delete at the end) under
+    an environment-specific sandbox key id. The simulator registers its public half."""
+    v2 = settings.amazon_v2
+    if v2.public_key_id and v2.private_key_file is not None:
+        return settings, None
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    handle, name = tempfile.mkstemp(prefix="amzpay-simulator-v2-", suffix=".pem")
+    with os.fdopen(handle, "wb") as file:  # mkstemp's file is the owner's alone (0600)
+        file.write(pem)
+    update = {"public_key_id": SIMULATOR_V2_KEY_ID, "private_key_file": Path(name)}
+    amazon_v2 = v2.model_copy(update=update)
+    return settings.model_copy(update={"amazon_v2": amazon_v2}), Path(name)
 
 
 @dataclass
@@ -104,8 +142,13 @@ class SandboxSimulator:
 
     @classmethod
     def for_server(cls, settings: Settings, base_url: str) -> SandboxSimulator:
+        seller = seller_of(settings, base_url)
+        v2 = settings.amazon_v2
+        if v2.public_key_id and v2.private_key_file is not None:
+            key = read_private_key(v2.private_key_file)
+            seller = replace(seller, public_key_id=v2.public_key_id, public_key_pem=public_pem(key))
         config = SimulatorConfig(
-            sellers=(seller_of(settings, base_url),),
+            sellers=(seller,),
             public_url=base_url + PREFIX,
             throttling=Throttling(enabled=True),
         )

@@ -92,6 +92,7 @@ def serve(
         base_url,
         sandbox_settings,
         with_mail_sink,
+        with_v2_key,
     )
     from amzpay.cli.wiring import built_app, record_simulator
     from amzpay.store.database import Database
@@ -106,9 +107,9 @@ def serve(
     host = host if host is not None else settings.web.host
     port = port if port is not None else settings.web.port
     url = base_url(host, port)
-    sandbox = None
+    sandbox, made_key = None, None
     if settings.amazon.simulator:
-        settings = sandbox_settings(settings, url)
+        settings, made_key = with_v2_key(sandbox_settings(settings, url))
         sandbox = SandboxSimulator.for_server(settings, url)
     settings, mail_sink = with_mail_sink(settings)
     running = built_app(settings)  # before the logs are set: a database it cannot open ends it
@@ -137,6 +138,8 @@ def serve(
             if part is not None:
                 part.stop()
         running.close()
+        if made_key is not None:
+            made_key.unlink(missing_ok=True)
         log.info("stopped")
         logs.undo()
 

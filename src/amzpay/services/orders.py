@@ -40,6 +40,11 @@ class OrderReferenceSetup(Protocol):
     def confirm_order_reference(self, order_reference_id: str) -> None: ...
 
 
+def order_total(order: Order) -> Money:
+    """What the buyer pays for ``order``: every line's price to pay, shipping included."""
+    return Money.total((line.price_to_pay for line in order.lines()), order.currency)
+
+
 @dataclass(frozen=True, slots=True)
 class ItemView:
     id: str
@@ -115,8 +120,7 @@ class OrderService:
             raise ServiceError("no Amazon Pay gateway is configured to confirm the order")
         amazon_id = order.amazon_order_reference_id
         assert amazon_id is not None  # read_order requires it
-        total = Money.total((line.price_to_pay for line in order.lines()), order.currency)
-        self.checkout.set_order_reference_details(amazon_id, total, order.reference)
+        self.checkout.set_order_reference_details(amazon_id, order_total(order), order.reference)
         self.checkout.confirm_order_reference(amazon_id)
 
     def fire(self, order: str, event: str, items: Iterable[str] | None, actor: str) -> None:

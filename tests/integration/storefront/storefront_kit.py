@@ -1,7 +1,9 @@
 """The demo storefront as ``amzpay serve --simulator`` serves it: amzpay's web app with the
 storefront at /shop and the simulator at /simulator on one loopback port, amzpay on a SQLite
 file with the real gateway in front of that same simulator (in-process), its worker run by
-the test. ``serve`` runs it with uvicorn in a thread for a browser."""
+the test. ``serve`` runs it with uvicorn in a thread for a browser. The seller has an API v2
+key too: the cart page shows the v2 button, whose hosted pages the browser reaches at
+/simulator while amzpay calls the same simulator in-process."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -23,6 +26,8 @@ from amzpay.web.app import create_app
 from shop import SELLER, Shop, SimulatedAmazon, built
 
 WIDGETS_PATH = "/simulator/OffAmazonPayments/de/sandbox/lpa/js/Widgets.js"
+CHECKOUT_JS_PATH = "/simulator/checkout.js"
+V2_SELLER = replace(SELLER, public_key_id="SANDBOX-ASTOREFRONTKEY0001")
 STAFF, STAFF_PASSWORD = "ada", "correct horse battery"
 
 
@@ -31,16 +36,18 @@ class Storefront(Shop):
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        amazon = SimulatedAmazon(start=None)
+        amazon = SimulatedAmazon(V2_SELLER, start=None, pages_url=f"{self.url}/simulator")
         environ = {
             "AMZPAY_AMAZON__CLIENT_ID": SELLER.client_id,
             "AMZPAY_AMAZON__WIDGETS_URL": f"{self.url}{WIDGETS_PATH}?sellerId={SELLER.seller_id}",
+            "AMZPAY_AMAZON_V2__CHECKOUT_JS_URL": f"{self.url}{CHECKOUT_JS_PATH}",
         }
         app = built(
             f"sqlite:///{folder / 'storefront.db'}",
             amazon,
             environ=environ,
             password_hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
+            checkout_sessions=lambda _, call_log: amazon.v2_checkout_sessions(call_log),
         )
         super().__init__(app, amazon)
         self.web: FastAPI = create_app(app)
