@@ -93,7 +93,15 @@ class V2CheckoutService:
 
     def button(self, review_return_url: str) -> V2Button:
         """The button's settings with its payload, signed with the shop's v2 key."""
-        signed = self._amazon().sign_button(review_return_url, self.settings.store_id)
+        amazon = self._amazon()
+        if not self.settings.store_id:
+            raise CheckoutRefused(
+                "amazon_v2_not_configured",
+                "no store id is configured for the button (AMZPAY_AMAZON_V2__STORE_ID, or "
+                "Login with Amazon's client id AMZPAY_AMAZON__CLIENT_ID)",
+                status=503,
+            )
+        signed = amazon.sign_button(review_return_url, self.settings.store_id)
         return V2Button(self.settings, signed)
 
     def details(self, checkout_session_id: str) -> CheckoutSessionView:
