@@ -347,8 +347,10 @@ def built(
     environ: dict[str, str] | None = None,
     **options: Any,
 ) -> App:
-    """amzpay on ``database_url`` with the real gateway in front of ``amazon``; ``options`` go
-    to ``bootstrap.build``."""
+    """amzpay on ``database_url`` with the real gateway in front of ``amazon`` (and, when its
+    seller has an API v2 key, the v2 checkout too); ``options`` go to ``bootstrap.build``."""
+    if amazon.v2_key is not None:
+        options.setdefault("checkout_sessions", lambda _, log: amazon.v2_checkout_sessions(log))
     return build(
         settings(database_url, amazon, sink, **(environ or {})),
         gateway_factory=lambda _, call_log: amazon.gateway(call_log),

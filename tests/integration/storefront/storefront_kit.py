@@ -47,7 +47,6 @@ class Storefront(Shop):
             amazon,
             environ=environ,
             password_hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
-            checkout_sessions=lambda _, call_log: amazon.v2_checkout_sessions(call_log),
         )
         super().__init__(app, amazon)
         self.web: FastAPI = create_app(app)
