@@ -160,6 +160,13 @@ class V2CheckoutService:
         session = self.details(checkout_session_id)
         self._open(session)
         _same_payment(session, total, reference)
+        if session.buyer is None:
+            raise CheckoutRefused(
+                "constraints_exist",
+                "Amazon shows no buyer on this checkout session: the buyer signs in at the button",
+                status=409,
+                field=_FIELD,
+            )
         try:
             done = self._amazon().complete(
                 checkout_session_id, total, reference_id=_completion_key(checkout_session_id)
@@ -175,10 +182,9 @@ class V2CheckoutService:
                 status=409,
             )
         locale = cart.get("locale", "en_GB")
-        email = session.buyer.email if session.buyer else _STAND_IN
         spec = {
             **{key: value for key, value in cart.items() if key != "locale"},
-            "customer": {"email": email, "locale": locale},
+            "customer": {"email": session.buyer.email, "locale": locale},
             # API v2: the charge permission id stands where the legacy order reference id
             # goes; the order is a v2 order (api=V2 on the import) once the import knows APIs.
             "amazon_order_reference_id": done.charge_permission_id,

@@ -307,3 +307,18 @@ def _api(app: App) -> httpx.Client:
         base_url="http://amzpay.test",
         headers={"Authorization": f"Bearer {secret}"},
     )
+
+
+def test_a_session_the_buyer_has_not_finished_at_amazon_takes_no_payment_and_no_order(
+    app, api, amazon
+):
+    started = press(amazon, button(api))  # the button pressed, nobody signed in
+    session = started.headers["location"].split("/")[-2]
+    body = {**cart(reference="SHOP-2001"), "result_return_url": RESULT_URL}
+
+    payment = api.post(f"{V2}/sessions/{session}/payment", json=body)
+    order = place(api, session)
+
+    assert error_of(payment) == (409, "constraints_exist", "checkout_session_id")
+    assert error_of(order) == (409, "constraints_exist", "checkout_session_id")
+    assert app.queries.orders().total == 0
