@@ -112,7 +112,12 @@ def serve(
         settings, made_key = with_v2_key(sandbox_settings(settings, url))
         sandbox = SandboxSimulator.for_server(settings, url)
     settings, mail_sink = with_mail_sink(settings)
-    running = built_app(settings)  # before the logs are set: a database it cannot open ends it
+    try:
+        running = built_app(settings)  # before the logs are set: a database it cannot open ends it
+    except BaseException:
+        if made_key is not None:  # the run's v2 key file goes with the run
+            made_key.unlink(missing_ok=True)
+        raise
     logs = configure(settings.log)
     record_simulator(running, url if sandbox is not None else None)  # for the other commands
     web = create_app(running)
