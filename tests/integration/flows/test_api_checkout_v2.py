@@ -7,6 +7,7 @@ abandoned or failed authentication, a declined card, a bad API token, a malforme
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -322,3 +323,20 @@ def test_a_session_the_buyer_has_not_finished_at_amazon_takes_no_payment_and_no_
     assert error_of(payment) == (409, "constraints_exist", "checkout_session_id")
     assert error_of(order) == (409, "constraints_exist", "checkout_session_id")
     assert app.queries.orders().total == 0
+
+
+def test_buyer_data_never_reaches_the_call_log_the_history_or_the_logs(app, api, amazon, caplog):
+    caplog.set_level(logging.DEBUG)
+    session = confirmed(api, amazon)
+    order = place(api, session).json()["reference"]
+
+    with app.database.read() as tx:
+        calls = [row.call for row in tx.tables.calls.values()]  # every call, linked or not
+    assert {call.operation for call in calls} >= {
+        "GetCheckoutSession",
+        "UpdateCheckoutSession",
+        "CompleteCheckoutSession",
+    }
+    written = [repr(calls), repr(app.queries.history(order)), caplog.text]
+    for secret in (ERIKA, "Erika Mustermann", "Heidestrasse", "Koeln", RESULT_URL):
+        assert not [text for text in written if secret in text]
