@@ -25,7 +25,10 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from amzpay.amazonpay.calllog import CallLog
+from amzpay.amazonpay.gateway import PaymentGateway
 from amzpay.amazonpay.ipn import CertificateFetcher
+from amzpay.amazonpay.routing import Gateways
 from amzpay.bootstrap import App, build
 from amzpay.cli.local_amazon import SANDBOX_PATH, LocalAmazon, no_wait
 from amzpay.config import Settings
@@ -111,7 +114,7 @@ class SimulatedAmazon(LocalAmazon):
         start: datetime | None = START,
         seed: int = 3,
         sleep: Sleep = no_wait,
-        **options: Any,  # LocalAmazon's others: v2_key, throttling
+        **options: Any,  # LocalAmazon's others: v2_key, throttling, pages_url
     ) -> None:
         super().__init__(seller, host, start=start, seed=seed, sleep=sleep, **options)
         self.host = host
@@ -347,11 +350,19 @@ def built(
     environ: dict[str, str] | None = None,
     **options: Any,
 ) -> App:
-    """amzpay on ``database_url`` with the real gateway in front of ``amazon``; ``options`` go
-    to ``bootstrap.build``."""
+    """amzpay on ``database_url`` with the real gateway in front of ``amazon`` (and, when its
+    seller has an API v2 key, the v2 gateway and checkout too, each order's calls sent to
+    the API it is paid through); ``options`` go to ``bootstrap.build``."""
+
+    def gateway(_: Settings, call_log: CallLog) -> PaymentGateway | Gateways:
+        legacy = amazon.gateway(call_log)
+        return legacy if amazon.v2_key is None else Gateways(legacy, amazon.v2_gateway(call_log))
+
+    if amazon.v2_key is not None:
+        options.setdefault("checkout_sessions", lambda _, log: amazon.v2_checkout_sessions(log))
     return build(
         settings(database_url, amazon, sink, **(environ or {})),
-        gateway_factory=lambda _, call_log: amazon.gateway(call_log),
+        gateway_factory=gateway,
         clock=amazon.clock.now,
         certificates=amazon.certificates,
         **options,

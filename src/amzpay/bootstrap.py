@@ -23,11 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
+from typing import Final
 
 import httpx
 from argon2 import PasswordHasher
 
 from amzpay.amazonpay.calllog import CallLog
+from amzpay.amazonpay.checkout_sessions import CheckoutSessions
 from amzpay.amazonpay.gateway import PaymentGateway
 from amzpay.amazonpay.ipn import (
     CertificateFetcher,
@@ -44,6 +46,7 @@ from amzpay.amazonpay.routing import Gateways, RoutingGateway
 from amzpay.amazonpay.throttle import LIVE_QUOTAS, SANDBOX_QUOTAS, Throttle, WaitTally
 from amzpay.amazonpay.unavailable import UnavailableGateway
 from amzpay.amazonpay.v2 import quotas as v2_quotas, regions as v2_regions
+from amzpay.amazonpay.v2.checkout import V2CheckoutSessions
 from amzpay.amazonpay.v2.client import V2Client
 from amzpay.amazonpay.v2.gateway import V2Gateway
 from amzpay.amazonpay.v2.keys import KeyFileError, read_private_key
@@ -59,12 +62,13 @@ from amzpay.processes.call_log import StoreCallLog
 from amzpay.processes.catalog import build_engine
 from amzpay.services.access import AccessService
 from amzpay.services.checkout import ButtonSettings, CheckoutService
+from amzpay.services.checkout_v2 import V2ButtonSettings, V2CheckoutService
 from amzpay.services.external_refunds import ExternalRefundService
 from amzpay.services.inbox import InboxProcessor
 from amzpay.services.ipn import IpnReceiver
 from amzpay.services.ledger import LedgerService
 from amzpay.services.mailbox import MailLog
-from amzpay.services.orders import CheckoutSessions, OrderService
+from amzpay.services.orders import ChargePermissions, OrderService
 from amzpay.services.outbox import Mailer, Outbox
 from amzpay.services.polling import Poller
 from amzpay.services.queries import QueryService
@@ -79,6 +83,7 @@ Clock = Callable[[], datetime]
 GatewayFactory = Callable[[Settings, CallLog], PaymentGateway | Gateways]
 """The gateway for the settings: one adapter for every order, or one per API (``Gateways``),
 which ``build`` routes by each order's API."""
+CheckoutSessionsFactory = Callable[[Settings, CallLog], CheckoutSessions | None]
 
 
 def utc_now() -> datetime:
@@ -153,6 +158,31 @@ def v2_gateway(
 ) -> V2Gateway:
     """``V2Gateway`` with the key ``v2`` names, sending over ``http`` at v2's quotas for the
     environment. Raises SettingsError when the key file does not read or the URL is no URL."""
+    client, _ = v2_client(v2, http, clock, call_log, waits)
+    return V2Gateway(client, now=clock)
+
+
+def v2_checkout_sessions(
+    settings: Settings, http: httpx.Client, clock: Clock, call_log: CallLog
+) -> CheckoutSessions | None:
+    """The v2 checkout over the v2 key the settings name (whether or not the gateway speaks
+    v2); None without a key."""
+    v2 = settings.amazon_v2
+    if not v2.public_key_id or v2.private_key_file is None:
+        return None
+    client, signer = v2_client(v2, http, clock, call_log)
+    return V2CheckoutSessions(client, signer)
+
+
+def v2_client(
+    v2: AmazonV2Settings,
+    http: httpx.Client,
+    clock: Clock,
+    call_log: CallLog,
+    waits: WaitTally | None = None,
+) -> tuple[V2Client, Signer]:
+    """The API v2 client with the key ``v2`` names, and its signer. Raises SettingsError
+    when the key file does not read or the URL is no URL."""
     if v2.private_key_file is None:
         raise SettingsError(["AMZPAY_AMAZON_V2__PRIVATE_KEY_FILE: no private key file"])
     try:
@@ -170,15 +200,16 @@ def v2_gateway(
     except ValueError as error:
         raise SettingsError([f"AMZPAY_AMAZON_V2__ENDPOINT_URL: {error}"]) from None
     quotas = v2_quotas.SANDBOX_QUOTAS if v2.sandbox else v2_quotas.LIVE_QUOTAS
+    signer = Signer(v2.public_key_id, key)
     client = V2Client(
         http,
         endpoint,
-        Signer(v2.public_key_id, key),
+        signer,
         quotas=quotas,
         pacing=Pacing(throttle=Throttle(quotas, tally=waits), now=clock),
         call_log=call_log,
     )
-    return V2Gateway(client, now=clock)
+    return client, signer
 
 
 def _endpoint_at(url: str) -> Endpoint:
@@ -209,6 +240,7 @@ class App:
     queries: QueryService
     mails: MailLog
     checkout: CheckoutService
+    checkout_v2: V2CheckoutService
     throttle_waits: WaitTally = field(default_factory=WaitTally)  # this process's, for /metrics
     # Set when an IPN is stored for the worker to apply: the worker of ``amzpay serve`` waits
     # on it between rounds (``Worker.run``'s ``wake``) and gives way to the endpoint by it.
@@ -242,9 +274,11 @@ def build(
     certificates: CertificateFetcher | None = None,
     password_hasher: PasswordHasher | None = None,
     database: Storage | None = None,
+    checkout_sessions: CheckoutSessionsFactory | None = None,
 ) -> App:
     """The application ``settings`` describe (see the module docstring for what to inject;
     ``database``: the storage to work on instead of the database at ``settings.database_url``;
+    ``checkout_sessions``: the v2 checkout's Amazon instead of the one the v2 key reaches;
     ``close`` ends a ``Database``, given or opened here)."""
     database = database or Database(settings.database_url)
     closers: list[Callable[[], None]] = []
@@ -261,7 +295,7 @@ def build(
         RoutingGateway(made, StoredApis(database)) if isinstance(made, Gateways) else made
     )
     v2 = made.v2 if isinstance(made, Gateways) else made
-    sessions = v2 if isinstance(v2, CheckoutSessions) else None
+    sessions = v2 if isinstance(v2, ChargePermissions) else None
     engine = build_engine(gateway, clock, settings.polling.schedule, call_log)
     if certificates is None:
         certificates = HttpxCertificateFetcher(http)
@@ -276,6 +310,9 @@ def build(
     outbox = _outbox(settings, database, mailer, clock)
     orders = OrderService(
         database, engine, clock, settings.process, gateway, call_log, sessions=sessions
+    )
+    sessions_factory = checkout_sessions or (
+        lambda given, log: v2_checkout_sessions(given, http, clock, log)
     )
     return App(
         settings=settings,
@@ -302,6 +339,9 @@ def build(
         queries=QueryService(database, clock),
         mails=MailLog(database, outbox),
         checkout=CheckoutService(orders, gateway, button_settings(settings)),
+        checkout_v2=V2CheckoutService(
+            orders, sessions_factory(settings, call_log), v2_button_settings(settings)
+        ),
         throttle_waits=waits,
         ipn_waiting=ipn_waiting,
         _closers=closers,
@@ -317,6 +357,26 @@ def button_settings(settings: Settings) -> ButtonSettings:
         client_id=amazon.client_id,
         widgets_url=amazon.widgets_url or widgets_url(Region(amazon.region), environment_name),
         sandbox=amazon.sandbox,
+    )
+
+
+# The v2 button's ledger currency and language by the seller's region.
+_LEDGER: Final = {"eu": ("EUR", "en_GB"), "uk": ("GBP", "en_GB"), "na": ("USD", "en_US")}
+_LEDGER_JP: Final = ("JPY", "ja_JP")
+
+
+def v2_button_settings(settings: Settings) -> V2ButtonSettings:
+    """What a storefront's page needs for checkout.js's button besides its signed payload."""
+    amazon, v2 = settings.amazon, settings.amazon_v2
+    currency, language = _LEDGER.get(amazon.region, _LEDGER_JP)
+    script = v2.checkout_js_url or v2_regions.checkout_script_url(v2_regions.Region(v2.region))
+    return V2ButtonSettings(
+        merchant_id=amazon.seller_id,
+        store_id=v2.store_id or amazon.client_id,
+        checkout_js_url=script,
+        sandbox=v2.sandbox,
+        ledger_currency=currency,
+        checkout_language=language,
     )
 
 

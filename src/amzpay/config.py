@@ -112,6 +112,10 @@ class AmazonV2Settings(Group):
     endpoint_url: str | None = None  # another endpoint than Amazon's: the local simulator
     # The shop's gateway speaks API v2 with these credentials instead of the legacy API.
     enabled: bool = False
+    # The storefront's v2 button (the v2 checkout works with a key, enabled or not): the
+    # store id (default: amazon.client_id) and checkout.js (default: Amazon's for the region).
+    store_id: str = ""
+    checkout_js_url: str | None = None
 
     @field_validator("private_key_file", mode="before")
     @classmethod

@@ -26,6 +26,7 @@ from amzpay.amazonpay.mws.gateway import MwsGateway
 from amzpay.amazonpay.mws.regions import Endpoint
 from amzpay.amazonpay.mws.transport import Credentials, Pacing
 from amzpay.amazonpay.throttle import SANDBOX_QUOTAS
+from amzpay.amazonpay.v2.checkout import V2CheckoutSessions
 from amzpay.amazonpay.v2.client import PaymentIntent, V2Client
 from amzpay.amazonpay.v2.gateway import SandboxSimulations, V2Gateway
 from amzpay.amazonpay.v2.regions import Endpoint as V2Endpoint
@@ -74,7 +75,8 @@ class LocalAmazon:
 
     A seller with a v2 ``public_key_id`` speaks API v2 too: its private key is ``v2_key``
     (whose public half the simulator registers) or, when the seller registered no public key,
-    one made here.
+    one made here. ``pages_url``: where a browser reaches the simulator's hosted pages, when
+    it is served elsewhere than ``host`` (mounted in a shop's server).
     """
 
     def __init__(
@@ -87,6 +89,7 @@ class LocalAmazon:
         sleep: Sleep = no_wait,
         throttling: Throttling | None = None,
         v2_key: rsa.RSAPrivateKey | None = None,
+        pages_url: str | None = None,
     ) -> None:
         if v2_key is None and seller.public_key_id and not seller.public_key_pem:
             v2_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -103,6 +106,7 @@ class LocalAmazon:
         config = SimulatorConfig(
             sellers=(seller,),
             public_url=f"http://{host}",
+            pages_url=pages_url,
             seed=seed,
             throttling=throttling or Throttling(),
         )
@@ -148,6 +152,11 @@ class LocalAmazon:
         """The real v2 gateway over amzpay's v2 client (a ``bootstrap`` gateway factory's
         answer)."""
         return V2Gateway(self.v2_client(call_log), now=self.clock.now, simulations=self.simulations)
+
+    def v2_checkout_sessions(self, call_log: CallLog | None = None) -> V2CheckoutSessions:
+        """The v2 checkout over amzpay's v2 client (a ``bootstrap`` checkout sessions
+        factory's answer)."""
+        return V2CheckoutSessions(self.v2_client(call_log), self._signer())
 
     def v2_checkout(self, amount: Money) -> str:
         """A charge permission as a buyer leaves it at the end of checkout (``v2_session``).

@@ -42,6 +42,7 @@ PREFIX: Final = "/simulator"
 WIDGETS_PATH: Final = "/OffAmazonPayments/de/sandbox/lpa/js/Widgets.js"  # the buyer's pages
 SANDBOX_PATH: Final = "/OffAmazonPayments_Sandbox/2013-01-01"
 IPN_PATH: Final = "/amazonpay/ipn"
+CHECKOUT_JS_PATH: Final = "/checkout.js"  # API v2's button script and hosted pages
 TICK_SECONDS: Final = 0.2  # how often the simulator's due work and IPNs are looked at
 SANDBOX_V2_KEY_ID: Final = "SANDBOX-ASIMULATORKEY0001"  # the sandbox key's public key id
 
@@ -146,6 +147,7 @@ def sandbox_settings(settings: Settings, base_url: str) -> Settings:
             "public_key_id": key_id,
             "private_key_file": key_file,
             "endpoint_url": base_url + PREFIX,  # API v2 at the mounted simulator's root
+            "checkout_js_url": base_url + PREFIX + CHECKOUT_JS_PATH,
         }
     )
     return settings.model_copy(update={"amazon": amazon, "amazon_v2": amazon_v2})
@@ -162,8 +164,9 @@ class SandboxSimulator:
 
     @classmethod
     def for_server(cls, settings: Settings, base_url: str) -> SandboxSimulator:
+        seller = seller_of(settings, base_url)
         config = SimulatorConfig(
-            sellers=(seller_of(settings, base_url),),
+            sellers=(seller,),
             public_url=base_url + PREFIX,
             throttling=Throttling(enabled=True),
         )

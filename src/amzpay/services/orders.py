@@ -41,13 +41,18 @@ class OrderReferenceSetup(Protocol):
 
 
 @runtime_checkable
-class CheckoutSessions(Protocol):
+class ChargePermissions(Protocol):
     """What an import of an API v2 order needs of Amazon before the order exists: the charge
     permission a completed checkout session left (Amazon Pay API v2, "Get Checkout Session")."""
 
     def charge_permission_of(self, checkout_session_id: str) -> str | None:
         """The session's charge permission id; None while the session is not completed.
         Raises CallRefused (no such session: ``ResourceNotFound``) or CallFailed."""
+
+
+def order_total(order: Order) -> Money:
+    """What the buyer pays for ``order``: every line's price to pay, shipping included."""
+    return Money.total((line.price_to_pay for line in order.lines()), order.currency)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +72,7 @@ class OrderService:
         process: str,
         checkout: OrderReferenceSetup | None = None,
         call_log: StoreCallLog | None = None,
-        sessions: CheckoutSessions | None = None,
+        sessions: ChargePermissions | None = None,
     ) -> None:
         self.database, self.engine, self.clock, self.process = database, engine, clock, process
         self.checkout, self.call_log, self.sessions = checkout, call_log, sessions
@@ -165,8 +170,7 @@ class OrderService:
             raise ServiceError("no Amazon Pay gateway is configured to confirm the order")
         amazon_id = order.amazon_order_reference_id
         assert amazon_id is not None  # read_order requires it
-        total = Money.total((line.price_to_pay for line in order.lines()), order.currency)
-        self.checkout.set_order_reference_details(amazon_id, total, order.reference)
+        self.checkout.set_order_reference_details(amazon_id, order_total(order), order.reference)
         self.checkout.confirm_order_reference(amazon_id)
 
     def fire(self, order: str, event: str, items: Iterable[str] | None, actor: str) -> None:

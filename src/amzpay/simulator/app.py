@@ -20,7 +20,7 @@ from .clock import Clock
 from .config import SimulatorConfig
 from .core import Simulator, Sleep
 from .delivery import Sender
-from .v2 import api as v2_api, control as v2_control
+from .v2 import api as v2_api, control as v2_control, hosted as v2_hosted
 
 
 def create_simulator(
@@ -56,6 +56,7 @@ def simulator_app(
             *v2_api.routes(),
             *control.routes(),
             *v2_control.routes(),
+            *v2_hosted.routes(),
             *widgets.routes(),
         ],
         lifespan=lifespan,

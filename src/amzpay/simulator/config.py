@@ -109,6 +109,9 @@ class SimulatorConfig:
 
     sellers: tuple[Seller, ...] = (Seller(),)
     public_url: str = "http://127.0.0.1:8900"
+    # Where buyers' browsers reach the hosted pages (amazonPayRedirectUrl), when not at
+    # public_url: a simulator the shop calls in-process but a browser reaches elsewhere.
+    pages_url: str | None = None
     region: str = "eu-west-1"
     time_scale: float = 1.0
     authorization_seconds: float = 30.0
@@ -125,6 +128,11 @@ class SimulatorConfig:
     def scaled(self, amazon_seconds: float) -> timedelta:
         """How long ``amazon_seconds`` of Amazon's time takes in the simulator."""
         return timedelta(seconds=amazon_seconds / self.time_scale)
+
+    @property
+    def buyer_url(self) -> str:
+        """Where a buyer's browser reaches the hosted pages."""
+        return self.pages_url or self.public_url
 
     def seller_by_key(self, access_key_id: str) -> Seller | None:
         """The seller owning ``access_key_id``, if any."""

@@ -13,6 +13,7 @@ from amzpay.oms.engine import Engine
 from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.services.access import AccessService
 from amzpay.services.checkout import CheckoutService
+from amzpay.services.checkout_v2 import V2CheckoutService
 from amzpay.services.inbox import InboxProcessor
 from amzpay.services.ipn import IpnReceiver
 from amzpay.services.ledger import LedgerService
@@ -50,3 +51,5 @@ class Services(Protocol):
     def mails(self) -> MailLog: ...
     @property
     def checkout(self) -> CheckoutService: ...
+    @property
+    def checkout_v2(self) -> V2CheckoutService: ...

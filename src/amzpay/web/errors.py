@@ -251,6 +251,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         401: "No API token, or one that is unknown or revoked",
         404: "Not found",
         409: "The order's or refund's state refuses it",
+        410: "Gone: the checkout session expired",
         413: "The request body is too large",
         422: "The request is malformed; ``field`` names what",
         503: "Amazon Pay or the database could not be asked now; try again after Retry-After",

@@ -1,7 +1,8 @@
 """Schemathesis against /openapi.json: requests generated from the schema itself, valid and
 invalid, with a valid token, must never get a 5xx and every answer must match the schema
 (status documented, body of the documented shape). Bounded so that it runs in well under a
-minute; on SQLite, with one closed order in the shop so that some requests find something.
+minute; on SQLite, with one closed order in the shop so that some requests find something,
+and an API v2 key so that the v2 checkout asks the simulator.
 
 Not checked: that every schema-valid request is accepted (schemathesis' positive data
 acceptance). The schema states shapes; meaning (a shipment the order has, a currency ISO 4217
@@ -11,6 +12,7 @@ knows, an item whose state allows the event) is checked by the services and refu
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 import schemathesis
@@ -22,14 +24,16 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from amzpay.mail.sink import SmtpSink
 from amzpay.web.app import create_app
-from shop import Shop, shop_on
+from shop import SELLER, Shop, SimulatedAmazon, shop_on
 
 EXAMPLES = 15  # per operation and mode: about 400 requests in all
 
 
 @pytest.fixture
 def shop(sqlite_url: str, sink: SmtpSink) -> Iterator[Shop]:
-    with shop_on(sqlite_url, sink) as made:
+    amazon = SimulatedAmazon(replace(SELLER, public_key_id="SANDBOX-ASCHEMAKEY0001"))
+    environ = {"AMZPAY_AMAZON__CLIENT_ID": SELLER.client_id}  # the v2 button's store
+    with shop_on(sqlite_url, sink, environ, amazon) as made:
         made.closed_order()
         yield made
 

@@ -3,7 +3,9 @@ storefront at /shop and the simulator at /simulator on one loopback port, amzpay
 file with the real gateway in front of that same simulator (in-process), its worker run by
 the test. ``serve`` runs it with uvicorn in a thread for a browser; with an SMTP sink, its mails
 go there, as ``amzpay serve --simulator`` sends them to its own sink. ``pay_with_amazon``,
-``place_order`` and ``staff_log_in`` are a buyer's and staff's steps in a browser."""
+``place_order`` and ``staff_log_in`` are a buyer's and staff's steps in a browser. The seller
+has an API v2 key too: the cart page shows the v2 button, whose hosted pages the browser
+reaches at /simulator while amzpay calls the same simulator in-process."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -27,6 +30,8 @@ from amzpay.web.app import create_app
 from shop import SELLER, Shop, SimulatedAmazon, built
 
 WIDGETS_PATH = "/simulator/OffAmazonPayments/de/sandbox/lpa/js/Widgets.js"
+CHECKOUT_JS_PATH = "/simulator/checkout.js"
+V2_SELLER = replace(SELLER, public_key_id="SANDBOX-ASTOREFRONTKEY0001")
 STAFF, STAFF_PASSWORD = "ada", "correct horse battery"
 BUYER, BUYER_PASSWORD = "erika.mustermann@example.com", "sandbox-password"  # a simulator buyer
 
@@ -36,10 +41,11 @@ class Storefront(Shop):
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        amazon = SimulatedAmazon(start=None)
+        amazon = SimulatedAmazon(V2_SELLER, start=None, pages_url=f"{self.url}/simulator")
         environ = {
             "AMZPAY_AMAZON__CLIENT_ID": SELLER.client_id,
             "AMZPAY_AMAZON__WIDGETS_URL": f"{self.url}{WIDGETS_PATH}?sellerId={SELLER.seller_id}",
+            "AMZPAY_AMAZON_V2__CHECKOUT_JS_URL": f"{self.url}{CHECKOUT_JS_PATH}",
         }
         app = built(
             f"sqlite:///{folder / 'storefront.db'}",

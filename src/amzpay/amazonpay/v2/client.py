@@ -38,6 +38,7 @@ from amzpay.amazonpay.gateway import ObjectKind
 from amzpay.amazonpay.pacing import Pacing
 from amzpay.amazonpay.throttle import Quota, Throttle
 from amzpay.amazonpay.v2 import wire
+from amzpay.amazonpay.v2.buyer import SessionBuyer, read_session_buyer
 from amzpay.amazonpay.v2.errors import Subject, refused_before_sending
 from amzpay.amazonpay.v2.quotas import LIVE_QUOTAS
 from amzpay.amazonpay.v2.regions import Endpoint
@@ -112,6 +113,16 @@ class V2Client:
         path = f"/v2/checkoutSessions/{_id(operation, checkout_session_id)}"
         subject = Subject(ObjectKind.ORDER_REFERENCE, checkout_session_id)
         return self._call(Request(operation, "GET", path, subject), wire.read_checkout_session)
+
+    def get_checkout_session_details(
+        self, checkout_session_id: str
+    ) -> tuple[wire.CheckoutSession, SessionBuyer]:
+        """Get Checkout Session with the buyer, the shipping address and the payment
+        descriptor, for the buyer's checkout (the only call that reads them)."""
+        operation = "GetCheckoutSession"
+        path = f"/v2/checkoutSessions/{_id(operation, checkout_session_id)}"
+        subject = Subject(ObjectKind.ORDER_REFERENCE, checkout_session_id)
+        return self._call(Request(operation, "GET", path, subject), _with_buyer)
 
     def update_checkout_session(
         self,
@@ -299,6 +310,10 @@ class V2Client:
 
     def _call(self, request: Request, read: Callable[[Mapping[str, Any]], T]) -> T:
         return self._transport.call(request, read)
+
+
+def _with_buyer(data: Mapping[str, Any]) -> tuple[wire.CheckoutSession, SessionBuyer]:
+    return wire.read_checkout_session(data), read_session_buyer(data)
 
 
 def _id(operation: str, value: str) -> str:

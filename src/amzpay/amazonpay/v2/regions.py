@@ -38,6 +38,13 @@ _HOSTS: Final = {
     Region.EU: "pay-api.amazon.eu",
     Region.JP: "pay-api.amazon.jp",
 }
+# checkout.js, the buyer's button and pages (Amazon Pay checkout integration guide, "Add the
+# Amazon Pay button"): one script per region, sandbox or live alike.
+_CHECKOUT_SCRIPTS: Final = {
+    Region.NA: "https://static-na.payments-amazon.com/checkout.js",
+    Region.EU: "https://static-eu.payments-amazon.com/checkout.js",
+    Region.JP: "https://static-fe.payments-amazon.com/checkout.js",
+}
 _KEY_PREFIXES: Final = {"SANDBOX-": Environment.SANDBOX, "LIVE-": Environment.LIVE}
 
 
@@ -48,6 +55,11 @@ def key_environment(public_key_id: str) -> Environment | None:
         if public_key_id.upper().startswith(prefix):
             return environment
     return None
+
+
+def checkout_script_url(region: Region) -> str:
+    """Amazon's checkout.js for ``region``, which a storefront's page loads."""
+    return _CHECKOUT_SCRIPTS[region]
 
 
 @dataclass(frozen=True, slots=True)

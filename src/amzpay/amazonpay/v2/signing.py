@@ -120,6 +120,12 @@ class Signer:
         signed = self._key.sign(text.encode(), self._padding, hashes.SHA256())
         return base64.b64encode(signed).decode("ascii")
 
+    def button_signature(self, payload_json: str) -> str:
+        """The signature of checkout.js's button payload: ``<algorithm>\\n<hex SHA-256 of
+        the payload>`` (research C.3, point 7), over the payload's exact text."""
+        digest = hashlib.sha256(payload_json.encode()).hexdigest()
+        return self.signature(f"{self.algorithm.label}\n{digest}")
+
     def authorization(
         self,
         method: str,

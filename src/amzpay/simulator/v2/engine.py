@@ -39,6 +39,7 @@ class V2Api:
         self._sim = simulator
         self.books = Books(simulator.ledger, self._announce)
         self.keys = idempotency.IdempotencyKeys()
+        self.signed_in: dict[str, str] = {}  # checkout session id -> the buyer's e-mail
 
     def call(self, request: SignedRequest, rest: str) -> Reply:
         """Answer one request for ``/v2/<rest>``; errors are answers too."""
@@ -80,7 +81,7 @@ class V2Api:
             return saved.status, saved.body
         sim.run_due_actions()
         call = Call(
-            seller.seller_id, sandbox, resource, request.body, simulation, sim.config.public_url
+            seller.seller_id, sandbox, resource, request.body, simulation, sim.config.buyer_url
         )
         status, answer = operation.handler(self.books, call)
         body = json.dumps(answer).encode()

@@ -126,6 +126,10 @@ class CheckoutSession:
     card: str | None = None  # the wallet key the buyer chose
     charge_permission_id: str | None = None
     charge_id: str | None = None
+    # Made by the buyer at the button (the hosted pages): the buyer confirms the payment at
+    # amazonPayRedirectUrl, passing an authentication step, before it can be completed.
+    needs_authentication: bool = False
+    authenticated: bool = False
     kind: Kind = "CheckoutSession"
 
 

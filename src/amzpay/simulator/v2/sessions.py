@@ -105,6 +105,11 @@ def complete(books: Books, call: Call) -> Answer:
             "InvalidCheckoutSessionStatus",
             f"The checkout session cannot be completed yet: {', '.join(missing)}.",
         )
+    if session.needs_authentication and not session.authenticated:
+        raise V2Error(
+            "InvalidCheckoutSessionStatus",
+            "The buyer has not confirmed the payment at amazonPayRedirectUrl yet.",
+        )
     if amount != session.payment.charge_amount:
         raise V2Error(
             "InvalidParameterValue",

@@ -1,6 +1,7 @@
 """The REST API under ``/api/v1``, for the shop's own systems (bearer API tokens).
 
 checkout.py   the storefront's checkout: button settings, buyer and address, placing an order
+checkout_v2.py  the same with Amazon Pay API v2: button payload, checkout session, payment, order
 orders.py     import, list and read orders; events; refund preview and request
 refunds.py    read and list refunds, stuck ones, "check now"; the IPN log
 requests.py   what clients send; responses.py: what they get
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from amzpay.web.api import checkout, orders, refunds
+from amzpay.web.api import checkout, checkout_v2, orders, refunds
 from amzpay.web.api.auth import api_client
 from amzpay.web.errors import ApiRoute, error_responses
 
@@ -29,4 +30,5 @@ def api_router() -> APIRouter:
     router.include_router(orders.router)
     router.include_router(refunds.router)
     router.include_router(checkout.router)
+    router.include_router(checkout_v2.router)
     return router

@@ -181,12 +181,10 @@ class CheckoutDetailsRequest(_Strict):
     consent_token: ConsentToken
 
 
-class PlaceOrderRequest(_Strict):
-    """The shop's cart (lines as an order import has them) on the buyer's order reference;
-    the buyer's e-mail and address come from Amazon."""
+class CartRequest(_Strict):
+    """The shop's cart: lines as an order import has them; the buyer's e-mail and address
+    come from Amazon."""
 
-    amazon_order_reference_id: AmazonOrderReference
-    consent_token: ConsentToken
     reference: Annotated[Id, Field(description="The shop's order id, sent to Amazon")]
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(examples=["EUR"])]
     locale: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$")] = (
@@ -196,3 +194,10 @@ class PlaceOrderRequest(_Strict):
     lines: Annotated[list[LineSpec], Field(max_length=MAX_LINES)] = []
     bundles: Annotated[list[BundleSpec], Field(max_length=MAX_LINES)] = []
     expenses: Annotated[list[ExpenseSpec], Field(max_length=50)] = []
+
+
+class PlaceOrderRequest(CartRequest):
+    """The shop's cart on the buyer's order reference (legacy API)."""
+
+    amazon_order_reference_id: AmazonOrderReference
+    consent_token: ConsentToken

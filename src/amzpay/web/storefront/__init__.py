@@ -1,6 +1,7 @@
 """A demo storefront at ``/shop``, served by ``amzpay serve --simulator``: the example a
 shop's developers copy (docs/checkout.md). It pays with Amazon Pay's legacy widgets through
-amzpay's checkout service, as a storefront does through ``/api/v1/checkout``.
+amzpay's checkout service, as a storefront does through ``/api/v1/checkout``, and with API
+v2's button and hosted pages (``v2.py``, under ``/shop/v2``).
 
     GET  /shop                  the products
     POST /shop/cart             add a product; the cart is kept in a cookie
@@ -14,22 +15,23 @@ amzpay's checkout service, as a storefront does through ``/api/v1/checkout``.
 from __future__ import annotations
 
 import secrets
-from functools import cache
 from importlib.resources import files
-from typing import Annotated, Any, Final
+from typing import Annotated, Final
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from amzpay.amazonpay.gateway import CallFailed
 from amzpay.services.errors import CheckoutRefused
-from amzpay.web.context import Services
-from amzpay.web.storefront.catalogue import PRODUCTS, SHIPPING, Cart
+from amzpay.web.storefront import v2
+from amzpay.web.storefront.catalogue import PRODUCTS, Cart
+from amzpay.web.storefront.pages import CART_COOKIE, PREFIX, page as _page, services as _services
 
-CART_COOKIE: Final = "shop_cart"
-PREFIX: Final = "/shop"
-_STATIC: Final = {"shop.js": "text/javascript", "shop.css": "text/css"}
+_STATIC: Final = {
+    "shop.js": "text/javascript",
+    "shop-v2.js": "text/javascript",
+    "shop.css": "text/css",
+}
 
 FormField = Annotated[str, Form(max_length=4096)]
 
@@ -44,29 +46,9 @@ def router() -> APIRouter:
     routes.add_api_route("/details", _details, methods=["POST"])
     routes.add_api_route("/place", _place, methods=["POST"])
     routes.add_api_route("/thanks/{reference}", _thanks, methods=["GET"])
+    v2.add_routes(routes)
     routes.add_api_route("/static/{name}", _static, methods=["GET"])
     return routes
-
-
-@cache
-def _templates() -> Environment:
-    return Environment(
-        loader=PackageLoader("amzpay.web.storefront", "templates"),
-        autoescape=select_autoescape(default=True),
-        undefined=StrictUndefined,
-    )
-
-
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
-def _page(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
-    cart = Cart.read(request.cookies.get(CART_COOKIE))
-    button = _services(request).checkout.button()
-    shown = {"button": button, "cart": cart, "shipping": SHIPPING, "message": None} | values
-    return HTMLResponse(_templates().get_template(name).render(shown), status_code=status)
 
 
 def _products(request: Request) -> Response:
@@ -74,7 +56,7 @@ def _products(request: Request) -> Response:
 
 
 def _cart(request: Request) -> Response:
-    return _page(request, "cart.html")
+    return _page(request, "cart.html", v2_button=v2.button_for(request))
 
 
 def _add(request: Request, sku: FormField) -> Response:
