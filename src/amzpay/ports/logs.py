@@ -29,11 +29,12 @@ class CallRecord:
 @dataclass(frozen=True, slots=True)
 class IpnSubject:
     """What a notification is about: the kind of Amazon object (``ObjectKind``'s value), its
-    id and state, and our order if one of ours is concerned."""
+    id and state (None: an API v2 message, which names the object without its state), and
+    our order if one of ours is concerned."""
 
     object_kind: str
     amazon_id: str
-    state: str
+    state: str | None
     order: str | None
 
 
@@ -47,7 +48,7 @@ class IpnObject:
 
     object_kind: str
     amazon_id: str
-    state: str
+    state: str | None  # None: an API v2 message, which says no state
     record_kind: PaymentKind | None
     reference_id: str | None
     order_reference_id: str | None

@@ -23,16 +23,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from amzpay.amazonpay.gateway import Observation
 from amzpay.amazonpay.ipn import IpnError, IpnVerifier, Screened
-from amzpay.amazonpay.notifications import notice_of
+from amzpay.amazonpay.notifications import Notice, notice_of
 from amzpay.ports.errors import StorageFailed
 from amzpay.ports.flow import InboxMessage
-from amzpay.ports.logs import IpnSubject
+from amzpay.ports.logs import IpnObject, IpnSubject
 from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.services.errors import IpnDeferred, IpnNotStored, IpnRejected
 from amzpay.services.inbox import InboxProcessor
-from amzpay.services.notifications import Located, locate, object_of, subject_of
+from amzpay.services.notifications import (
+    Located,
+    hint_object,
+    hint_subject,
+    locate,
+    object_of,
+    subject_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -95,11 +101,11 @@ class IpnReceiver:
         applied = False
         try:
             if self.inbox is None:  # the worker applies it: one statement stores it
-                seen = None if notice.seen is None else object_of(notice.seen)
+                seen = _object(notice)
                 fresh = self.database.store_ipn(message.message_id, kind, message.body, now, seen)
             else:
                 with self.database.transaction() as tx:
-                    located, about = _subject(tx, notice.seen)
+                    located, about = _subject(tx, notice)
                     fresh = tx.receive_ipn(message.message_id, kind, message.body, now, about)
                     if fresh:
                         applied = self.inbox.apply_received(tx, message, notice, located)
@@ -112,12 +118,21 @@ class IpnReceiver:
         return Receipt(message.message_id, kind, duplicate=not fresh, applied=applied)
 
 
-def _subject(tx: UnitOfWork, seen: Observation | None) -> tuple[Located | None, IpnSubject | None]:
-    """What the inbox keeps of a message applied at receipt, and the record it is about."""
+def _subject(tx: UnitOfWork, notice: Notice) -> tuple[Located | None, IpnSubject | None]:
+    """What the inbox keeps of a message applied at receipt, and the record it is about (a
+    hint's is looked up by the worker, once it has asked Amazon)."""
+    seen = notice.seen
     if seen is None:
-        return None, None
+        return None, None if notice.hint is None else hint_subject(tx, notice.hint)
     located = locate(tx, seen)
     return located, subject_of(seen, located)
+
+
+def _object(notice: Notice) -> IpnObject | None:
+    """What the inbox keeps of a message stored for the worker."""
+    if notice.seen is not None:
+        return object_of(notice.seen)
+    return None if notice.hint is None else hint_object(notice.hint)
 
 
 def _refusal(error: IpnError) -> IpnRejected | IpnDeferred:

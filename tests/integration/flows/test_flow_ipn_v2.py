@@ -36,12 +36,13 @@ REFUND_SETTLES = 40  # seconds: the simulator keeps a refund RefundInitiated for
 class V2Shop(BaseShop):
     """amzpay on the in-memory store with V2Gateway in front of the simulator's API v2."""
 
-    def __init__(self, amazon: LocalAmazon) -> None:
+    def __init__(self, amazon: LocalAmazon, ipn_apply: str = "at-receipt") -> None:
         self.amazon = amazon
         settings = Settings.load(
             {
                 "AMZPAY_AMAZON__SELLER_ID": SANDBOX_SELLER.seller_id,
                 "AMZPAY_AMAZON__SIMULATOR_HOST": HOST,
+                "AMZPAY_AMAZON__IPN_APPLY": ipn_apply,
             }
         )
         app = build(
@@ -87,10 +88,12 @@ class V2Shop(BaseShop):
         return [(row.processed_at is not None, row.error) for row in reversed(rows)]
 
 
-@pytest.fixture
-def shop() -> Iterator[V2Shop]:
+@pytest.fixture(params=["at-receipt"])
+def shop(request: pytest.FixtureRequest) -> Iterator[V2Shop]:
+    """The shop; a test parametrized indirectly with ``worker`` has its IPNs stored by the
+    endpoint for the worker to apply."""
     amazon = LocalAmazon(SANDBOX_SELLER, HOST, start=START, seed=5, v2_key=KEY)
-    made = V2Shop(amazon)
+    made = V2Shop(amazon, request.param)
     try:
         yield made
     finally:
@@ -119,6 +122,28 @@ def test_a_v2_refund_is_completed_by_its_ipn_once_the_worker_has_asked_amazon(sh
     assert shop.item_states(order)["L1-1"] == "refund completed"
     assert shop.inbox("REFUND") == [(True, None)]
     assert shop.unprocessed_ipns() == 0
+
+
+@pytest.mark.parametrize("shop", ["at-receipt", "worker"], indirect=True)
+def test_a_v2_ipn_is_listed_with_its_order_and_the_object_it_names(shop: V2Shop):
+    order, permission = shop.captured_order()
+    shop.app.refunds.request(order, ["L1-1"], actor="staff")
+    shop.work()
+    shop.later(REFUND_SETTLES)
+    [refund] = shop.refunds(order)
+    [charge] = shop.payments(order, PaymentKind.CAPTURE)
+
+    log = shop.app.queries.ipns().rows
+    history = [entry for entry in shop.app.queries.history(order) if entry.kind == "ipn"]
+
+    # the message names an object, not its state: the state is Amazon's answer to the worker
+    about = {(entry.notification_type, entry.amazon_id, entry.state, entry.order) for entry in log}
+    assert ("REFUND", refund.amazon_id, None, order) in about
+    assert ("CHARGE", charge.amazon_id, None, order) in about
+    assert ("CHARGE_PERMISSION", permission, None, order) in about
+    assert {entry.order for entry in log} == {order}
+    assert "IPN REFUND" in [entry.summary for entry in history]
+    assert len(history) == len(log)
 
 
 def test_the_worker_without_amazon_keeps_a_v2_ipn_to_try_again(shop: V2Shop):

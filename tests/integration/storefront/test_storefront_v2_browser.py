@@ -12,9 +12,13 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from storefront_kit import STAFF, STAFF_PASSWORD
-
-ERIKA, PASSWORD = "erika.mustermann@example.com", "sandbox-password"
+from storefront_kit import (
+    BUYER,
+    pay_with_amazon_v2,
+    place_and_authenticate,
+    place_order_v2,
+    staff_log_in,
+)
 
 
 @pytest.fixture(scope="module")
@@ -32,56 +36,20 @@ def page(browser: Browser, served: str) -> Iterator[Page]:
         context.close()
 
 
-def pay_with_amazon_v2(page: Page, card: str, address: str = "1") -> None:
-    """Two products into the cart, the v2 button, sign-in, an address and a card; back at
-    the shop's review page."""
-    page.goto("/shop")
-    page.click("text=Add Mug to cart")
-    page.goto("/shop")
-    page.click("text=Add Teapot to cart")
-    expect(page.locator("#total")).to_have_text("63.89 EUR")  # 19.99 + 39.00 + 4.90
-    page.click('#AmazonPayButtonV2 [data-amazon-pay="v2"]')
-    page.wait_for_url("**/simulator/checkout/v2/*/signin")
-    page.fill("#email", ERIKA)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/simulator/checkout/v2/*/choose")
-    page.check(f'[data-address="{address}"]')
-    page.check(f'[data-card="{card}"]')
-    page.click("text=Continue to the shop")
-    page.wait_for_url("**/shop/v2/review?amazonCheckoutSessionId=*")
-
-
-def place_and_authenticate(page: Page, choice: str) -> None:
-    """Place the order, then at Amazon's authentication step press ``choice``."""
-    page.click("button[name=place]")
-    page.wait_for_url("**/simulator/_sim/v2/checkout/*")
-    expect(page.locator("#amount")).to_have_text("63.89 EUR")
-    page.click(f"text={choice}")
-
-
-def staff_open(page: Page, order: str) -> None:
-    page.goto("/login")
-    page.fill("#username", STAFF)
-    page.fill("#password", STAFF_PASSWORD)
-    page.click("button[type=submit]")
-    page.goto(f"/orders/{order}")
-
-
 def test_a_buyer_pays_with_amazon_v2_and_staff_see_the_order_with_buyer_and_address(store, page):
     pay_with_amazon_v2(page, card="mastercard")
+    expect(page.locator("#total")).to_have_text("63.89 EUR")  # 19.99 + 39.00 + 4.90
     expect(page.locator("#amazon-address")).to_contain_text("Friedrichstrasse 43")
     expect(page.locator("#amazon-address")).to_contain_text("Berlin")
     expect(page.locator("#amazon-payment")).to_have_text("MasterCard ****4444")
 
-    place_and_authenticate(page, "Confirm payment")
-    page.wait_for_url("**/shop/thanks/*")
-    order = page.locator("#order-reference").inner_text()
+    order = place_order_v2(page)
 
-    staff_open(page, order)
+    staff_log_in(page)
+    page.goto(f"/orders/{order}")
     buyer = page.locator("section.buyer")
     expect(buyer).to_contain_text("Erika Mustermann")
-    expect(buyer).to_contain_text(ERIKA)
+    expect(buyer).to_contain_text(BUYER)
     expect(buyer).to_contain_text("Berlin")
     stored = store.app.queries.order(order)
     permission = stored.order.amazon_order_reference_id

@@ -151,6 +151,7 @@ def test_a_notification_stored_for_the_worker_finds_its_order_as_a_payment_looku
         "unknown-order-reference": IpnObject(
             "order reference", "P01-X", "open", None, None, "P01-X"
         ),
+        "no-state": replace(about(None, "S02-UNKNOWN", elsewhere), state=None),  # API v2's
     }
     for message_id, subject in subjects.items():
         assert storage.store_ipn(message_id, "PaymentRefund", "{}", NOW, subject)
@@ -166,6 +167,7 @@ def test_a_notification_stored_for_the_worker_finds_its_order_as_a_payment_looku
         "other-kind": ("refund", "S02-AMAZON-R1", "completed", None),
         "order-reference": ("order reference", elsewhere, "open", other.reference),
         "unknown-order-reference": ("order reference", "P01-X", "open", None),
+        "no-state": ("refund", "S02-UNKNOWN", None, other.reference),
     }
 
 
