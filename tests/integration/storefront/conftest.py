@@ -1,5 +1,7 @@
-"""Fixtures: the demo storefront (``storefront_kit.py``), a client of it, and one browser
-(Debian's chromium, driven by Playwright) for the module of browser tests."""
+"""Fixtures: the demo storefront (``storefront_kit.py``), a client of it, one browser
+(Debian's chromium, driven by Playwright) for the module of browser tests, the storefront
+served for it (``served``: a module may give its own ``store``), and a page of a fresh
+browser context."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 from storefront_kit import Storefront
 
 from chromium import CHROMIUM, CHROMIUM_ARGS
@@ -38,3 +40,18 @@ def browser() -> Iterator[Browser]:
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture(scope="module")
+def served(store: Storefront) -> Iterator[str]:
+    with store.serve() as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Browser, served: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=served, viewport={"width": 1280, "height": 900})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

@@ -6,30 +6,12 @@ Amazon declines is asked to choose another, and pays with it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from storefront_kit import STAFF, STAFF_PASSWORD
 
 from shop import AUTHORIZATION_OPENS
 
 ERIKA, PASSWORD = "erika.mustermann@example.com", "sandbox-password"
-
-
-@pytest.fixture(scope="module")
-def served(store) -> Iterator[str]:
-    with store.serve() as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser: Browser, served: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=served, viewport={"width": 1280, "height": 900})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def fill_cart_and_sign_in(page: Page) -> None:

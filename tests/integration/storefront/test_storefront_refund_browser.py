@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from storefront_kit import (
     BUYER,
     Storefront,
@@ -48,21 +48,6 @@ def store(tmp_path_factory: pytest.TempPathFactory, sink: SmtpSink) -> Iterator[
         yield made
     finally:
         made.close()
-
-
-@pytest.fixture(scope="module")
-def served(store: Storefront) -> Iterator[str]:
-    with store.serve() as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser: Browser, served: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=served, viewport={"width": 1280, "height": 900})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def test_staff_capture_the_buyers_order_refund_one_product_and_the_buyer_is_mailed(

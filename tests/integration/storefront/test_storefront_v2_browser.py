@@ -8,10 +8,7 @@ another payment method; one who abandons the authentication is back at the cart.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 from storefront_kit import (
     BUYER,
     pay_with_amazon_v2,
@@ -19,21 +16,6 @@ from storefront_kit import (
     place_order_v2,
     staff_log_in,
 )
-
-
-@pytest.fixture(scope="module")
-def served(store) -> Iterator[str]:
-    with store.serve() as url:
-        yield url
-
-
-@pytest.fixture
-def page(browser: Browser, served: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=served, viewport={"width": 1280, "height": 900})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def test_a_buyer_pays_with_amazon_v2_and_staff_see_the_order_with_buyer_and_address(store, page):
