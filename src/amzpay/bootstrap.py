@@ -59,7 +59,7 @@ from amzpay.mail.sender import SmtpMailer, SmtpSettings
 from amzpay.oms.engine import Engine
 from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.processes.call_log import StoreCallLog
-from amzpay.processes.catalog import PROCESS_FILES, build_engine, processes_of
+from amzpay.processes.catalog import api_of, build_engine, processes_of
 from amzpay.services.access import AccessService
 from amzpay.services.checkout import ButtonSettings, CheckoutService
 from amzpay.services.checkout_v2 import V2ButtonSettings, V2CheckoutService
@@ -355,10 +355,10 @@ def default_processes(settings: Settings) -> dict[AmazonApi, str]:
     variables = {AmazonApi.LEGACY: "AMZPAY_PROCESS", AmazonApi.V2: "AMZPAY_PROCESS_V2"}
     problems = []
     for api, name in chosen.items():
-        known = PROCESS_FILES.get(name)
-        if known is None or known.api is not api:
+        made_for = api_of(name)
+        if made_for is not api:
             choices = ", ".join(processes_of(api))
-            what = "no such process" if known is None else f"a process for {known.api} orders"
+            what = "no such process" if made_for is None else f"a process for {made_for} orders"
             problems.append(f"{variables[api]}: {name!r} is {what}; choose one of {choices}")
     if problems:
         raise SettingsError(problems)
