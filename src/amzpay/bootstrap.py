@@ -59,7 +59,7 @@ from amzpay.mail.sender import SmtpMailer, SmtpSettings
 from amzpay.oms.engine import Engine
 from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.processes.call_log import StoreCallLog
-from amzpay.processes.catalog import build_engine
+from amzpay.processes.catalog import api_of, build_engine, processes_of
 from amzpay.services.access import AccessService
 from amzpay.services.checkout import ButtonSettings, CheckoutService
 from amzpay.services.checkout_v2 import V2ButtonSettings, V2CheckoutService
@@ -280,6 +280,7 @@ def build(
     ``database``: the storage to work on instead of the database at ``settings.database_url``;
     ``checkout_sessions``: the v2 checkout's Amazon instead of the one the v2 key reaches;
     ``close`` ends a ``Database``, given or opened here)."""
+    processes = default_processes(settings)
     database = database or Database(settings.database_url)
     closers: list[Callable[[], None]] = []
     if isinstance(database, Database):
@@ -308,9 +309,7 @@ def build(
         database, verifier, clock, inbox if at_receipt else None, on_waiting=ipn_waiting.set
     )
     outbox = _outbox(settings, database, mailer, clock)
-    orders = OrderService(
-        database, engine, clock, settings.process, gateway, call_log, sessions=sessions
-    )
+    orders = OrderService(database, engine, clock, processes, gateway, call_log, sessions=sessions)
     sessions_factory = checkout_sessions or (
         lambda given, log: v2_checkout_sessions(given, http, clock, log)
     )
@@ -346,6 +345,24 @@ def build(
         ipn_waiting=ipn_waiting,
         _closers=closers,
     )
+
+
+def default_processes(settings: Settings) -> dict[AmazonApi, str]:
+    """The process an order of each API follows unless its import names one: ``process``
+    (``AMZPAY_PROCESS``) for legacy orders, ``process_v2`` (``AMZPAY_PROCESS_V2``) for API
+    v2's. Raises SettingsError for a process that does not exist or runs the other API."""
+    chosen = {AmazonApi.LEGACY: settings.process, AmazonApi.V2: settings.process_v2}
+    variables = {AmazonApi.LEGACY: "AMZPAY_PROCESS", AmazonApi.V2: "AMZPAY_PROCESS_V2"}
+    problems = []
+    for api, name in chosen.items():
+        made_for = api_of(name)
+        if made_for is not api:
+            choices = ", ".join(processes_of(api))
+            what = "no such process" if made_for is None else f"a process for {made_for} orders"
+            problems.append(f"{variables[api]}: {name!r} is {what}; choose one of {choices}")
+    if problems:
+        raise SettingsError(problems)
+    return chosen
 
 
 def button_settings(settings: Settings) -> ButtonSettings:

@@ -216,7 +216,8 @@ class Settings(BaseSettings):
         env_prefix="AMZPAY_", env_nested_delimiter="__", extra="forbid", frozen=True
     )
     database_url: str = DEFAULT_DATABASE_URL
-    process: str = "amazon-pay-async"
+    process: str = "amazon-pay-async"  # the legacy API's orders' process
+    process_v2: str = "amazon-pay-v2"  # API v2's orders' process
     amazon: AmazonSettings = Field(default_factory=AmazonSettings)
     amazon_v2: AmazonV2Settings = Field(default_factory=AmazonV2Settings)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)

@@ -48,6 +48,13 @@ def test_an_unknown_reason_code_is_shown_as_it_is():
         ("refund completed", "good"),
         ("closed", "good"),
         ("new", ""),
+        ("refund initiated", "wait"),
+        ("authorization initiated", "wait"),
+        ("charge declined", "bad"),
+        ("authorized", "good"),
+        ("captured", "good"),
+        ("refunded", "good"),
+        ("charge canceled", ""),
     ],
 )
 def test_a_state_looks_like_what_it_means(state, looks):

@@ -22,13 +22,14 @@ class Format(enum.StrEnum):
 
 @app.command("list")
 def list_processes() -> None:
-    """The processes, with their states and transitions counted (loading checks them)."""
-    from amzpay.processes.catalog import load_processes
+    """The processes, each with the API whose orders it runs and its states and transitions
+    counted (loading checks them)."""
+    from amzpay.processes.catalog import api_of, load_processes
 
     console = new_console()
     for name, process in load_processes().items():
         console.print(
-            f"[bold]{name}[/bold]: {len(process.states)} states, "
+            f"[bold]{name}[/bold] ({api_of(name)} orders): {len(process.states)} states, "
             f"{len(process.transitions)} transitions, from {', '.join(process.files)}"
         )
 

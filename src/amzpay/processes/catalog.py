@@ -7,11 +7,13 @@ Nothing is loaded at import time; ``load_processes`` reads and checks the files 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
 from amzpay.amazonpay.gateway import PaymentGateway
+from amzpay.domain.order import AmazonApi
 from amzpay.domain.payment import PaymentKind
 from amzpay.oms.engine import Engine
 from amzpay.oms.loader import load
@@ -32,8 +34,41 @@ from amzpay.processes.settlement import SIGNALS, Settlement
 
 ASYNC = "amazon-pay-async"
 SYNC = "amazon-pay-sync"
-MAIN_FILES: Mapping[str, str] = {ASYNC: "amazon_pay_async.toml", SYNC: "amazon_pay_sync.toml"}
+V2 = "amazon-pay-v2"
+V2_SYNC = "amazon-pay-v2-sync"
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessFile:
+    """A process's main file in ``process_directory()``, and the Amazon API of the orders it
+    runs: its states are in that API's words."""
+
+    main: str
+    api: AmazonApi
+
+
+PROCESS_FILES: Mapping[str, ProcessFile] = {
+    ASYNC: ProcessFile("amazon_pay_async.toml", AmazonApi.LEGACY),
+    SYNC: ProcessFile("amazon_pay_sync.toml", AmazonApi.LEGACY),
+    V2: ProcessFile("amazon_pay_v2.toml", AmazonApi.V2),
+    V2_SYNC: ProcessFile("amazon_pay_v2_sync.toml", AmazonApi.V2),
+}
+"""Each process by name -> its main file and its API."""
+MAIN_FILES: Mapping[str, str] = {name: file.main for name, file in PROCESS_FILES.items()}
 """Each process by name -> its main file in ``process_directory()``."""
+DEFAULT_PROCESSES: Mapping[AmazonApi, str] = {AmazonApi.LEGACY: ASYNC, AmazonApi.V2: V2}
+"""The process an order of each API follows unless another is chosen (the settings')."""
+
+
+def processes_of(api: AmazonApi) -> tuple[str, ...]:
+    """The processes that run orders paid through ``api``."""
+    return tuple(name for name, file in PROCESS_FILES.items() if file.api is api)
+
+
+def api_of(process: str) -> AmazonApi | None:
+    """The API whose orders ``process`` runs; None for a process not in the catalog."""
+    found = PROCESS_FILES.get(process)
+    return None if found is None else found.api
 
 
 def process_directory() -> Traversable:

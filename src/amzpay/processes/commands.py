@@ -138,7 +138,7 @@ class CaptureCommand:
     def plan(self, tx: UnitOfWork, job: Job) -> None:
         order, now = tx.order(job.order), self.clock()
         auth = latest_covering(tx, job.order, job.items[0], PaymentKind.AUTHORIZATION)
-        assert auth is not None  # "auth open" is reached through an open authorization
+        assert auth is not None  # "auth open" ("authorized" on v2) is reached through one
         captures = tx.payments(job.order, PaymentKind.CAPTURE)
         first = not any(c.state in MONEY_MAY_BE_TAKEN for c in captures)
         amount = items_total(order, job.items)

@@ -2,6 +2,7 @@
 
     ServiceError
     ├── InvalidOrderSpec (ValueError)     an order to import is malformed; ``field`` names where
+    │   └── ProcessNotForApi              the process chosen runs the other Amazon API's orders
     ├── NoteTooLong (ValueError)          a note longer than Amazon takes
     ├── OrderReferenceNotOpen             an event that asks Amazon for an authorization while
     │                                     the order reference takes none (Suspended, Closed)
@@ -16,6 +17,11 @@ OmsError, OrderNotFound): each already says what went wrong.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Final
+
+from amzpay.domain.order import AmazonApi
+
 
 class ServiceError(Exception):
     """Base of the services' own errors."""
@@ -28,6 +34,26 @@ class InvalidOrderSpec(ServiceError, ValueError):
     def __init__(self, field: str, reason: str) -> None:
         self.field, self.reason = field, reason
         super().__init__(f"{field}: {reason}")
+
+
+class ProcessNotForApi(InvalidOrderSpec):
+    """Raised when an order is to follow a process made for the other Amazon API: its states
+    and calls are that API's. ``choices`` are the processes of the order's API."""
+
+    def __init__(
+        self, process: str, process_api: AmazonApi, order_api: AmazonApi, choices: Sequence[str]
+    ) -> None:
+        self.process, self.process_api, self.order_api = process, process_api, order_api
+        self.choices = tuple(choices)
+        super().__init__(
+            "process",
+            f"process {process!r} runs orders paid through {API_WORDS[process_api]}, and this "
+            f"order is paid through {API_WORDS[order_api]}; choose one of "
+            f"{', '.join(self.choices)}",
+        )
+
+
+API_WORDS: Final = {AmazonApi.LEGACY: "the legacy API", AmazonApi.V2: "API v2"}
 
 
 class NoteTooLong(ServiceError, ValueError):

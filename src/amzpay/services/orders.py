@@ -6,7 +6,7 @@ it and made by the worker after the commit (``oms.runner``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -21,7 +21,13 @@ from amzpay.oms.model import Process
 from amzpay.ports.errors import DuplicateOrder, OrderNotFound
 from amzpay.ports.unit import Storage, UnitOfWork
 from amzpay.processes.call_log import CallBatch, StoreCallLog
-from amzpay.services.errors import InvalidOrderSpec, OrderReferenceNotOpen, ServiceError
+from amzpay.processes.catalog import DEFAULT_PROCESSES, api_of, processes_of
+from amzpay.services.errors import (
+    InvalidOrderSpec,
+    OrderReferenceNotOpen,
+    ProcessNotForApi,
+    ServiceError,
+)
 from amzpay.services.order_spec import read_order
 
 Clock = Callable[[], datetime]
@@ -69,12 +75,17 @@ class OrderService:
         database: Storage,
         engine: Engine[UnitOfWork],
         clock: Clock,
-        process: str,
+        processes: Mapping[AmazonApi, str] = DEFAULT_PROCESSES,
         checkout: OrderReferenceSetup | None = None,
         call_log: StoreCallLog | None = None,
         sessions: ChargePermissions | None = None,
     ) -> None:
-        self.database, self.engine, self.clock, self.process = database, engine, clock, process
+        """``processes``: the process an order of each API follows unless the import names
+        one (each of that API: ``check_process``)."""
+        self.database, self.engine, self.clock = database, engine, clock
+        self.processes = {api: processes.get(api, DEFAULT_PROCESSES[api]) for api in AmazonApi}
+        for api, name in self.processes.items():
+            check_process(name, api)
         self.checkout, self.call_log, self.sessions = checkout, call_log, sessions
 
     def import_order(
@@ -90,7 +101,8 @@ class OrderService:
 
         ``api`` is the Amazon API the order is paid through: its ``amazon_order_reference_id``
         is the legacy API's order reference, or API v2's charge permission (a checkout
-        session's: ``charge_permission_of``). Every later call about the order speaks it.
+        session's: ``charge_permission_of``). Every later call about the order speaks it,
+        and its process is one of that API's: ``process``, or the API's default.
 
         With ``confirm`` the buyer's Draft order reference is first given the order's total
         and number and confirmed (no transaction is open meanwhile); without, it is taken to
@@ -101,6 +113,7 @@ class OrderService:
             InvalidOrderSpec: the spec is malformed (the field is named).
             DuplicateOrder: an order with this reference is stored already.
             UnknownProcess: no such process.
+            ProcessNotForApi: ``process`` runs the other API's orders (field ``process``).
             CallRefused, CallFailed: Amazon refused or could not be asked to confirm
                 (``ConstraintsExist``: the buyer must choose again); nothing is stored.
         """
@@ -109,8 +122,9 @@ class OrderService:
             raise InvalidOrderSpec(
                 "confirm", "an API v2 charge permission is confirmed by completing its checkout"
             )
-        name = process or self.process
+        name = process or self.processes[api]
         self.engine.process(name)  # an unknown process fails before anything is stored
+        check_process(name, api)
         with self.database.read() as tx:
             if _is_stored(tx, order.reference):
                 raise DuplicateOrder(order.reference)
@@ -206,6 +220,14 @@ class OrderService:
             return tuple(e for e in allowed if _possible(process, e, reference_state))
 
         return [ItemView(item, names[item], state, events(state)) for item, state in states.items()]
+
+
+def check_process(process: str, api: AmazonApi) -> None:
+    """Raises ProcessNotForApi when ``process`` is one of the catalog's made for the other API
+    (a process the catalog does not know is the engine's to refuse)."""
+    made_for = api_of(process)
+    if made_for is not None and made_for is not api:
+        raise ProcessNotForApi(process, made_for, api, processes_of(api))
 
 
 def _possible(process: Process, event: str, reference_state: str | None) -> bool:

@@ -52,6 +52,7 @@ from amzpay.services.errors import (
     InvalidOrderSpec,
     NoteTooLong,
     OrderReferenceNotOpen,
+    ProcessNotForApi,
 )
 from amzpay.services.queries import InvalidPaging
 
@@ -116,6 +117,8 @@ def api_error_of(error: Exception) -> ApiError | None:
             return ApiError(422, "invalid_body", f"the body cannot be read: {error.detail}", "body")
         case HTTPException():
             return ApiError(error.status_code, _slug(str(error.detail)), str(error.detail))
+        case ProcessNotForApi():
+            return ApiError(422, "process_not_for_api", str(error), error.field)
         case InvalidOrderSpec() | InvalidPaging() | InvalidCredentials():
             return ApiError(422, "invalid_value", str(error), error.field)
         case NoteTooLong():

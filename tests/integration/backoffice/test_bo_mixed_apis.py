@@ -1,8 +1,9 @@
 """One back office for both of Amazon's APIs: legacy and API v2 orders listed on the same
 page, each order's page saying its API and linking its Amazon id to Seller Central the same
-way, both refunded from the same form to refund completed (in Debian's chromium through
-Playwright, against amzpay served by uvicorn with both gateways in front of the simulator);
-v2's reason codes in words and the IPN log filtered by API."""
+way, both refunded from the same form, each to its process's word for it (in Debian's
+chromium through Playwright, against amzpay served by uvicorn with both gateways in front of
+the simulator); the v2 order's process drawn with its items' states; v2's reason codes in
+words and the IPN log filtered by API."""
 
 from __future__ import annotations
 
@@ -106,11 +107,14 @@ def test_staff_list_legacy_and_v2_orders_see_each_api_and_refund_an_item_of_each
     mixed.work()  # the worker asks Amazon, each order through its own API
     mixed.later(REFUND_SETTLES)  # both refunds complete; both APIs' IPNs arrive
 
-    for order, api in ((legacy, "legacy API"), (v2, "API v2")):
+    for order, api, refunded in (
+        (legacy, "legacy API", "refund completed"),
+        (v2, "API v2", "refunded"),  # the v2 process's word
+    ):
         page.goto(f"/orders/{order}")
         expect(page.locator(".page-head .api")).to_have_text(api)
         expect(page.locator("[data-refund] .refund-state")).to_have_text("completed")
-        expect(item_state(page, "mug-1")).to_have_text("refund completed")
+        expect(item_state(page, "mug-1")).to_have_text(refunded)
 
 
 def test_the_ipn_log_offers_both_apis_types_and_shows_one_apis_messages(mixed, client):
@@ -133,3 +137,16 @@ def test_the_ipn_log_offers_both_apis_types_and_shows_one_apis_messages(mixed, c
     assert "<td>PaymentRefund</td>" in only_legacy
     assert "<td>REFUND</td>" not in only_legacy
     assert "api: &#39;v3&#39; is not one of legacy, v2" in bad
+
+
+def test_a_v2_orders_page_draws_the_v2_process_with_its_items_states(mixed, client):
+    v2 = mixed.closed_v2_order()
+
+    svg = client.get(f"/orders/{v2}/diagram").text
+
+    assert svg.startswith("<svg")
+    assert "<title>amazon&#45;pay&#45;v2</title>" in svg
+    for state in ("charge requested", "authorized", "captured", "refund initiated", "refunded"):
+        assert state in svg
+    assert "auth open" not in svg
+    assert "4 item(s) here" in svg  # the four items are closed (shipping is no item)

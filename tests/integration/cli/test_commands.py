@@ -30,8 +30,10 @@ def test_process_list_names_every_process(capsys):
     main(["process", "list"])
 
     out = capsys.readouterr().out
-    assert "amazon-pay-async" in out
-    assert "amazon-pay-sync" in out
+    assert "amazon-pay-async (legacy orders)" in out
+    assert "amazon-pay-sync (legacy orders)" in out
+    assert "amazon-pay-v2 (v2 orders)" in out
+    assert "amazon-pay-v2-sync (v2 orders)" in out
 
 
 def test_the_diagram_of_a_process_is_dot_text(capsys):
@@ -41,6 +43,32 @@ def test_the_diagram_of_a_process_is_dot_text(capsys):
     assert code == 0
     assert dot.startswith('digraph "amazon-pay-async" {')
     assert '"closed" -> "refund requested"' in dot
+
+
+def test_the_v2_processes_are_drawn_in_api_v2s_words(capsys):
+    code = main(["process", "diagram", "amazon-pay-v2", "--format", "dot"])
+
+    dot = capsys.readouterr().out
+    assert code == 0
+    assert dot.startswith('digraph "amazon-pay-v2" {')
+    assert '"authorized" -> "capture requested"' in dot
+    assert '"refund initiated" -> "refunded"' in dot
+    assert "auth open" not in dot
+
+
+def test_the_diagram_highlights_the_states_of_a_v2_orders_items(sqlite_url, capsys):
+    database = Database(sqlite_url)
+    world = World(database)
+    order = world.place(make_order(), "amazon-pay-v2")
+    world.fire(order, "capture", ["L1-1"])
+    database.dispose()
+
+    diagram = ["process", "diagram", "amazon-pay-v2", "--order", order, "--format", "dot"]
+    main([*diagram, "--database", sqlite_url])
+
+    dot = capsys.readouterr().out
+    assert '"captured" [label="captured\\ncaptured, refundable\\n1 item(s) here"' in dot
+    assert '"authorized" [label="authorized\\ncapturable, reserved\\n1 item(s) here"' in dot
 
 
 def test_the_diagram_highlights_the_states_of_an_orders_items(sqlite_url, capsys):

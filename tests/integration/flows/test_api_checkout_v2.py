@@ -179,6 +179,8 @@ def test_the_placed_checkouts_process_authorizes_it_through_api_v2(app, api, ama
     order = api.get("/api/v1/orders/SHOP-2001").json()
     [authorization] = [p for p in order["payments"] if p["kind"] == "authorization"]
     assert authorization["state"] in {"open", "pending"}
+    assert order["process"] == "amazon-pay-v2"
+    assert {item["state"] for item in order["items"]} <= {"authorized", "authorization initiated"}
     charge = amazon.sim.v2.books.charges[authorization["amazon_id"]]
     assert charge.charge_permission_id == order["amazon_order_reference_id"]
 

@@ -50,6 +50,7 @@ def test_an_order_imported_by_its_legacy_order_reference_is_a_legacy_order(shop,
 
     assert (order["api"], order["amazon_order_reference_id"]) == ("legacy", buyer)
     assert order["payments"][0]["kind"] == "authorization"
+    assert order["process"] == "amazon-pay-async"
 
 
 def test_an_order_imported_by_its_charge_permission_is_a_v2_order_charged_through_v2(shop, api):
@@ -59,6 +60,8 @@ def test_an_order_imported_by_its_charge_permission_is_a_v2_order_charged_throug
 
     assert (order["api"], order["amazon_order_reference_id"]) == ("v2", permission)
     assert order["payments"][0]["state"] == "open"  # Create Charge: Authorized
+    assert order["process"] == "amazon-pay-v2"
+    assert {item["state"] for item in order["items"]} == {"authorized"}
     with shop.app.database.read() as tx:
         assert "CreateCharge" in {call.operation for call in tx.api_calls(order["reference"])}
 

@@ -47,8 +47,8 @@ def test_the_v2_demo_completes_declines_and_polls_refunds_as_amazon_says(demo):
     )
     lost = _states_after(out, "refund the other mug; its IPN will be lost")
     polled = _states_after(out, "the poll completes it")
-    assert "mug-2 refund pending" in lost
-    assert "mug-2 refund completed" in polled
+    assert "mug-2 refund initiated" in lost
+    assert "mug-2 refunded" in polled
 
 
 def test_the_v2_demos_books_equal_amazons(demo):

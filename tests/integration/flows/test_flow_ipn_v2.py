@@ -19,6 +19,7 @@ from amzpay.bootstrap import build
 from amzpay.cli.local_amazon import LocalAmazon
 from amzpay.config import Settings
 from amzpay.domain.money import Money
+from amzpay.domain.order import AmazonApi
 from amzpay.domain.payment import PaymentKind
 from amzpay.simulator import InProcessTransport
 from fakes.memory import MemoryStorage
@@ -71,7 +72,8 @@ class V2Shop(BaseShop):
         imported, authorized and captured in full; the order and its charge permission."""
         session = self.checkout.completed(amount=ORDER_TOTAL, paymentIntent="Confirm")
         permission = session["chargePermissionId"]
-        order = self.app.orders.import_order(self.spec(amazon_order_reference_id=permission))
+        spec = self.spec(amazon_order_reference_id=permission)
+        order = self.app.orders.import_order(spec, api=AmazonApi.V2)
         self.work()
         self.app.orders.fire(order, "capture", None, actor="staff")
         self.work()
@@ -119,7 +121,7 @@ def test_a_v2_refund_is_completed_by_its_ipn_once_the_worker_has_asked_amazon(sh
     assert stored == [(False, None)]  # kept at receipt, not applied: it names the refund only
     assert before == "pending"
     assert (refund.state, refund.amazon_id) == ("completed", received)
-    assert shop.item_states(order)["L1-1"] == "refund completed"
+    assert shop.item_states(order)["L1-1"] == "refunded"
     assert shop.inbox("REFUND") == [(True, None)]
     assert shop.unprocessed_ipns() == 0
 

@@ -1,7 +1,7 @@
 """One shop, both of Amazon's APIs: a legacy order and an API v2 order live side by side on
 SQLite and PostgreSQL, each order's calls (authorize, capture, close, refund, the IPNs' look
-at Amazon) going to the adapter of the API the order is stored with, both refunded to the
-end by Amazon's IPNs."""
+at Amazon) going to the adapter of the API the order is stored with, each order's items in
+its API's process (in that API's words), both refunded to the end by Amazon's IPNs."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 
 from amzpay.domain.order import AmazonApi
 from amzpay.domain.payment import PaymentKind
+from amzpay.processes.catalog import ASYNC, SYNC, V2, V2_SYNC
 from mixed import MixedShop, mixed_shop_on
 from shop import REFUND_SETTLES
 
-SYNC = "amazon-pay-sync"  # authorize and capture in one call
 LEGACY_CALLS = {"Authorize", "Capture", "Refund"}
 V2_CALLS = {"CreateCharge", "CaptureCharge", "CreateRefund"}
 
@@ -40,13 +40,18 @@ def test_a_legacy_and_a_v2_order_in_one_shop_are_both_refunded_to_the_end(shop: 
     shop.later(REFUND_SETTLES)  # both APIs' IPNs arrive; the v2 one is looked up at Amazon
 
     with shop.app.database.read() as tx:
-        apis = {order: tx.order_head(order).api for order in (legacy, v2)}
-    assert apis == {legacy: AmazonApi.LEGACY, v2: AmazonApi.V2}
+        heads = {order: tx.order_head(order) for order in (legacy, v2)}
+    assert {order: (head.api, head.process) for order, head in heads.items()} == {
+        legacy: (AmazonApi.LEGACY, ASYNC),
+        v2: (AmazonApi.V2, V2),
+    }
     for order in (legacy, v2):
         [refund] = shop.refunds(order)
         assert refund.state == "completed"
-        assert shop.item_states(order)["L1-1"] == "refund completed"
         assert shop.payments(order, PaymentKind.CAPTURE)[0].state == "completed"
+    assert shop.item_states(legacy)["L1-1"] == "refund completed"
+    assert shop.item_states(v2)["L1-1"] == "refunded"
+    assert shop.item_states(v2)["L1-2"] == "closed"
     assert operations(shop, legacy) >= LEGACY_CALLS
     assert not operations(shop, legacy) & V2_CALLS
     assert operations(shop, v2) >= V2_CALLS
@@ -78,7 +83,7 @@ def test_a_v2_charge_captured_at_once_closes_its_order_as_a_legacy_capture_now_d
     buyer = shop.amazon.sim.create_order_reference(payment_method="visa")
     spec = shop.spec(amazon_order_reference_id=buyer)
     legacy = shop.app.orders.import_order(spec, process=SYNC, confirm=True)
-    v2 = shop.place_v2(process=SYNC)
+    v2 = shop.place_v2(process=V2_SYNC)
     shop.later(1)
 
     for order in (legacy, v2):

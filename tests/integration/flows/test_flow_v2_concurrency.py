@@ -144,7 +144,7 @@ def test_of_conflicting_v2_refund_requests_one_is_accepted_and_amazon_refunds_on
     assert v2.amazon.calls("CreateRefund") == [(201, None, refund.reference_id)]
     [at_amazon] = v2.amazon.refunds_of(charge)
     assert (refund.state, refund.amazon_id) == ("completed", at_amazon.id)
-    assert set(v2.item_states(order).values()) == {"refund completed", "closed"}
+    assert set(v2.item_states(order).values()) == {"refunded", "closed"}
 
 
 def test_of_conflicting_v2_refund_requests_worker_processes_send_the_one_refund_once(

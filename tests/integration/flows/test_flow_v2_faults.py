@@ -43,7 +43,7 @@ def test_a_v2_refund_whose_answer_was_lost_is_sent_again_with_its_key_and_made_o
     assert (refund.state, refund.amazon_id) == ("completed", at_amazon.id)
     assert at_amazon.status.state == "Refunded"
     assert v2.app.external_refunds.list_all() == []  # Amazon's IPN named our own refund
-    assert v2.item_states(order)["L1-1"] == "refund completed"
+    assert v2.item_states(order)["L1-1"] == "refunded"
     assert_books_equal_amazons(v2, order)
 
 
@@ -103,7 +103,7 @@ def test_a_throttled_batch_of_60_v2_refunds_all_completes_with_no_throttling_err
         assert {state for state, _, _ in seen} <= {"requested", "pending", "completed"}
         for order, charge in orders:
             assert len(v2.amazon.refunds_of(charge)) == MUGS
-            assert set(v2.item_states(order).values()) == {"refund completed"}
+            assert set(v2.item_states(order).values()) == {"refunded"}
             v2.amazon.advance(10)  # the books' own reads stay within their quotas
             assert_books_equal_amazons(v2, order)
 

@@ -41,7 +41,7 @@ def test_a_v2_refund_is_completed_by_amazons_ipn_hint(v2: V2Shop):
     assert (at_amazon.id, at_amazon.status.state) == (pending.amazon_id, "Refunded")
     assert refund_ipns(v2) == [at_amazon.id]
     assert v2.refunds(order)[0].polls == 0  # the IPN settled it, not the poll
-    assert v2.item_states(order)["L1-1"] == "refund completed"
+    assert v2.item_states(order)["L1-1"] == "refunded"
     assert_books_equal_amazons(v2, order)
 
 
@@ -94,7 +94,7 @@ def test_a_v2_refund_whose_ipn_is_lost_is_completed_by_the_shops_poll(v2: V2Shop
     assert refund_ipns(v2) == []  # no IPN ever reached the shop
     assert (refund.state, refund.amazon_id) == ("completed", at_amazon.id)
     assert refund.polls >= 1
-    assert v2.item_states(order)["L1-1"] == "refund completed"
+    assert v2.item_states(order)["L1-1"] == "refunded"
     assert_books_equal_amazons(v2, order)
 
 

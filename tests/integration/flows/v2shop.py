@@ -39,6 +39,7 @@ from amzpay.domain.money import Money
 from amzpay.domain.order import AmazonApi
 from amzpay.domain.payment import PaymentKind
 from amzpay.mail.sink import SmtpSink
+from amzpay.processes.catalog import V2 as V2_PROCESS
 from amzpay.simulator import InProcessTransport, Throttling
 from amzpay.simulator.v2.model import Refund
 from integration.simulator.v2kit import KEY, SANDBOX_SELLER, Checkout, Pay
@@ -203,19 +204,25 @@ class V2Shop(BaseShop):
 
     def captured_order(self, **changes: Any) -> tuple[str, str]:
         """An order whose buyer completed checkout for its total (a Chargeable charge
-        permission), imported, authorized and captured in full: the order and the charge's
-        Amazon id."""
+        permission), imported, authorized and captured in full, its items moved through the
+        API v2 process (``amazon-pay-v2``, the v2 orders' default) to "closed": the order
+        and the charge's Amazon id."""
         spec = self.spec(**changes)
         permission = self.amazon.v2_checkout(spec_total(spec))
         order = self.app.orders.import_order(
             spec | {"amazon_order_reference_id": permission}, api=AmazonApi.V2
         )
         self.settle()
+        assert self.states(order) == {"authorized"}  # Create Charge: Authorized
         self.app.orders.fire(order, "capture", None, actor="staff")
         self.settle()
         [capture] = self.payments(order, PaymentKind.CAPTURE)
         assert capture.state == "completed"
         assert capture.amazon_id is not None
+        assert self.states(order) == {"closed"}  # captured, the charge permission closed
+        with self.app.database.read() as tx:
+            assert tx.order_head(order).process == V2_PROCESS
+            assert tx.order_reference_state(order) == "closed"
         return order, capture.amazon_id
 
     def refund(self, order: str, items: list[str], *, decline: bool = False) -> str:

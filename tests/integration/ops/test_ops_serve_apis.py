@@ -17,8 +17,8 @@ from amzpay.cli.sandbox import PREFIX, sandbox_settings, sandbox_v2_key
 from amzpay.config import Settings
 from amzpay.domain.money import Money
 from amzpay.domain.order import AmazonApi
+from amzpay.processes.catalog import SYNC, V2_SYNC  # captured at once: closed in seconds
 
-SYNC = "amazon-pay-sync"  # charged and captured at once: the order closes in seconds
 TOTAL = Money(9388, "EUR")  # order_spec's two mugs, tea set and delivery
 
 
@@ -79,7 +79,7 @@ def test_serve_in_simulator_mode_takes_a_legacy_and_a_v2_order_each_through_its_
             v2_spec = order_spec() | {
                 "amazon_order_reference_id": charge_permission(server, settings, http)
             }
-            v2 = shop.orders.import_order(v2_spec, process=SYNC, api=AmazonApi.V2)
+            v2 = shop.orders.import_order(v2_spec, process=V2_SYNC, api=AmazonApi.V2)
             for order in (legacy, v2):
                 refunded_pending(shop, order)
             found = samples(server.get("/metrics").text)

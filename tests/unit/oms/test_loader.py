@@ -74,7 +74,12 @@ def test_a_main_process_and_its_subprocess_are_merged_into_one_process(tmp_path)
 def test_the_shipped_process_files_load():
     processes = load_processes()
 
-    assert set(processes) == {"amazon-pay-async", "amazon-pay-sync"}
+    assert set(processes) == {
+        "amazon-pay-async",
+        "amazon-pay-sync",
+        "amazon-pay-v2",
+        "amazon-pay-v2-sync",
+    }
 
 
 def test_a_transition_to_an_undeclared_state_is_an_error_naming_file_and_transition(tmp_path):

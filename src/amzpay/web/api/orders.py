@@ -73,9 +73,11 @@ def import_order(spec: OrderSpec, services: ServicesDep) -> OrderOut:
             f"Amazon id {amazon_id!r} belongs to order {taken!r}",
             field,
         )
-    payload = spec.model_dump(exclude={"confirm", *ID_FIELDS}, exclude_none=True)
+    payload = spec.model_dump(exclude={"confirm", "process", *ID_FIELDS}, exclude_none=True)
     payload["amazon_order_reference_id"] = amazon_id
-    reference = services.orders.import_order(payload, confirm=spec.confirm, api=api)
+    reference = services.orders.import_order(
+        payload, process=spec.process, confirm=spec.confirm, api=api
+    )
     return read_order(services, reference)
 
 

@@ -137,6 +137,12 @@ class OrderSpec(_Strict):
         description="Set the order's total at Amazon and confirm its order reference first "
         "(when the shop did not confirm it at checkout).",
     )
+    process: Annotated[str, text(64)] | None = Field(
+        None,
+        description="The process the order follows, one of its API's (`amzpay process list`); "
+        "default: the process configured for its API",
+        examples=["amazon-pay-v2-sync"],
+    )
 
 
 Selection = Annotated[

@@ -109,10 +109,11 @@ def reason_in_words(code: str | None) -> str:
 
 def tone(state: str) -> str:
     """How a state looks: ``wait`` (on Amazon), ``bad`` (declined, failed), ``good`` (done)."""
-    if "requested" in state or "pending" in state or state == "suspended":
+    if any(word in state for word in ("requested", "pending", "initiated")) or state == "suspended":
         return "wait"
     if "declined" in state or "failed" in state:
         return "bad"
-    if state.endswith(("completed", "captured")) or state in ("closed", "open", "authorized"):
+    done = ("completed", "captured", "refunded")
+    if state.endswith(done) or state in ("closed", "open", "authorized"):
         return "good"
     return ""
