@@ -134,10 +134,10 @@ def test_the_endpoint_answers_200_and_serves_worker_applies_the_ipn_at_once(work
     worker_shop.app.ipn_waiting.set()
     background.start()
     try:
-        assert _within(10.0, lambda: not worker_shop.app.ipn_waiting.is_set())  # a round began
+        assert within(10.0, lambda: not worker_shop.app.ipn_waiting.is_set())  # a round began
         time.sleep(0.5)  # that round (with nothing to do) is over: the long pause has begun
         answer = worker_shop.http.post("/amazonpay/ipn", content=ipn.body, headers=ipn.headers)
-        applied = _within(10.0, lambda: unprocessed(worker_shop) == [])
+        applied = within(10.0, lambda: unprocessed(worker_shop) == [])
     finally:
         background.stop()
 
@@ -151,7 +151,7 @@ def test_stopping_serves_worker_ends_its_pause(worker_shop):
     background = BackgroundWorker(worker_shop.app, "serve", idle_seconds=LONG_PAUSE)
     worker_shop.app.ipn_waiting.set()
     background.start()
-    assert _within(10.0, lambda: not worker_shop.app.ipn_waiting.is_set())
+    assert within(10.0, lambda: not worker_shop.app.ipn_waiting.is_set())
     time.sleep(0.2)
 
     background.stop()  # waits for the thread up to 60 s, less than the pause
@@ -160,7 +160,7 @@ def test_stopping_serves_worker_ends_its_pause(worker_shop):
     assert not background._thread.is_alive()
 
 
-def _within(seconds: float, done: Callable[[], bool]) -> bool:
+def within(seconds: float, done: Callable[[], bool]) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if done():

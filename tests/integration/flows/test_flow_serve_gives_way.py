@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from test_flow_ipn import mirror_at_amazon, pending_refund
-from test_flow_ipn_by_worker import LEFT_TO_THE_WORKER, LONG_PAUSE, unprocessed
+from test_flow_ipn_by_worker import LEFT_TO_THE_WORKER, LONG_PAUSE, unprocessed, within
 
 from amzpay.amazonpay.gateway import Observation
 from amzpay.cli.serve import BackgroundWorker
@@ -44,7 +43,7 @@ class Burst:
     def worker_waits(self) -> bool:
         """Whether the worker keeps looking at the clock (waiting) from now on."""
         seen = self.looks
-        return _within(10.0, lambda: self.looks >= seen + LOOKS)
+        return within(10.0, lambda: self.looks >= seen + LOOKS)
 
 
 class RefundsWhileIpnsArrive(FakeGateway):
@@ -101,7 +100,7 @@ def test_serves_worker_applies_no_ipn_while_they_keep_arriving_and_all_of_them_a
             waits = burst.worker_waits()
             held_back.append((waits, len(unprocessed(serving)) == posted))
         burst.now += 1.0  # a quiet second: the burst is over
-        applied = _within(10.0, lambda: unprocessed(serving) == [])
+        applied = within(10.0, lambda: unprocessed(serving) == [])
     finally:
         background.stop()
 
@@ -134,7 +133,7 @@ def test_an_ipn_arriving_during_serves_workers_round_holds_back_its_transaction_
         waits = burst.worker_waits()
         held_back = sorted(unprocessed(serving))
         burst.now += 1.0  # the burst is over
-        applied = _within(10.0, lambda: unprocessed(serving) == [])
+        applied = within(10.0, lambda: unprocessed(serving) == [])
     finally:
         background.stop()
 
@@ -143,12 +142,3 @@ def test_an_ipn_arriving_during_serves_workers_round_holds_back_its_transaction_
     assert applied, "the worker did not apply the IPNs after the burst"
     for order in (first, second):
         assert serving.item_states(order)["L1-1"] == "refund completed"
-
-
-def _within(seconds: float, done: Callable[[], bool]) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if done():
-            return True
-        time.sleep(0.02)
-    return False
