@@ -7,21 +7,22 @@ Four servers run at once, each in a process of its own, on uvicorn with the same
 (httptools and uvloop: ``uvicorn[standard]``), each on a SQLite file of its own in a temporary
 directory:
 
-- **amzpay**: the whole web app ``amzpay serve`` builds (``create_app(build(settings))``, no
-  worker thread), ``POST /amazonpay/ipn``: verify the SNS signature and the notification,
-  store it in the inbox and apply it in one transaction, answer 200 (the default,
-  ``AMZPAY_AMAZON__IPN_APPLY=at-receipt``).
-- **amzpay-worker**: the same app with ``AMZPAY_AMAZON__IPN_APPLY=worker`` and the worker
-  thread ``amzpay serve`` runs: the endpoint verifies, stores and answers; the worker, woken
-  by the messages stored, applies them in the same process, giving way to the endpoint while
-  a burst arrives (for up to 2 s), ten to a transaction (its CPU is counted, until the
-  process is quiet again: the jobs the applied IPNs queued included).
+- **amzpay**: what ``amzpay serve`` runs by default: its web app (``create_app(build(settings))``,
+  ``AMZPAY_AMAZON__IPN_APPLY`` left unset: ``worker``) and its worker thread. ``POST
+  /amazonpay/ipn`` verifies the SNS signature and the notification, stores it in the inbox
+  and answers 200; the worker, woken by the messages stored, applies them in the same
+  process, giving way to the endpoint while a burst arrives (for up to 2 s), ten to a
+  transaction (its CPU is counted, until the process is quiet again: the jobs the applied
+  IPNs queued included).
+- **amzpay-at-receipt**: the same app with ``AMZPAY_AMAZON__IPN_APPLY=at-receipt`` and no
+  worker thread: each IPN is stored and applied in one transaction before the 200.
 - **amzpay-worker-apart**: ``AMZPAY_AMAZON__IPN_APPLY=worker`` with no worker in the process
   (``amzpay serve --no-worker`` beside an ``amzpay worker`` elsewhere): the endpoint's own
   cost; the application is not in its figures, and nothing applies the IPNs during the run.
-- **before** (with ``--before TREE``): amzpay's app from another source tree, such as
-  ``git archive <commit> src | tar -x -C TREE`` of an older commit, on its own copy of the
-  shop: the same run's figures from before a change.
+- **before** (with ``--before TREE``): ``amzpay serve`` of another source tree as it runs by
+  default (its app and its worker thread), such as ``git archive <commit> src | tar -x -C
+  TREE`` of an older commit, on its own copy of the shop: the same run's figures from before
+  a change.
 - **bare**: one Starlette route doing the same verification (the same ``IpnVerifier``) and one
   ``INSERT`` into a one-table SQLite database (WAL, ``BEGIN IMMEDIATE``, commit; its writer
   threads queue on a lock, as amzpay's do), answer 200.
@@ -72,9 +73,9 @@ from typing import Any
 
 SELLER = "A1BENCHSELLER00"
 CERT_URL = "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-0123456789abcdef0123456789abcdef.pem"
-SERVERS = ("bare", "amzpay", "amzpay-worker", "amzpay-worker-apart")
-BEFORE = "before"  # --before: amzpay's app from another source tree, its IPNs applied at receipt
-LEFT_TO_THE_WORKER = ("amzpay-worker", "amzpay-worker-apart")
+AT_RECEIPT = "amzpay-at-receipt"
+SERVERS = ("bare", "amzpay", AT_RECEIPT, "amzpay-worker-apart")
+BEFORE = "before"  # --before: amzpay serve of another source tree, as it runs by default
 KINDS = ("pending", "unknown")
 UNIT_PRICE = "5.00"  # each item's price: each pending refund is one item's
 ITEMS_PER_ORDER = 10  # Amazon's limit of refunds per capture
@@ -247,9 +248,10 @@ def certificate_of(folder: Path) -> object:
 
 
 def amzpay_app(folder: Path, kind: str) -> object:
-    """The app ``amzpay serve`` builds on its own copy of the shop; for ``amzpay-worker``,
-    with the worker thread ``serve`` runs and the IPNs left to it; for
-    ``amzpay-worker-apart``, the IPNs left to a worker that runs elsewhere (none here)."""
+    """The app ``amzpay serve`` builds on its own copy of the shop; for ``amzpay``, as
+    ``serve`` runs it by default, with its worker thread; for ``amzpay-at-receipt``, each IPN
+    applied in the request; for ``amzpay-worker-apart``, the IPNs left to a worker that runs
+    elsewhere (none here)."""
     from amzpay.bootstrap import build
     from amzpay.cli.serve import BackgroundWorker
     from amzpay.config import Settings
@@ -266,13 +268,13 @@ def amzpay_app(folder: Path, kind: str) -> object:
         "AMZPAY_AMAZON__ENDPOINT_URL": "http://127.0.0.1:9",
         "AMZPAY_POLLING__SCHEDULE": "86400",
     }
-    if kind != BEFORE:  # a tree from before the setting would refuse it
-        environ["AMZPAY_AMAZON__IPN_APPLY"] = (
-            "worker" if kind in LEFT_TO_THE_WORKER else "at-receipt"
-        )
+    if kind == AT_RECEIPT:
+        environ["AMZPAY_AMAZON__IPN_APPLY"] = "at-receipt"
+    elif kind == "amzpay-worker-apart":
+        environ["AMZPAY_AMAZON__IPN_APPLY"] = "worker"
     settings = Settings.load(environ)
     app = build(settings, certificates=certificate_of(folder))  # type: ignore[arg-type]
-    if kind == "amzpay-worker":
+    if kind in ("amzpay", BEFORE):
         BackgroundWorker(app, "bench").start()
     return create_app(app)
 
@@ -443,6 +445,7 @@ def main() -> None:
         folder = Path(name)
         requests, rounds = arguments.requests, arguments.rounds
         started = time.perf_counter()
+        print(f"load average at the start: {os.getloadavg()[0]:.1f}")
         pending, at = seed_shop(folder / "shop.db", requests * rounds)
         print(f"shop made: {len(pending)} refunds pending ({time.perf_counter() - started:.0f} s)")
         signer = Signer(folder)
@@ -480,16 +483,16 @@ def main() -> None:
 def measured(
     kind: str, folder: Path, pid: int, port: int, bodies: list[bytes], concurrency: int
 ) -> Result:
-    """One round against one server; for amzpay-worker, until its worker applied them all
-    (the server's CPU counted until then)."""
+    """One round against one server; for amzpay, until its worker applied them all (the
+    server's CPU counted until then)."""
     before = _cpu_seconds(pid)
     started = time.perf_counter()
     result = asyncio.run(_load(port, bodies, concurrency))
     if result.failures:
         raise SystemExit(f"{kind}: {result.failures} answers were not 200")
-    if kind in ("amzpay", "amzpay-worker", BEFORE):
+    if kind in ("amzpay", AT_RECEIPT, BEFORE):
         result.applied_after = _applied(folder / f"{kind}.db") - started
-    if kind == "amzpay-worker":
+    if kind in ("amzpay", BEFORE):
         _quiet(pid)  # what the applied IPNs queued (jobs) is the worker's too
     result.cpu_per_request = (_cpu_seconds(pid) - before) / len(bodies)
     return result

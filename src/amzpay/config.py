@@ -76,11 +76,12 @@ class AmazonSettings(Group):
     # script (default: Amazon's for the region, sandbox or live).
     client_id: str = ""
     widgets_url: str | None = None
-    # Where a verified IPN is applied: in the transaction that stores it, before the 200
-    # (``at-receipt``), or by the worker, woken at once in ``amzpay serve``'s process
-    # (``worker``: the endpoint only verifies and stores, for shops whose IPN volume matters
-    # more than a commit per message; a separate ``amzpay worker`` takes it on its next round).
-    ipn_apply: Literal["at-receipt", "worker"] = "at-receipt"
+    # Where a verified IPN is applied: by the worker (``worker``: the endpoint only verifies,
+    # stores and answers; the worker of ``amzpay serve``'s process is woken at once and
+    # applies it moments later, a separate ``amzpay worker`` on its next round), or in the
+    # transaction that stores it, before the 200 (``at-receipt``: a commit fewer per message
+    # and the 200 means applied, but the endpoint answers far fewer IPNs a second).
+    ipn_apply: Literal["at-receipt", "worker"] = "worker"
     # Sandbox-simulator mode: ``amzpay serve`` runs the local simulator in its own server and
     # points the gateway, the IPNs and the certificate trust at it (never with live calls).
     simulator: bool = False

@@ -213,7 +213,10 @@ def _banner(
     else:
         where = f"sent to {smtp.host}:{smtp.port}" if smtp.host else "no SMTP server: they wait"
     lines.append(f"  e-mails      {url}/mails  ({where})")
+    waiting = "the IPNs, polls and mails" if amazon.ipn_apply == "worker" else "polls and mails"
     lines.append(
-        "  worker       in this process" if worker else "  worker       none here (--no-worker)"
+        "  worker       in this process"
+        if worker
+        else f"  worker       none here (--no-worker): {waiting} wait for an amzpay worker"
     )
     console.print("\n".join(lines), highlight=False, soft_wrap=True)

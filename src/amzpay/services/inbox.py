@@ -1,15 +1,16 @@
 """Applying stored IPNs through ``apply_observation``.
 
-A message is applied where it is received, in the transaction that stores it
-(``apply_received``, inside a savepoint): one commit stores, applies and marks it processed,
-and Amazon's acknowledgement follows that commit. If applying fails there, the savepoint is
-rolled back and the message stays stored for the worker (``apply_due``), which claims each
-waiting message, applies it under its order's lock and marks it processed with a note of what
-happened, ten messages to a transaction, each in a savepoint of its own. Duplicates never
-reach here twice (the inbox is unique by message id), and ``apply_observation`` ignores late,
-repeated and out-of-order news. A PaymentRefund
-no refund of ours asked for (made in Seller Central) is recorded as an external refund and
-flagged for staff; types and states we do not read are recorded and acknowledged.
+The worker (``apply_due``) applies the messages the endpoint stored: it claims each waiting
+message, applies it under its order's lock and marks it processed with a note of what
+happened, ten messages to a transaction, each in a savepoint of its own. With
+``AMZPAY_AMAZON__IPN_APPLY=at-receipt`` a message is applied where it is received, in the
+transaction that stores it (``apply_received``, inside a savepoint): one commit stores,
+applies and marks it processed, and Amazon's acknowledgement follows that commit; if applying
+fails there, the savepoint is rolled back and the message stays stored for the worker.
+Duplicates never reach here twice (the inbox is unique by message id), and
+``apply_observation`` ignores late, repeated and out-of-order news. A PaymentRefund no refund
+of ours asked for (made in Seller Central) is recorded as an external refund and flagged for
+staff; types and states we do not read are recorded and acknowledged.
 
 An API v2 message is a hint: it names an object and says nothing of its state. It is not
 applied at receipt (no transaction is held open across a call to Amazon); the worker asks the

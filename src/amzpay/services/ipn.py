@@ -6,10 +6,11 @@
     storing fails           -> IpnNotStored (503): Amazon delivers again later
     stored, or a duplicate  -> returns; the endpoint answers 200
 
-The message is applied in the same transaction that stores it (``inbox.py``), so one commit
-both keeps and applies it; when applying fails it stays stored for the worker, which tries
-again. Given no inbox processor (``AMZPAY_AMAZON__IPN_APPLY=worker``), the receiver only
-stores, in one statement (``Storage.store_ipn``), and the worker applies. A message left to
+Given no inbox processor (``AMZPAY_AMAZON__IPN_APPLY=worker``, the default), the receiver
+only stores, in one statement (``Storage.store_ipn``), and the worker applies. Given one
+(``at-receipt``), the message is applied in the same transaction that stores it
+(``inbox.py``), so one commit both keeps and applies it; when applying fails it stays stored
+for the worker, which tries again. A message left to
 the worker either way is announced after its commit (``on_waiting``: ``amzpay serve`` wakes
 its worker with it). Either way a message is never lost between its acknowledgement and its
 effect (Spryker swallowed errors and answered 200:

@@ -1,6 +1,7 @@
-"""IPNs left to the worker (``AMZPAY_AMAZON__IPN_APPLY=worker``): the endpoint verifies,
-stores and answers; the worker of ``amzpay serve`` is woken by the message and applies it at
-once, however long its pause between idle rounds."""
+"""IPNs left to the worker (``AMZPAY_AMAZON__IPN_APPLY=worker``, the default): the endpoint
+verifies, stores and answers; the worker of ``amzpay serve`` is woken by the message and
+applies it at once, however long its pause between idle rounds. Applied at receipt
+(``at-receipt``), one commit stores and applies it."""
 
 from __future__ import annotations
 
@@ -86,9 +87,21 @@ def test_left_to_the_worker_an_ipn_is_applied_by_the_worker_once(worker_shop, si
     assert bookings(worker_shop, order) == [Money(1999, "EUR")]
 
 
-def test_applied_at_receipt_by_default_nothing_is_left_and_the_worker_is_not_told(
-    shop_at_receipt, simulated
-):
+def test_left_to_the_worker_by_default(database_url, sink, simulated):
+    environ = {key: value for key, value in LEFT_TO_THE_WORKER.items() if "IPN_APPLY" not in key}
+    with make_shop(database_url, sink, environ, simulated.certificates) as by_default:
+        simulated.receiver = by_default.app.ipn
+        order, refund = pending_refund(by_default, ["L1-1"])
+
+        mirror_at_amazon(simulated, refund)
+        left = unprocessed(by_default)
+        by_default.work()
+
+        assert "PaymentRefund" in left
+        assert by_default.item_states(order)["L1-1"] == "refund completed"
+
+
+def test_applied_at_receipt_nothing_is_left_and_the_worker_is_not_told(shop_at_receipt, simulated):
     order, refund = pending_refund(shop_at_receipt, ["L1-1"])
     shop_at_receipt.app.ipn_waiting.clear()
 
@@ -103,7 +116,7 @@ def test_applied_at_receipt_by_default_nothing_is_left_and_the_worker_is_not_tol
 def shop_at_receipt(
     database_url: str, sink: SmtpSink, simulated: SimulatedAmazon
 ) -> Iterator[FakeShop]:
-    environ = {key: value for key, value in LEFT_TO_THE_WORKER.items() if "IPN_APPLY" not in key}
+    environ = {**LEFT_TO_THE_WORKER, "AMZPAY_AMAZON__IPN_APPLY": "at-receipt"}
     made = make_shop(database_url, sink, environ, simulated.certificates)
     simulated.receiver = made.app.ipn
     try:
@@ -121,10 +134,10 @@ def test_the_endpoint_answers_200_and_serves_worker_applies_the_ipn_at_once(work
     worker_shop.app.ipn_waiting.set()
     background.start()
     try:
-        assert _within(10.0, lambda: not worker_shop.app.ipn_waiting.is_set())  # a round began
+        assert within(10.0, lambda: not worker_shop.app.ipn_waiting.is_set())  # a round began
         time.sleep(0.5)  # that round (with nothing to do) is over: the long pause has begun
         answer = worker_shop.http.post("/amazonpay/ipn", content=ipn.body, headers=ipn.headers)
-        applied = _within(10.0, lambda: unprocessed(worker_shop) == [])
+        applied = within(10.0, lambda: unprocessed(worker_shop) == [])
     finally:
         background.stop()
 
@@ -138,7 +151,7 @@ def test_stopping_serves_worker_ends_its_pause(worker_shop):
     background = BackgroundWorker(worker_shop.app, "serve", idle_seconds=LONG_PAUSE)
     worker_shop.app.ipn_waiting.set()
     background.start()
-    assert _within(10.0, lambda: not worker_shop.app.ipn_waiting.is_set())
+    assert within(10.0, lambda: not worker_shop.app.ipn_waiting.is_set())
     time.sleep(0.2)
 
     background.stop()  # waits for the thread up to 60 s, less than the pause
@@ -147,7 +160,7 @@ def test_stopping_serves_worker_ends_its_pause(worker_shop):
     assert not background._thread.is_alive()
 
 
-def _within(seconds: float, done: Callable[[], bool]) -> bool:
+def within(seconds: float, done: Callable[[], bool]) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if done():

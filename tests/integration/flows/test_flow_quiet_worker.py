@@ -1,7 +1,7 @@
 """What the worker and the IPN endpoint cost the database: a round with nothing to do commits
-nothing, an IPN is stored and applied in one commit, a command's calls are logged with its
-outcome. End to end with the real gateway in front of the simulator, on SQLite and
-PostgreSQL."""
+nothing, an IPN applied at receipt (``AMZPAY_AMAZON__IPN_APPLY=at-receipt``) is stored and
+applied in one commit, a command's calls are logged with its outcome. End to end with the
+real gateway in front of the simulator, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,13 +14,22 @@ from sqlalchemy import event, func, select
 
 from amzpay.amazonpay.gateway import Observation
 from amzpay.domain.payment import PaymentKind
+from amzpay.mail.sink import SmtpSink
 from amzpay.oms.runner import run_next_job
 from amzpay.ports.errors import DuplicateOrder
 from amzpay.services import inbox as inbox_module
 from amzpay.store.tables import api_calls
-from shop import Shop, order_spec
+from shop import Shop, order_spec, shop_on
 
 REFUND_SETTLES = 60
+AT_RECEIPT = {"AMZPAY_AMAZON__IPN_APPLY": "at-receipt"}
+
+
+@pytest.fixture
+def at_receipt(database_url: str, sink: SmtpSink) -> Iterator[Shop]:
+    """The ``e2e`` shop with each IPN applied in the transaction that stores it."""
+    with shop_on(database_url, sink, AT_RECEIPT) as made:
+        yield made
 
 
 class Commits:
@@ -64,28 +73,28 @@ def test_a_worker_round_with_nothing_to_do_commits_nothing(e2e: Shop):
     assert commits.count == 0
 
 
-def test_a_refund_ipn_is_applied_in_the_commit_that_stores_it(e2e: Shop):
-    order = refund_asked(e2e, ["L1-1"])
-    before = len(e2e.amazon.answers)
+def test_a_refund_ipn_is_applied_in_the_commit_that_stores_it(at_receipt: Shop):
+    order = refund_asked(at_receipt, ["L1-1"])
+    before = len(at_receipt.amazon.answers)
 
-    with counting_commits(e2e) as commits:
-        e2e.amazon.advance(REFUND_SETTLES)  # the IPN arrives; the worker does not run
+    with counting_commits(at_receipt) as commits:
+        at_receipt.amazon.advance(REFUND_SETTLES)  # the IPN arrives; the worker does not run
 
-    delivered = e2e.amazon.answers[before:]
+    delivered = at_receipt.amazon.answers[before:]
     assert [(ipn.notification_type, status) for ipn, status in delivered] == [
         ("PaymentRefund", 200)
     ]
     assert commits.count == 1
-    assert e2e.app.refunds.refunds(order)[-1].state == "completed"
-    assert "refund completed" in e2e.states(order)
-    with e2e.app.database.read() as tx:
+    assert at_receipt.app.refunds.refunds(order)[-1].state == "completed"
+    assert "refund completed" in at_receipt.states(order)
+    with at_receipt.app.database.read() as tx:
         assert tx.unprocessed_ipns(10) == []
 
 
 def test_an_ipn_that_cannot_be_applied_at_receipt_is_kept_and_applied_by_the_worker(
-    e2e: Shop, monkeypatch: pytest.MonkeyPatch
+    at_receipt: Shop, monkeypatch: pytest.MonkeyPatch
 ):
-    order = refund_asked(e2e, ["L1-1"])
+    order = refund_asked(at_receipt, ["L1-1"])
     real, failures = inbox_module.apply_observation, []
 
     def failing_once(tx: Any, seen: Observation, *rest: Any) -> Any:
@@ -95,18 +104,19 @@ def test_an_ipn_that_cannot_be_applied_at_receipt_is_kept_and_applied_by_the_wor
         return real(tx, seen, *rest)
 
     monkeypatch.setattr(inbox_module, "apply_observation", failing_once)
-    e2e.amazon.advance(REFUND_SETTLES)
+    at_receipt.amazon.advance(REFUND_SETTLES)
 
     assert failures, "the IPN was never applied"
-    assert {status for _, status in e2e.amazon.answers} == {200}  # acknowledged: it is stored
-    assert e2e.app.refunds.refunds(order)[-1].state == "pending"  # nothing half-applied
-    with e2e.app.database.read() as tx:
+    # Acknowledged: it is stored.
+    assert {status for _, status in at_receipt.amazon.answers} == {200}
+    assert at_receipt.app.refunds.refunds(order)[-1].state == "pending"  # nothing half-applied
+    with at_receipt.app.database.read() as tx:
         assert len(tx.unprocessed_ipns(10)) == 1
 
-    e2e.work()
+    at_receipt.work()
 
-    assert e2e.app.refunds.refunds(order)[-1].state == "completed"
-    with e2e.app.database.read() as tx:
+    assert at_receipt.app.refunds.refunds(order)[-1].state == "completed"
+    with at_receipt.app.database.read() as tx:
         assert tx.unprocessed_ipns(10) == []
 
 

@@ -121,7 +121,10 @@ def test_serve_without_a_worker_beside_a_separate_worker_on_postgresql(postgres_
                 shop.close()
         banner, worker_log = server.output(), worker.err.read_text()
 
-    assert "worker       none here (--no-worker)" in banner
+    assert (
+        "worker       none here (--no-worker): the IPNs, polls and mails wait for an amzpay worker"
+        in banner
+    )
     # Every command ran in the separate worker; its calls count in the server's /metrics.
     assert workers == {"w-ops"}
     assert value(found, "amzpay_amazon_api_calls_total", operation="Authorize", outcome="ok") == 1

@@ -69,9 +69,9 @@ def test_secrets_do_not_show_in_the_settings_repr():
     assert settings.amazon.secret_key.get_secret_value() == "very-secret"
 
 
-def test_ipns_are_applied_at_receipt_unless_left_to_the_worker():
-    assert Settings.load({}).amazon.ipn_apply == "at-receipt"
-    left = Settings.load({"AMZPAY_AMAZON__IPN_APPLY": "worker"})
-    assert left.amazon.ipn_apply == "worker"
+def test_ipns_are_left_to_the_worker_unless_applied_at_receipt():
+    assert Settings.load({}).amazon.ipn_apply == "worker"
+    at_receipt = Settings.load({"AMZPAY_AMAZON__IPN_APPLY": "at-receipt"})
+    assert at_receipt.amazon.ipn_apply == "at-receipt"
     with pytest.raises(ValidationError, match=r"amazon\.ipn_apply"):
         Settings.load({"AMZPAY_AMAZON__IPN_APPLY": "later"})

@@ -171,6 +171,9 @@ class Campaign:
         # The worker makes the calls asked for and applies the IPNs that came in meanwhile.
         self._work()
         self.shop.amazon.advance(self.rng.randint(*STEP_SECONDS))
+        # The IPNs that arrived are stored for the worker, which takes them up at once (as
+        # ``amzpay serve``'s, woken by them), before the shoppers look again.
+        self._work()
 
     def _stir(self) -> None:
         rng = self.rng
