@@ -1,6 +1,6 @@
 """IPN ingestion: verify, store the raw message, acknowledge only after the commit.
 
-``IpnReceiver.receive`` is what the web endpoint calls (issue 7 maps its errors):
+``IpnReceiver.receive`` is what the web endpoint calls (``web/ipn.py`` maps its errors to answers):
 
     verification fails      -> IpnRejected (400): Amazon does not retry; nothing is stored
     storing fails           -> IpnNotStored (503): Amazon delivers again later
