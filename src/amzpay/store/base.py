@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection, CursorResult
 
+from amzpay.domain.payment import PaymentKind, PaymentRecord
 from amzpay.ports.errors import OrderNotFound
 from amzpay.ports.process import OrderHead
 from amzpay.store import tables as t
@@ -28,6 +29,12 @@ class Rows:
         # states, which only this unit of work can change until it ends (``oms_rows.py``).
         self._locked: dict[str, OrderHead] = {}
         self._states: dict[str, dict[str, str | None]] = {}
+        # The payment records of the orders it locked, and which of them are all of an
+        # order's records of a kind, oldest first; and a refund's lines, which never change
+        # once stored (``payments.py``).
+        self._payments: dict[tuple[PaymentKind, int], PaymentRecord] = {}
+        self._payment_ids: dict[tuple[str, PaymentKind], list[int]] = {}
+        self._refund_lines: dict[int, dict[str, Any]] = {}
 
     def order_id(self, reference: str) -> int:
         known = self._order_ids.get(reference)
@@ -38,6 +45,11 @@ class Rows:
             raise OrderNotFound(reference)
         self._order_ids[reference] = int(found)
         return int(found)
+
+    def _forget_payment(self, kind: PaymentKind, record_id: int) -> None:
+        """Forget a remembered payment record: a statement of this unit of work changed its
+        row."""
+        self._payments.pop((kind, record_id), None)
 
     def savepoint(self) -> AbstractContextManager[object]:
         """A nested unit of work: what is done inside is undone alone when it raises (the
@@ -58,6 +70,9 @@ class Rows:
         self._order_ids.clear()
         self._locked.clear()
         self._states.clear()
+        self._payments.clear()
+        self._payment_ids.clear()
+        self._refund_lines.clear()
 
     @staticmethod
     def inserted_id(result: CursorResult[object]) -> int:

@@ -141,6 +141,7 @@ class FlowRows(Rows):
             .where(table.c.id == record_id)
             .values(polls=polls, next_poll_at=next_poll_at)
         )
+        self._forget_payment(kind, record_id)
 
     # -- external refunds -------------------------------------------------------------------
 

@@ -160,19 +160,31 @@ class PaymentRows(Rows):
         record_id = self.inserted_id(self.conn.execute(_INSERT[new.kind], values))
         if new.kind is PaymentKind.REFUND:
             self._add_lines(record_id, new)
+        known = self._payment_ids.get((order, new.kind))
+        if known is not None:
+            known.append(record_id)  # the newest record: the list stays oldest first
         return self.payment(new.kind, record_id)
 
     def payment(self, kind: PaymentKind, record_id: int) -> PaymentRecord:
+        known = self._payments.get((kind, record_id))
+        if known is not None:
+            return known
         row = self.conn.execute(_BY_ID[kind], {"key": record_id}).first()
         if row is None:
             raise RecordNotFound(kind.value, str(record_id))
-        return self._record(kind, row)
+        return self._keep(self._record(kind, row))
 
     def payments(self, order: str, kind: PaymentKind) -> list[PaymentRecord]:
+        known = self._payment_ids.get((order, kind))
+        if known is not None:
+            return [self.payment(kind, record_id) for record_id in known]  # changed: read
         rows = self.conn.execute(_OF_ORDER[kind], {"reference": order}).all()
         if not rows:
             self.order_id(order)  # an order with no records, or no such order
-        return [self._record(kind, row) for row in rows]
+        records = [self._keep(self._record(kind, row)) for row in rows]
+        if order in self._locked:
+            self._payment_ids[(order, kind)] = [record.id for record in records]
+        return records
 
     def payment_items(self, order: str, kind: PaymentKind) -> list[tuple[int, tuple[str, ...]]]:
         """The id and ``items`` of each of the order's records of ``kind``, oldest first, as
@@ -190,26 +202,30 @@ class PaymentRows(Rows):
     def job_payments(self, job_id: int, kind: PaymentKind) -> list[PaymentRecord]:
         """The records the job's ``plan`` stored, oldest first."""
         rows = self.conn.execute(_OF_JOB[kind], {"key": job_id})
-        return [self._record(kind, row) for row in rows]
+        return [self._keep(self._record(kind, row)) for row in rows]
 
     def find_payment(
         self, kind: PaymentKind, *, reference_id: str | None = None, amazon_id: str | None = None
     ) -> PaymentRecord | None:
         """The record with our reference id, else with Amazon's id; None if neither is known."""
         if reference_id is not None:
-            statement, key = _BY_REFERENCE_ID[kind], reference_id
+            statement, key, field = _BY_REFERENCE_ID[kind], reference_id, "reference_id"
         elif amazon_id is not None:
-            statement, key = _BY_AMAZON_ID[kind], amazon_id
+            statement, key, field = _BY_AMAZON_ID[kind], amazon_id, "amazon_id"
         else:
             return None
+        for known in self._payments.values():  # both ids are unique to a record of a kind
+            if known.kind is kind and getattr(known, field) == key:
+                return known
         row = self.conn.execute(statement, {"key": key}).first()
-        return None if row is None else self._record(kind, row)
+        return None if row is None else self._keep(self._record(kind, row))
 
     def set_seller_note(self, refund: PaymentRecord, note: str) -> None:
         """The note the Refund call will carry (before it is made)."""
         self.conn.execute(
             update(t.refunds).where(t.refunds.c.id == refund.id).values(seller_note=note)
         )
+        self._forget_payment(PaymentKind.REFUND, refund.id)
 
     def unsettled_refunds(self) -> list[PaymentRecord]:
         """Every refund still requested or pending, oldest first."""
@@ -242,6 +258,7 @@ class PaymentRows(Rows):
         values = {amazon_column if k == "amazon_id" else k: v for k, v in changes.items()}
         values |= {"record_id": record.id, "updated_at": at}
         self.conn.execute(_UPDATE[record.kind], values)
+        self._forget_payment(record.kind, record.id)
         return self.payment(record.kind, record.id)
 
     def book_refund(self, record: PaymentRecord, at: datetime) -> bool:
@@ -283,6 +300,14 @@ class PaymentRows(Rows):
     def _select(self, kind: PaymentKind) -> Any:
         return _select_of(kind)
 
+    def _keep(self, record: PaymentRecord) -> PaymentRecord:
+        """Remember a record of an order this unit of work holds the lock of: only this unit
+        of work can change it until it ends (every change of a payment record is made under
+        its order's lock)."""
+        if record.order in self._locked:
+            self._payments[(record.kind, record.id)] = record
+        return record
+
     def _record(self, kind: PaymentKind, row: Row[Any]) -> PaymentRecord:
         _, amazon_column = _TABLES[kind]
         currency = row.currency
@@ -315,6 +340,14 @@ class PaymentRows(Rows):
         )
 
     def _refund_fields(self, refund_id: int, capture_id: int, over: Money) -> dict[str, Any]:
+        known = self._refund_lines.get(refund_id)
+        if known is None:
+            known = self._refund_lines[refund_id] = self._read_refund_fields(
+                refund_id, capture_id, over
+            )
+        return dict(known)  # the caller adds to its copy
+
+    def _read_refund_fields(self, refund_id: int, capture_id: int, over: Money) -> dict[str, Any]:
         rows = self.conn.execute(_REFUND_LINES, {"refund_id": refund_id}).all()
         currency = over.currency
         item_lines = tuple(

@@ -1,6 +1,7 @@
 """What a unit of work remembers of the orders it touches: an order's row id, and, once it
-holds the order's lock, the order's head and its items' states. It asks the database once,
-follows its own writes, and forgets what a savepoint undid."""
+holds the order's lock, the order's head, its items' states and its payment records (a
+refund's lines always: they never change). It asks the database once, follows its own
+writes, and forgets what a savepoint undid."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import event
 
+from amzpay.domain.money import Money
+from amzpay.domain.payment import PaymentKind, RefundState
+from amzpay.ports.payments import NewPayment
 from amzpay.store.database import Database
 from fakes.orders import make_order
+from integration.store.contract.kit import paid
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PROCESS = "amazon-pay-async"
@@ -135,3 +140,83 @@ def test_an_order_added_in_an_undone_savepoint_is_looked_up_again(database):
 
     with database.read() as tx:
         assert tx.jobs(order.reference) == [("capture", "due", 0)]
+
+
+def test_a_unit_of_work_reads_the_payment_records_of_an_order_it_locked_once(database):
+    order, _ = stored_order(database)
+    _, _, refund = paid(database, order)
+
+    with statements(database) as seen, database.transaction() as tx:
+        tx.lock_order(order)
+        listed = tx.payments(order, PaymentKind.REFUND)
+        again = tx.payments(order, PaymentKind.REFUND)
+        by_id = tx.payment(PaymentKind.REFUND, refund.id)
+        by_reference = tx.find_payment(PaymentKind.REFUND, reference_id=refund.reference_id)
+
+    assert listed == again == [refund]
+    assert by_id == by_reference == refund
+    assert len(selects_from(seen, "amazon_refunds")) == 1
+    assert len(selects_from(seen, "amazon_refund_lines")) == 1
+
+
+def test_payment_records_of_an_order_not_locked_are_read_each_time(database):
+    order, _ = stored_order(database)
+    _, _, refund = paid(database, order)
+
+    with statements(database) as seen, database.transaction() as tx:
+        first = tx.payment(PaymentKind.REFUND, refund.id)
+        second = tx.payment(PaymentKind.REFUND, refund.id)
+
+    assert first == second == refund
+    assert len(selects_from(seen, "amazon_refunds")) == 2
+    assert len(selects_from(seen, "amazon_refund_lines")) == 1  # a refund's lines never change
+
+
+def test_the_remembered_payment_records_follow_the_unit_of_works_own_writes(database):
+    order, _ = stored_order(database)
+    _, capture, refund = paid(database, order)
+    later = NOW.replace(minute=5)
+
+    with database.transaction() as tx:
+        tx.lock_order(order)
+        tx.payments(order, PaymentKind.REFUND)
+        tx.update_payment(refund, later, state=RefundState.PENDING, amazon_id="S01-R1")
+        tx.set_seller_note(refund, "Sorry about the mug")
+        tx.schedule_poll(PaymentKind.REFUND, refund.id, 1, later)
+        second = tx.add_payment(
+            order,
+            NewPayment(PaymentKind.REFUND, "R-2", Money(500, "EUR"), parent_id=capture.id),
+            later,
+        )
+        inside = tx.payments(order, PaymentKind.REFUND)
+        found = tx.find_payment(PaymentKind.REFUND, amazon_id="S01-R1")
+
+    with database.read() as tx:
+        stored_records = tx.payments(order, PaymentKind.REFUND)
+
+    assert inside == stored_records
+    assert [record.id for record in inside] == [refund.id, second.id]
+    assert found == inside[0]
+    assert inside[0].state is RefundState.PENDING
+    assert inside[0].seller_note == "Sorry about the mug"
+    assert inside[0].polls == 1
+
+
+def test_payment_records_a_savepoint_undid_are_read_again(database):
+    order, _ = stored_order(database)
+    _, _, refund = paid(database, order)
+
+    with database.transaction() as tx:
+        tx.lock_order(order)
+        tx.payments(order, PaymentKind.REFUND)
+
+        def settle() -> None:
+            tx.update_payment(refund, NOW, state=RefundState.PENDING, amazon_id="S01-R1")
+
+        with pytest.raises(RuntimeError):
+            undone(tx, settle)
+        after = tx.payment(PaymentKind.REFUND, refund.id)
+        found = tx.find_payment(PaymentKind.REFUND, amazon_id="S01-R1")
+
+    assert after.state is RefundState.REQUESTED
+    assert found is None
