@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from itertools import count
-from typing import Any, Final, Self
+from typing import Any, Final, Generic, Self, TypeVar
 
 import httpx
 import uvicorn
@@ -238,13 +238,17 @@ class BaseShop:
         return self.payments(order, PaymentKind.REFUND)
 
 
-class Shop(BaseShop):
-    """amzpay with the real gateway in front of the simulator (``amazon``)."""
+AmazonT = TypeVar("AmazonT", bound=SimulatedAmazon)
+
+
+class SimulatedShop(BaseShop, Generic[AmazonT]):
+    """amzpay with the real gateway in front of the simulator (``amazon``), which sends its
+    IPNs to amzpay's receiver; closing the shop closes the simulator."""
 
     def __init__(
         self,
         app: App,
-        amazon: SimulatedAmazon,
+        amazon: AmazonT,
         spec: Callable[..., dict[str, Any]] = order_spec,
     ) -> None:
         super().__init__(app, spec)
@@ -254,6 +258,10 @@ class Shop(BaseShop):
     def close(self) -> None:
         super().close()
         self.amazon.close()
+
+
+class Shop(SimulatedShop[SimulatedAmazon]):
+    """amzpay on the legacy API in front of the simulator."""
 
     def later(self, seconds: float) -> None:
         """Amazon's time (and so ours) moves on; IPNs arrive; the worker catches up."""

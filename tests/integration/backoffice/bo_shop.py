@@ -28,7 +28,6 @@ from amzpay.services.outbox import Mailer
 from amzpay.simulator import InProcessTransport
 from amzpay.web.app import create_app
 from amzpay.web.backoffice.security import LOGIN_COOKIE
-from chromium import CHROMIUM as CHROMIUM, CHROMIUM_ARGS as CHROMIUM_ARGS  # for conftest
 from shop import Shop, SimulatedAmazon, built
 
 USERNAME = "ada"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from bo_shop import PASSWORD, USERNAME, BackOfficeShop
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from shop import DECLINE, REFUND_SETTLES
 
@@ -17,15 +17,6 @@ from shop import DECLINE, REFUND_SETTLES
 def served(shop: BackOfficeShop) -> Iterator[str]:
     with shop.serve() as url:
         yield url
-
-
-@pytest.fixture
-def page(browser: Browser, served: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=served, viewport={"width": 1280, "height": 800})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def log_in(page: Page, password: str = PASSWORD) -> None:

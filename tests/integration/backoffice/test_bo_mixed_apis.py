@@ -14,7 +14,7 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 from bo_shop import PASSWORD, USERNAME, demo_orders, http_client, log_in, serve
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from amzpay.cli.demo import HOST, V2_SELLER
 from amzpay.web.app import create_app
@@ -51,15 +51,6 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MixedBackOffice]
 def served(mixed: MixedBackOffice) -> Iterator[str]:
     with serve(mixed.web) as url:
         yield url
-
-
-@pytest.fixture
-def page(browser: Browser, served: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=served, viewport={"width": 1280, "height": 800})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ books; ``V2Shop`` builds captured orders, runs the worker until it settles and m
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -43,7 +42,7 @@ from amzpay.processes.catalog import V2 as V2_PROCESS
 from amzpay.simulator import InProcessTransport, Throttling
 from amzpay.simulator.v2.model import Refund
 from integration.simulator.v2kit import KEY, SANDBOX_SELLER, Checkout, Pay
-from shop import BaseShop, SimulatedAmazon, mail, order_spec
+from shop import SimulatedAmazon, SimulatedShop, mail
 
 HOST: Final = "sim.test"
 START: Final = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -173,22 +172,8 @@ def spec_total(spec: dict[str, Any]) -> Money:
     return Money(int(total * 100), spec["currency"])
 
 
-class V2Shop(BaseShop):
+class V2Shop(SimulatedShop[V2Amazon]):
     """amzpay on API v2 (``app``) in front of the simulator (``amazon``)."""
-
-    def __init__(
-        self,
-        app: App,
-        amazon: V2Amazon,
-        spec: Callable[..., dict[str, Any]] = order_spec,
-    ) -> None:
-        super().__init__(app, spec)
-        self.amazon = amazon
-        amazon.receiver = app.ipn
-
-    def close(self) -> None:
-        super().close()
-        self.amazon.close()
 
     def settle(self, rounds: int = 200) -> None:
         """Run the worker until nothing is left to do now (a batch takes many rounds)."""

@@ -1,7 +1,7 @@
 """Fixtures: the demo storefront (``storefront_kit.py``), a client of it, one browser
 (Debian's chromium, driven by Playwright) for the module of browser tests, the storefront
 served for it (``served``: a module may give its own ``store``), and a page of a fresh
-browser context."""
+browser context (``chromium.py``), a little taller than the back office's."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import ViewportSize
 from storefront_kit import Storefront
 
-from chromium import CHROMIUM, CHROMIUM_ARGS
+from chromium import browser, page  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="module")
@@ -31,27 +31,11 @@ def client(store: Storefront) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Module-scoped: Playwright's sync API keeps an asyncio loop running in the main thread
-    until it stops (see tests/integration/backoffice/conftest.py)."""
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-@pytest.fixture(scope="module")
 def served(store: Storefront) -> Iterator[str]:
     with store.serve() as url:
         yield url
 
 
 @pytest.fixture
-def page(browser: Browser, served: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=served, viewport={"width": 1280, "height": 900})
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+def viewport() -> ViewportSize:
+    return {"width": 1280, "height": 900}
