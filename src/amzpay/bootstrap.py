@@ -251,13 +251,9 @@ class App:
         """A worker that also applies stored IPNs (calling ``ipn_pause`` before each
         transaction of them), polls, sends queued mails and drops expired sessions and old
         failed logins."""
-        tasks = (
-            partial(self.inbox.apply_due, pause=ipn_pause),
-            self.poller.poll_due,
-            self.outbox.send_due,
-            self.access.prune,
-        )
-        return Worker(self.database, self.engine, name, tasks=tasks)
+        news = (partial(self.inbox.apply_due, pause=ipn_pause),)
+        tasks = (self.poller.poll_due, self.outbox.send_due, self.access.prune)
+        return Worker(self.database, self.engine, name, tasks=tasks, news=news)
 
     def close(self) -> None:
         for close in reversed(self._closers):

@@ -1,6 +1,7 @@
-"""The worker: fires due timers, runs queued commands and the extra tasks bootstrap gives it
-(stored IPNs, polls, mails). It asks no payment record whether it changed: a record's change
-moves its items in the transaction that records it (``processes/settlement.py``).
+"""The worker: applies stored IPNs (Amazon's news first), fires due timers, runs queued
+commands and the extra tasks bootstrap gives it (polls, mails). It asks no payment record
+whether it changed: a record's change moves its items in the transaction that records it
+(``processes/settlement.py``).
 
 A round that finds nothing to do commits nothing and takes no write lock: every look for work
 is a read (``Storage.read()``); a write transaction begins only for work that is due.
@@ -120,17 +121,21 @@ class Worker:
         name: str,
         batch: int = BATCH,
         tasks: Sequence[Task] = (),
+        news: Sequence[Task] = (),
     ) -> None:
         self.database, self.engine, self.name, self.batch = database, engine, name, batch
-        self.tasks = tuple(tasks)
+        self.tasks, self.news = tuple(tasks), tuple(news)
         self.outage = Outage(f"worker {name}")
 
     def run_once(self) -> Round:
-        """Fire the timers due now, run the jobs due now, then run each extra task (apply
-        stored IPNs, poll, send mails: bootstrap wires them)."""
+        """Take in the news (apply stored IPNs), fire the timers due now, run the jobs due
+        now, then run each extra task (poll, send mails): bootstrap wires the tasks. News
+        comes first because it answers what a due timer would ask Amazon: a refund whose IPN
+        waits in the inbox is settled by it, not polled, when the worker was behind."""
+        done = sum(task() for task in self.news)
         timers = self._fire_timers(self.engine.clock())
         jobs = self._run_jobs()
-        done = sum(task() for task in self.tasks)
+        done += sum(task() for task in self.tasks)
         # What the tasks changed may have queued jobs (a refund declined, released...).
         jobs += self._run_jobs() if done else 0
         return Round(timers, jobs, done)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
@@ -14,6 +15,7 @@ from test_flow_ipn import bookings, mirror_at_amazon, pending_refund
 
 from amzpay.cli.serve import BackgroundWorker
 from amzpay.domain.money import Money
+from amzpay.domain.payment import PaymentKind, RefundState
 from amzpay.mail.sink import SmtpSink
 from shop import SELLER, SIMULATOR_HOST, FakeShop, SimulatedAmazon, make_shop
 
@@ -83,6 +85,25 @@ def test_left_to_the_worker_an_ipn_is_applied_by_the_worker_once(worker_shop, si
     worker_shop.work()
 
     assert unprocessed(worker_shop) == []
+    assert worker_shop.item_states(order)["L1-1"] == "refund completed"
+    assert bookings(worker_shop, order) == [Money(1999, "EUR")]
+
+
+def test_a_worker_that_was_behind_applies_a_waiting_ipn_before_a_due_timer_asks_amazon(
+    worker_shop, simulated
+):
+    order, refund = pending_refund(worker_shop, ["L1-1"])
+    mirror_at_amazon(simulated, refund)  # stored while the worker was away
+    worker_shop.clock.advance(timedelta(minutes=5))  # the refund's refresh timer is due too
+
+    worker_shop.work()
+
+    with worker_shop.app.database.read() as tx:
+        commands = [command for command, _, _ in tx.jobs(order)]
+        [settled] = tx.payments(order, PaymentKind.REFUND)
+    assert "refresh refund" not in commands  # the IPN answered what the timer would ask
+    assert settled.polls == 0  # Amazon was not asked
+    assert settled.state is RefundState.COMPLETED
     assert worker_shop.item_states(order)["L1-1"] == "refund completed"
     assert bookings(worker_shop, order) == [Money(1999, "EUR")]
 
