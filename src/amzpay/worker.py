@@ -132,13 +132,13 @@ class Worker:
         now, then run each extra task (poll, send mails): bootstrap wires the tasks. News
         comes first because it answers what a due timer would ask Amazon: a refund whose IPN
         waits in the inbox is settled by it, not polled, when the worker was behind."""
-        done = sum(task() for task in self.news)
+        news = sum(task() for task in self.news)
         timers = self._fire_timers(self.engine.clock())
-        jobs = self._run_jobs()
-        done += sum(task() for task in self.tasks)
+        jobs = self._run_jobs()  # also those the news queued
+        done = sum(task() for task in self.tasks)
         # What the tasks changed may have queued jobs (a refund declined, released...).
         jobs += self._run_jobs() if done else 0
-        return Round(timers, jobs, done)
+        return Round(timers, jobs, news + done)
 
     def run(
         self,
