@@ -45,6 +45,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -94,7 +95,7 @@ class CommitCounter:
         self.commits = self.writes = self.statements = 0
         self.driver = 0.0
         self._dirty: set[int] = set()
-        self._started = 0.0
+        self._started: dict[int, float] = {}  # per thread: thread CPU time is per thread
         event.listen(engine, "before_cursor_execute", self._statement)
         event.listen(engine, "after_cursor_execute", self._executed)
         event.listen(engine, "commit", self._commit)
@@ -103,10 +104,10 @@ class CommitCounter:
     def _statement(self, conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         if statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
             self._dirty.add(id(conn))
-        self._started = time.thread_time()
+        self._started[threading.get_ident()] = time.thread_time()
 
     def _executed(self, *_: Any) -> None:
-        self.driver += time.thread_time() - self._started
+        self.driver += time.thread_time() - self._started.pop(threading.get_ident())
         self.statements += 1
 
     def _commit(self, conn: Any) -> None:
